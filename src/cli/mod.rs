@@ -1,0 +1,95 @@
+//! Stage 5, the command line: `kpic check`, `kpic init`, `kpic completions`.
+
+mod check;
+mod init;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+
+/// Exit codes of CLI.md.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "kpic",
+    version,
+    about = "A compiler for balanced scorecards written as code"
+)]
+#[command(
+    after_help = "Examples:\n  kpic init my-scorecard\n  kpic check my-scorecard\n  kpic check examples/acme --format short"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse, resolve and check a project; print its findings; write nothing
+    #[command(
+        after_help = "Examples:\n  kpic check                      # the project in this folder\n  kpic check examples/acme --format short\n  kpic check scorecard.kpi --format json --no-data\n\nExit codes: 0 no errors, 1 errors found, 2 the check could not run."
+    )]
+    Check(CheckArgs),
+    /// Create a new project that passes `kpic check`
+    #[command(
+        after_help = "Examples:\n  kpic init                # in this (empty) folder\n  kpic init my-scorecard"
+    )]
+    Init {
+        /// The folder to create the project in
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print a shell completion script
+    #[command(after_help = "Example:\n  kpic completions bash > /etc/bash_completion.d/kpic")]
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// A project folder (holding scorecard.kpi) or an entry .kpi file
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// How to print the findings
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Do not read the data files
+    #[arg(long)]
+    no_data: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// miette's graphical report (colour on a terminal, unless NO_COLOR is set)
+    Human,
+    /// file:line:col: level[rule]: message
+    Short,
+    /// one JSON document with every diagnostic and a summary
+    Json,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            });
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Init { dir } => init::run(&dir),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "kpic", &mut std::io::stdout());
+            EXIT_OK
+        }
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,100 @@
+//! The `json` format of CLI.md, written from the project's own structs.
+
+use serde::Serialize;
+
+use super::{Finding, Label, Level, Summary};
+use crate::source::{SourceMap, Span};
+
+#[derive(Serialize)]
+struct Document<'a> {
+    diagnostics: Vec<Diagnostic<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct Diagnostic<'a> {
+    code: &'static str,
+    level: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+    #[serde(flatten)]
+    location: Location<'a>,
+    labels: Vec<JsonLabel<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    #[serde(flatten)]
+    location: Location<'a>,
+    message: Option<&'a str>,
+}
+
+/// 1-based lines and columns; columns count characters; the end column is exclusive.
+#[derive(Serialize)]
+struct Location<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    warnings: usize,
+}
+
+/// Findings at warn and error level (allowed ones are left out), as one JSON document.
+pub fn render_json(findings: &[Finding], sources: &SourceMap) -> String {
+    let shown: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.level != Level::Allow)
+        .collect();
+    let summary = Summary::of(findings);
+    let document = Document {
+        diagnostics: shown
+            .iter()
+            .map(|finding| Diagnostic {
+                code: finding.rule.name(),
+                level: finding.level.name(),
+                message: &finding.message,
+                help: finding.help.as_deref(),
+                location: location(sources, finding.primary.span),
+                labels: std::iter::once(&finding.primary)
+                    .chain(&finding.secondary)
+                    .map(|label| label_json(sources, label))
+                    .collect(),
+            })
+            .collect(),
+        summary: JsonSummary {
+            errors: summary.errors,
+            warnings: summary.warnings,
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&document).expect("findings serialize");
+    text.push('\n');
+    text
+}
+
+fn label_json<'a>(sources: &'a SourceMap, label: &'a Label) -> JsonLabel<'a> {
+    JsonLabel {
+        location: location(sources, label.span),
+        message: label.message.as_deref(),
+    }
+}
+
+fn location(sources: &SourceMap, span: Span) -> Location<'_> {
+    let file = sources.get(span.file);
+    let (start, end) = (
+        file.line_col(span.start as usize),
+        file.line_col(span.end as usize),
+    );
+    Location {
+        file: &file.name,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
+}

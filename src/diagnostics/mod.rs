@@ -1,0 +1,135 @@
+//! Findings: what the checker says about a project, independent of how it is printed.
+//!
+//! Every stage of the pipeline reports [`Finding`]s; the renderers in this module turn them into
+//! the output formats of `kpic check --format …`.
+
+mod human;
+mod json;
+mod rules;
+mod short;
+
+pub use human::render_human;
+pub use json::render_json;
+pub use rules::{Level, Rule};
+pub use short::render_short;
+
+use crate::source::{SourceMap, Span};
+
+/// A place in a source file with an optional message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub message: Option<String>,
+}
+
+/// One thing the checker found, with its rule, level, places and help.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule: Rule,
+    pub level: Level,
+    pub message: String,
+    pub primary: Label,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    /// A finding of `rule` at its default level, with `message` and the primary place `span`.
+    pub fn new(rule: Rule, span: Span, message: impl Into<String>) -> Finding {
+        Finding {
+            rule,
+            level: rule.default_level(),
+            message: message.into(),
+            primary: Label {
+                span,
+                message: None,
+            },
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// Sets the message under the primary place.
+    pub fn label(mut self, message: impl Into<String>) -> Finding {
+        self.primary.message = Some(message.into());
+        self
+    }
+
+    /// Adds another place that matters (the other duplicate, a step of a cycle).
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Finding {
+        self.secondary.push(Label {
+            span,
+            message: Some(message.into()),
+        });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Sorts findings by file, then position, then rule: the order every format prints them in.
+pub fn sort(findings: &mut [Finding], sources: &SourceMap) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                sources.get(f.primary.span.file).name.clone(),
+                f.primary.span.start,
+            )
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.rule.name().cmp(b.rule.name()))
+    });
+}
+
+/// How many findings of each level a run produced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut summary = Summary::default();
+        for finding in findings {
+            match finding.level {
+                Level::Error => summary.errors += 1,
+                Level::Warn => summary.warnings += 1,
+                Level::Allow => {}
+            }
+        }
+        summary
+    }
+}
+
+/// "did you mean …?" for `name` among `candidates`: the closest by edit distance, when it is
+/// close enough to be a plausible typo.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|candidate| *candidate != name)
+        .map(|candidate| (strsim::damerau_levenshtein(name, candidate), candidate))
+        .filter(|(distance, candidate)| {
+            *distance <= limit || candidate.starts_with(name) || name.starts_with(candidate)
+        })
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn closest_finds_typos_and_ignores_unrelated_names() {
+        let names = ["retain_customers", "grow_revenue", "owner"];
+        assert_eq!(closest("retain_customer", names), Some("retain_customers"));
+        assert_eq!(closest("onwer", names), Some("owner"));
+        assert_eq!(closest("xyz", names), None);
+    }
+}

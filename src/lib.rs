@@ -1,0 +1,23 @@
+//! kpic, a compiler for balanced scorecards written as code.
+//!
+//! The pipeline, one stage a module, data flowing one way:
+//!
+//! ```text
+//! source text ─▶ syntax (pest → spanned AST) ─▶ project (files, `use`, stdlib)
+//!             ─▶ semantic (names, kinds, units, periods, targets, cycles) ─▶ diagnostics ─▶ cli
+//! ```
+//!
+//! Every stage reports [`diagnostics::Finding`]s instead of stopping, so one run reports all
+//! that is wrong.
+
+pub mod check;
+pub mod cli;
+pub mod data;
+pub mod diagnostics;
+pub mod period;
+pub mod project;
+pub mod semantic;
+pub mod source;
+pub mod stdlib;
+pub mod syntax;
+pub mod unit;

@@ -1,0 +1,332 @@
+//! Stage 2, project: the entry file and every file it reaches through `use`, parsed once each.
+//!
+//! Missing imports and import cycles are findings; only an entry PATH that does not exist is an
+//! error that stops the run (the command line reports it, exit code 2).
+
+mod paths;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{self, Finding, Rule};
+use crate::source::{FileId, Origin, SourceFile, SourceMap, Span};
+use crate::stdlib;
+use crate::syntax::{self, ast};
+
+/// The file a project folder's entry is read from.
+pub const ENTRY_FILE_NAME: &str = "scorecard.kpi";
+
+/// A loaded project: every source file and its AST, and the findings of loading and parsing.
+#[derive(Debug)]
+pub struct Project {
+    pub sources: SourceMap,
+    /// The AST of each file, indexed by [`FileId`].
+    pub files: Vec<ast::File>,
+    pub entry: FileId,
+    pub findings: Vec<Finding>,
+}
+
+/// Why a project could not be loaded at all.
+#[derive(Debug)]
+pub enum LoadError {
+    NotFound(PathBuf),
+    NoEntryFile(PathBuf),
+    Unreadable(PathBuf, std::io::Error),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::NotFound(path) => write!(f, "`{}` does not exist", path.display()),
+            LoadError::NoEntryFile(dir) => {
+                write!(
+                    f,
+                    "`{}` has no `{ENTRY_FILE_NAME}`: give the entry .kpi file, or run `kpic init`",
+                    dir.display()
+                )
+            }
+            LoadError::Unreadable(path, error) => {
+                write!(f, "cannot read `{}`: {error}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Loads the project at `path`: a folder holding `scorecard.kpi`, or an entry `.kpi` file.
+pub fn load(path: &Path) -> Result<Project, LoadError> {
+    let entry_path = if path.is_dir() {
+        let entry = path.join(ENTRY_FILE_NAME);
+        if !entry.is_file() {
+            return Err(LoadError::NoEntryFile(path.to_path_buf()));
+        }
+        entry
+    } else if path.exists() {
+        path.to_path_buf()
+    } else {
+        return Err(LoadError::NotFound(path.to_path_buf()));
+    };
+    let bytes =
+        std::fs::read(&entry_path).map_err(|e| LoadError::Unreadable(entry_path.clone(), e))?;
+    let name = paths::display_name(&entry_path);
+    Ok(Loader::default().run(name, Origin::Disk(paths::identity(&entry_path)), bytes))
+}
+
+/// Loads a project whose entry file is given as text (for tests and tools); its `use "…"` lines
+/// are resolved relative to `dir`.
+pub fn load_text(name: &str, dir: &Path, text: &str) -> Project {
+    let origin = Origin::Disk(dir.join(name));
+    Loader::default().run(name.to_string(), origin, text.as_bytes().to_vec())
+}
+
+#[derive(Default)]
+struct Loader {
+    sources: SourceMap,
+    files: Vec<ast::File>,
+    findings: Vec<Finding>,
+    /// Each file's `use` lines that resolved: the span of the `use` and the file it loads.
+    imports: HashMap<FileId, Vec<(Span, FileId)>>,
+}
+
+impl Loader {
+    fn run(mut self, name: String, origin: Origin, bytes: Vec<u8>) -> Project {
+        let entry = self.add(name, origin, bytes);
+        let mut pending = vec![entry];
+        while let Some(file) = pending.pop() {
+            pending.extend(self.resolve_uses(file));
+        }
+        self.report_cycles(entry);
+        Project {
+            sources: self.sources,
+            files: self.files,
+            entry,
+            findings: self.findings,
+        }
+    }
+
+    /// Adds a file and parses it. A file that is not UTF-8 is kept (lossily, for display) with
+    /// a finding at its first bad byte, and not parsed.
+    fn add(&mut self, name: String, origin: Origin, bytes: Vec<u8>) -> FileId {
+        let (text, bad_byte) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(error) => {
+                let at = error.utf8_error().valid_up_to();
+                (
+                    String::from_utf8_lossy(error.as_bytes()).into_owned(),
+                    Some(at),
+                )
+            }
+        };
+        let id = self.sources.add(SourceFile::new(name, origin, text));
+        let text = &self.sources.get(id).text;
+        let ast = match bad_byte {
+            Some(at) => {
+                let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
+                let finding = Finding::new(
+                    Rule::Syntax,
+                    Span::new(id, at..end),
+                    "this file is not valid UTF-8",
+                )
+                .label("not UTF-8")
+                .help("save the file as UTF-8");
+                self.findings.push(finding);
+                ast::File::default()
+            }
+            None => {
+                let (ast, findings) = syntax::parse_file(id, text);
+                self.findings.extend(findings);
+                ast
+            }
+        };
+        self.files.push(ast);
+        id
+    }
+
+    /// Resolves the `use` lines of `file`, loading files seen for the first time; returns those.
+    fn resolve_uses(&mut self, file: FileId) -> Vec<FileId> {
+        let uses: Vec<ast::Use> = self.files[file.0 as usize]
+            .items
+            .iter()
+            .filter_map(|item| match &item.decl {
+                ast::Decl::Use(use_decl) => Some(use_decl.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut new_files = Vec::new();
+        for use_decl in uses {
+            let Some((origin, name, bytes)) = self.find_import(file, &use_decl) else {
+                continue;
+            };
+            let target = match self.sources.find(&origin) {
+                Some(existing) => existing,
+                None => {
+                    let id = self.add(name, origin, bytes);
+                    new_files.push(id);
+                    id
+                }
+            };
+            self.imports
+                .entry(file)
+                .or_default()
+                .push((use_decl.span, target));
+        }
+        new_files
+    }
+
+    /// The origin, display name and bytes of the file a `use` names, or `None` with a finding.
+    fn find_import(
+        &mut self,
+        file: FileId,
+        use_decl: &ast::Use,
+    ) -> Option<(Origin, String, Vec<u8>)> {
+        match &use_decl.target {
+            ast::UseTarget::Stdlib(module) => {
+                let Some(source) = stdlib::module(module) else {
+                    let names = stdlib::MODULES.iter().map(|(name, _)| *name);
+                    let mut finding = Finding::new(
+                        Rule::ImportNotFound,
+                        use_decl.target_span,
+                        format!("there is no standard library module `std.{module}`"),
+                    )
+                    .label("no such module");
+                    finding = match diagnostics::closest(module, names.clone()) {
+                        Some(close) => finding.help(format!("did you mean `std.{close}`?")),
+                        None => {
+                            let all: Vec<String> = names.map(|n| format!("std.{n}")).collect();
+                            finding.help(format!("the modules are {}", all.join(", ")))
+                        }
+                    };
+                    self.findings.push(finding);
+                    return None;
+                };
+                let origin = Origin::Stdlib(module.clone());
+                Some((
+                    origin,
+                    stdlib::file_name(module),
+                    source.as_bytes().to_vec(),
+                ))
+            }
+            ast::UseTarget::File(relative) => {
+                let Origin::Disk(using_path) = &self.sources.get(file).origin else {
+                    let finding = Finding::new(
+                        Rule::ImportNotFound,
+                        use_decl.target_span,
+                        format!("the standard library cannot use the file \"{relative}\""),
+                    );
+                    self.findings.push(finding);
+                    return None;
+                };
+                let path = paths::relative_to(using_path, relative);
+                match std::fs::read(&path) {
+                    Ok(bytes) if path.is_file() => Some((
+                        Origin::Disk(paths::identity(&path)),
+                        paths::display_name(&path),
+                        bytes,
+                    )),
+                    result => {
+                        let reason = match result {
+                            Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                                error.to_string()
+                            }
+                            Ok(_) => "it is a folder".to_string(),
+                            Err(_) => "no such file".to_string(),
+                        };
+                        self.findings
+                            .push(missing_import(use_decl, relative, &path, &reason));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// One `import-cycle` finding per cycle of `use` lines reachable from the entry.
+    fn report_cycles(&mut self, entry: FileId) {
+        let mut state = vec![Visit::New; self.sources.len()];
+        let mut stack: Vec<(FileId, Span)> = Vec::new();
+        self.visit(entry, &mut state, &mut stack);
+    }
+
+    fn visit(&mut self, file: FileId, state: &mut [Visit], stack: &mut Vec<(FileId, Span)>) {
+        state[file.0 as usize] = Visit::OnStack;
+        for (span, target) in self.imports.get(&file).cloned().unwrap_or_default() {
+            match state[target.0 as usize] {
+                Visit::New => {
+                    stack.push((file, span));
+                    self.visit(target, state, stack);
+                    stack.pop();
+                }
+                Visit::OnStack => {
+                    let start = stack
+                        .iter()
+                        .position(|(f, _)| *f == target)
+                        .unwrap_or(stack.len());
+                    let mut steps: Vec<(FileId, Span)> = stack[start..].to_vec();
+                    steps.push((file, span));
+                    self.findings.push(self.cycle_finding(&steps));
+                }
+                Visit::Done => {}
+            }
+        }
+        state[file.0 as usize] = Visit::Done;
+    }
+
+    fn cycle_finding(&self, steps: &[(FileId, Span)]) -> Finding {
+        let name = |id: FileId| self.sources.get(id).name.clone();
+        let names: Vec<String> = steps
+            .iter()
+            .map(|(file, _)| name(*file))
+            .chain([name(steps[0].0)])
+            .collect();
+        let (last_file, last_span) = *steps.last().expect("a cycle has a step");
+        let mut finding = Finding::new(
+            Rule::ImportCycle,
+            last_span,
+            format!("files use each other in a cycle: {}", names.join(" → ")),
+        )
+        .label(format!(
+            "`{}` uses `{}`, closing the cycle",
+            name(last_file),
+            name(steps[0].0)
+        ))
+        .help("move what both files need into a third file that each of them uses");
+        for (i, (file, span)) in steps[..steps.len() - 1].iter().enumerate() {
+            finding =
+                finding.with_secondary(*span, format!("`{}` uses `{}`", name(*file), names[i + 1]));
+        }
+        finding
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    New,
+    OnStack,
+    Done,
+}
+
+fn missing_import(use_decl: &ast::Use, relative: &str, path: &Path, reason: &str) -> Finding {
+    let mut finding = Finding::new(
+        Rule::ImportNotFound,
+        use_decl.target_span,
+        format!(
+            "cannot use \"{relative}\": {reason} (looked for `{}`)",
+            paths::display_name(path)
+        ),
+    )
+    .label("not found");
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let wanted = Path::new(relative)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(relative);
+    let siblings = paths::kpi_files_in(folder);
+    if let Some(close) = diagnostics::closest(wanted, siblings.iter().map(String::as_str)) {
+        finding = finding.help(format!("did you mean \"{close}\"?"));
+    } else {
+        finding = finding.help("paths in `use` are relative to the file that uses them");
+    }
+    finding
+}

@@ -1,0 +1,32 @@
+//! Stage 3, semantic: the parsed files of a project become one [`Model`], checked on the way for
+//! everything the first table of CHECKS.md forbids.
+
+mod cycles;
+mod declare;
+pub mod model;
+mod resolve;
+mod targets;
+mod units;
+
+pub use model::Model;
+pub use resolve::visit;
+
+use crate::diagnostics::Finding;
+use crate::project::Project;
+
+/// Builds the model of a loaded project; the findings say what does not make sense.
+pub fn analyze(project: &Project) -> (Model, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let declared = declare::declare(project, &mut findings);
+    let mut model = declared.model;
+    resolve::resolve(
+        &mut model,
+        declared.formulas,
+        declared.functions,
+        &mut findings,
+    );
+    units::check(&model, &mut findings);
+    targets::check(&model, &mut findings);
+    cycles::check(&model, &mut findings);
+    (model, findings)
+}

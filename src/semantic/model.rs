@@ -1,0 +1,346 @@
+//! The semantic model: every declaration of the project with its references resolved, units
+//! parsed and periods validated. Later stages (rules, evaluation, reports) read only this.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::period::{Grain, Period};
+use crate::source::Span;
+use crate::syntax::ast::{self, Aggregate, Direction, InitiativeStatus, Spanned};
+use crate::unit::Unit;
+
+/// Index of an item in [`Model::items`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ItemId(pub u32);
+
+#[derive(Debug, Default)]
+pub struct Model {
+    pub scorecard: Option<Scorecard>,
+    pub items: Vec<Item>,
+    /// Every id of the one project-wide namespace (the first declaration where there are two).
+    pub names: HashMap<String, ItemId>,
+    /// Ids of declarations left out for a syntax error: references to them are not reported.
+    pub unparsed_names: HashSet<String>,
+}
+
+impl Model {
+    pub fn item(&self, id: ItemId) -> &Item {
+        &self.items[id.0 as usize]
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = ItemId> + use<> {
+        (0..self.items.len() as u32).map(ItemId)
+    }
+}
+
+/// The kinds of thing a name can stand for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Perspective,
+    Objective,
+    Metric,
+    Kpi,
+    Initiative,
+    Function,
+}
+
+impl Kind {
+    /// How a message names the kind: "a perspective", "a KPI".
+    pub fn article_name(self) -> &'static str {
+        match self {
+            Kind::Perspective => "a perspective",
+            Kind::Objective => "an objective",
+            Kind::Metric => "a metric",
+            Kind::Kpi => "a KPI",
+            Kind::Initiative => "an initiative",
+            Kind::Function => "a function",
+        }
+    }
+}
+
+/// One declaration with an id.
+#[derive(Debug)]
+pub struct Item {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub description: Option<String>,
+    pub attributes: Vec<ast::Attribute>,
+    /// The whole declaration.
+    pub span: Span,
+    pub from_stdlib: bool,
+    pub kind: ItemKind,
+}
+
+impl Item {
+    pub fn kind(&self) -> Kind {
+        match &self.kind {
+            ItemKind::Perspective(_) => Kind::Perspective,
+            ItemKind::Objective(_) => Kind::Objective,
+            ItemKind::Measure(measure) if measure.kpi.is_some() => Kind::Kpi,
+            ItemKind::Measure(_) => Kind::Metric,
+            ItemKind::Initiative(_) => Kind::Initiative,
+            ItemKind::Function(_) => Kind::Function,
+        }
+    }
+
+    pub fn as_measure(&self) -> Option<&Measure> {
+        match &self.kind {
+            ItemKind::Measure(measure) => Some(measure),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum ItemKind {
+    Perspective(Perspective),
+    Objective(Objective),
+    /// A metric, or a KPI (a metric with a [`KpiPart`]).
+    Measure(Measure),
+    Initiative(Initiative),
+    Function(Function),
+}
+
+/// A name written in the source, and what it resolved to (`None` when it did not).
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub name: String,
+    pub span: Span,
+    pub target: Option<ItemId>,
+}
+
+#[derive(Debug)]
+pub struct Scorecard {
+    pub title: String,
+    pub description: Option<String>,
+    pub owner: Option<Spanned<String>>,
+    pub period: Option<(Period, Period)>,
+    pub frequency: Grain,
+    /// A fraction: 10% is 0.1.
+    pub tolerance: f64,
+    pub year_start: u32,
+    pub review: Option<Grain>,
+    pub data: Vec<Spanned<String>>,
+    pub lint: Vec<ast::LintEntry>,
+    pub attributes: Vec<ast::Attribute>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Perspective {
+    pub weight: Option<Spanned<f64>>,
+    /// Declaration order, which is the drawing order of the strategy map.
+    pub order: usize,
+}
+
+#[derive(Debug)]
+pub struct Objective {
+    pub perspective: Option<Reference>,
+    pub owner: Option<Spanned<String>>,
+    pub weight: Option<Spanned<f64>>,
+    pub drives: Vec<Reference>,
+}
+
+#[derive(Debug)]
+pub struct Initiative {
+    pub objective: Option<Reference>,
+    pub owner: Option<Spanned<String>>,
+    pub due: Option<Spanned<Period>>,
+    pub status: Option<InitiativeStatus>,
+    pub budget: Option<Quantity>,
+}
+
+/// A `fn` helper.
+#[derive(Debug)]
+pub struct Function {
+    pub params: Vec<Spanned<String>>,
+    pub body: Formula,
+}
+
+/// A unit as declared: its text for display, its dimension for checking.
+#[derive(Debug, Clone)]
+pub struct DeclaredUnit {
+    pub text: String,
+    pub unit: Unit,
+    pub is_percent: bool,
+    pub span: Span,
+}
+
+/// A number with the unit it was written in (`None`: a plain number, which takes the unit of
+/// the KPI it belongs to).
+#[derive(Debug, Clone)]
+pub struct Quantity {
+    pub value: f64,
+    pub unit: Option<DeclaredUnit>,
+    pub span: Span,
+}
+
+/// A metric or a KPI.
+#[derive(Debug)]
+pub struct Measure {
+    pub unit: Option<DeclaredUnit>,
+    pub formula: Option<Formula>,
+    pub column: Option<String>,
+    pub aggregate: Option<Aggregate>,
+    pub extends: Option<Reference>,
+    pub kpi: Option<KpiPart>,
+}
+
+/// What a KPI has beyond a metric.
+#[derive(Debug)]
+pub struct KpiPart {
+    pub objective: Option<Reference>,
+    pub owner: Option<Spanned<String>>,
+    pub direction: Option<Spanned<Direction>>,
+    pub frequency: Option<Grain>,
+    pub baseline: Option<Baseline>,
+    pub target: Option<Target>,
+    pub thresholds: Option<Thresholds>,
+    /// A fraction: 10% is 0.1.
+    pub tolerance: Option<f64>,
+    pub weight: Option<Spanned<f64>>,
+    pub reviewed: Option<Spanned<Period>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    pub value: Quantity,
+    pub period: Spanned<Period>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Target {
+    Value {
+        value: Quantity,
+        deadline: Option<Spanned<Period>>,
+    },
+    Range {
+        low: Quantity,
+        high: Quantity,
+        deadline: Option<Spanned<Period>>,
+    },
+    Milestones(Vec<(Spanned<Period>, Quantity)>),
+}
+
+#[derive(Debug, Clone)]
+pub enum Thresholds {
+    /// `green >= G amber >= A` (or `<=`): `at_least` says which.
+    Bounds {
+        green: Quantity,
+        amber: Quantity,
+        at_least: Spanned<bool>,
+    },
+    /// `green LO .. HI amber LO .. HI`
+    Range {
+        green: (Quantity, Quantity),
+        amber: (Quantity, Quantity),
+    },
+}
+
+/// A formula with its references resolved.
+#[derive(Debug, Clone)]
+pub struct Formula {
+    pub kind: FormulaKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum FormulaKind {
+    /// A plain number, or a quantity: `5%` is the number 0.05 with no unit.
+    Number(f64, Unit),
+    /// A metric or KPI.
+    Measure(ItemId),
+    /// A parameter of the enclosing `fn`, by position.
+    Param(usize),
+    Call(Callee, Vec<Formula>),
+    Negate(Box<Formula>),
+    Binary(ast::BinaryOp, Box<Formula>, Box<Formula>),
+    /// A part that did not resolve; a finding has been reported.
+    Invalid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callee {
+    Builtin(Builtin),
+    Function(ItemId),
+}
+
+/// The built-in functions of LANGUAGE.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    Lag,
+    Delta,
+    Growth,
+    SumOver,
+    AvgOver,
+    Ytd,
+    Min,
+    Max,
+    Abs,
+    Round,
+    Clamp,
+    Coalesce,
+}
+
+impl Builtin {
+    pub const ALL: &'static [Builtin] = &[
+        Builtin::Lag,
+        Builtin::Delta,
+        Builtin::Growth,
+        Builtin::SumOver,
+        Builtin::AvgOver,
+        Builtin::Ytd,
+        Builtin::Min,
+        Builtin::Max,
+        Builtin::Abs,
+        Builtin::Round,
+        Builtin::Clamp,
+        Builtin::Coalesce,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Lag => "lag",
+            Builtin::Delta => "delta",
+            Builtin::Growth => "growth",
+            Builtin::SumOver => "sum_over",
+            Builtin::AvgOver => "avg_over",
+            Builtin::Ytd => "ytd",
+            Builtin::Min => "min",
+            Builtin::Max => "max",
+            Builtin::Abs => "abs",
+            Builtin::Round => "round",
+            Builtin::Clamp => "clamp",
+            Builtin::Coalesce => "coalesce",
+        }
+    }
+
+    /// The parameter names, for messages: `lag(x, n)`.
+    pub fn params(self) -> &'static [&'static str] {
+        match self {
+            Builtin::Lag | Builtin::Growth | Builtin::SumOver | Builtin::AvgOver => &["x", "n"],
+            Builtin::Delta | Builtin::Ytd | Builtin::Abs => &["x"],
+            Builtin::Min | Builtin::Max | Builtin::Coalesce => &["a", "b"],
+            Builtin::Round => &["x", "digits"],
+            Builtin::Clamp => &["x", "lo", "hi"],
+        }
+    }
+
+    /// The position of the argument that must be a whole-number literal, if any.
+    pub fn literal_param(self) -> Option<usize> {
+        match self {
+            Builtin::Lag
+            | Builtin::Growth
+            | Builtin::SumOver
+            | Builtin::AvgOver
+            | Builtin::Round => Some(1),
+            _ => None,
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Builtin> {
+        Builtin::ALL
+            .iter()
+            .copied()
+            .find(|builtin| builtin.name() == name)
+    }
+}

@@ -1,0 +1,544 @@
+//! Step 2: names to items. Every reference is resolved against the one namespace and checked for
+//! its kind; formulas become [`Formula`] trees; calls are checked for their arguments; `extends`
+//! is applied.
+
+use std::collections::HashMap;
+
+use super::model::*;
+use crate::diagnostics::{self, Finding, Rule};
+use crate::syntax::ast::{self, ExprKind};
+use crate::unit::Unit;
+
+pub fn resolve(
+    model: &mut Model,
+    formulas: Vec<(ItemId, ast::Expr)>,
+    functions: Vec<(ItemId, ast::Expr)>,
+    findings: &mut Vec<Finding>,
+) {
+    resolve_references(model, findings);
+    for (id, body) in functions {
+        let params: Vec<String> = match &model.item(id).kind {
+            ItemKind::Function(function) => {
+                function.params.iter().map(|p| p.node.clone()).collect()
+            }
+            _ => unreachable!("functions are declared as functions"),
+        };
+        let body = FormulaResolver {
+            model,
+            params: &params,
+            findings,
+        }
+        .resolve(&body);
+        if let ItemKind::Function(function) = &mut model.items[id.0 as usize].kind {
+            function.body = body;
+        }
+    }
+    for (id, expr) in formulas {
+        let formula = FormulaResolver {
+            model,
+            params: &[],
+            findings,
+        }
+        .resolve(&expr);
+        if let ItemKind::Measure(measure) = &mut model.items[id.0 as usize].kind {
+            measure.formula = Some(formula);
+        }
+    }
+    check_literal_arguments(model, findings);
+    apply_extends(model);
+}
+
+/// What a reference may point at, for messages.
+struct Expected {
+    kinds: &'static [Kind],
+    /// "an objective", "a metric or KPI"
+    words: &'static str,
+    /// Why, for the help of a wrong-kind finding.
+    why: &'static str,
+}
+
+const PERSPECTIVE: Expected = Expected {
+    kinds: &[Kind::Perspective],
+    words: "a perspective",
+    why: "an objective sits in a perspective",
+};
+const OBJECTIVE_OF_KPI: Expected = Expected {
+    kinds: &[Kind::Objective],
+    words: "an objective",
+    why: "a KPI measures an objective",
+};
+const OBJECTIVE_OF_INITIATIVE: Expected = Expected {
+    kinds: &[Kind::Objective],
+    words: "an objective",
+    why: "an initiative serves an objective",
+};
+const DRIVEN: Expected = Expected {
+    kinds: &[Kind::Objective],
+    words: "an objective",
+    why: "`drives` links objectives",
+};
+const EXTENDED: Expected = Expected {
+    kinds: &[Kind::Metric],
+    words: "a metric",
+    why: "a KPI extends a metric",
+};
+const MEASURE: Expected = Expected {
+    kinds: &[Kind::Metric, Kind::Kpi],
+    words: "a metric or KPI",
+    why: "a formula computes over metrics and KPIs",
+};
+
+/// Resolves a reference, reporting `unknown-name` or `wrong-kind` (no finding for a name whose
+/// declaration did not parse: its syntax error says enough).
+fn lookup(
+    model: &Model,
+    reference: &Reference,
+    expected: &Expected,
+) -> Result<ItemId, Option<Finding>> {
+    let candidates = || {
+        model
+            .names
+            .iter()
+            .filter(|(_, id)| expected.kinds.contains(&model.item(**id).kind()))
+            .map(|(name, _)| name.as_str())
+    };
+    let Some(&target) = model.names.get(&reference.name) else {
+        if model.unparsed_names.contains(&reference.name) {
+            return Err(None);
+        }
+        let mut finding = Finding::new(
+            Rule::UnknownName,
+            reference.span,
+            format!("`{}` is not declared anywhere", reference.name),
+        )
+        .label(format!("expected {}", expected.words));
+        if let Some(close) = diagnostics::closest(&reference.name, candidates()) {
+            finding = finding.help(format!("did you mean `{close}`?"));
+        }
+        return Err(Some(finding));
+    };
+    let item = model.item(target);
+    if expected.kinds.contains(&item.kind()) {
+        return Ok(target);
+    }
+    let mut finding = Finding::new(
+        Rule::WrongKind,
+        reference.span,
+        format!(
+            "`{}` is {}, not {}",
+            reference.name,
+            item.kind().article_name(),
+            expected.words
+        ),
+    )
+    .label(format!("expected {}", expected.words))
+    .with_secondary(
+        item.id.span,
+        format!(
+            "`{}` is declared here as {}",
+            reference.name,
+            item.kind().article_name()
+        ),
+    );
+    finding = match diagnostics::closest(&reference.name, candidates()) {
+        Some(close) => finding.help(format!("{}: did you mean `{close}`?", expected.why)),
+        None => finding.help(format!("{}: name {}", expected.why, expected.words)),
+    };
+    Err(Some(finding))
+}
+
+fn resolve_references(model: &mut Model, findings: &mut Vec<Finding>) {
+    for index in 0..model.items.len() {
+        let mut resolved: Vec<(usize, Result<ItemId, Option<Finding>>)> = Vec::new();
+        {
+            let item = &model.items[index];
+            let mut check = |slot: usize, reference: &Reference, expected: &Expected| {
+                resolved.push((slot, lookup(model, reference, expected)));
+            };
+            match &item.kind {
+                ItemKind::Objective(objective) => {
+                    if let Some(perspective) = &objective.perspective {
+                        check(0, perspective, &PERSPECTIVE);
+                    }
+                    for (i, driven) in objective.drives.iter().enumerate() {
+                        check(i + 1, driven, &DRIVEN);
+                    }
+                }
+                ItemKind::Initiative(initiative) => {
+                    if let Some(objective) = &initiative.objective {
+                        check(0, objective, &OBJECTIVE_OF_INITIATIVE);
+                    }
+                }
+                ItemKind::Measure(measure) => {
+                    if let Some(extends) = &measure.extends {
+                        check(0, extends, &EXTENDED);
+                    }
+                    if let Some(objective) =
+                        measure.kpi.as_ref().and_then(|kpi| kpi.objective.as_ref())
+                    {
+                        check(1, objective, &OBJECTIVE_OF_KPI);
+                    }
+                }
+                ItemKind::Perspective(_) | ItemKind::Function(_) => {}
+            }
+        }
+        for (slot, result) in resolved {
+            let target = match result {
+                Ok(target) => Some(target),
+                Err(finding) => {
+                    findings.extend(finding);
+                    None
+                }
+            };
+            let reference = match &mut model.items[index].kind {
+                ItemKind::Objective(objective) if slot == 0 => objective.perspective.as_mut(),
+                ItemKind::Objective(objective) => objective.drives.get_mut(slot - 1),
+                ItemKind::Initiative(initiative) => initiative.objective.as_mut(),
+                ItemKind::Measure(measure) if slot == 0 => measure.extends.as_mut(),
+                ItemKind::Measure(measure) => {
+                    measure.kpi.as_mut().and_then(|kpi| kpi.objective.as_mut())
+                }
+                _ => None,
+            };
+            if let Some(reference) = reference {
+                reference.target = target;
+            }
+        }
+    }
+}
+
+/// Turns one formula's AST into a [`Formula`], reporting unknown names and arity errors.
+struct FormulaResolver<'a> {
+    model: &'a Model,
+    params: &'a [String],
+    findings: &'a mut Vec<Finding>,
+}
+
+impl FormulaResolver<'_> {
+    fn resolve(&mut self, expr: &ast::Expr) -> Formula {
+        let kind = match &expr.kind {
+            ExprKind::Number(value) => FormulaKind::Number(*value, Unit::dimensionless()),
+            ExprKind::Quantity(value, unit) if unit.text() == "%" => {
+                FormulaKind::Number(value / 100.0, Unit::dimensionless())
+            }
+            ExprKind::Quantity(value, unit) => FormulaKind::Number(*value, Unit::from_expr(unit)),
+            ExprKind::Reference(name) => self.reference(name, expr.span),
+            ExprKind::Call { function, args } => self.call(function, args, expr.span),
+            ExprKind::Negate(operand) => FormulaKind::Negate(Box::new(self.resolve(operand))),
+            ExprKind::Binary(op, left, right) => FormulaKind::Binary(
+                *op,
+                Box::new(self.resolve(left)),
+                Box::new(self.resolve(right)),
+            ),
+        };
+        Formula {
+            kind,
+            span: expr.span,
+        }
+    }
+
+    fn reference(&mut self, name: &str, span: crate::source::Span) -> FormulaKind {
+        if let Some(position) = self.params.iter().position(|param| param == name) {
+            return FormulaKind::Param(position);
+        }
+        let reference = Reference {
+            name: name.to_string(),
+            span,
+            target: None,
+        };
+        match lookup(self.model, &reference, &MEASURE) {
+            Ok(target) => FormulaKind::Measure(target),
+            Err(None) => FormulaKind::Invalid,
+            Err(Some(mut finding)) => {
+                if finding.rule == Rule::UnknownName && finding.help.is_none() {
+                    let params = self.params.iter().map(String::as_str);
+                    if let Some(close) = diagnostics::closest(name, params) {
+                        finding = finding.help(format!("did you mean the parameter `{close}`?"));
+                    }
+                }
+                self.findings.push(finding);
+                FormulaKind::Invalid
+            }
+        }
+    }
+
+    fn call(
+        &mut self,
+        function: &ast::Ident,
+        args: &[ast::Expr],
+        span: crate::source::Span,
+    ) -> FormulaKind {
+        let resolved_args: Vec<Formula> = args.iter().map(|arg| self.resolve(arg)).collect();
+        let (callee, params): (Callee, Vec<String>) =
+            if let Some(builtin) = Builtin::from_name(&function.node) {
+                (
+                    Callee::Builtin(builtin),
+                    builtin.params().iter().map(|p| p.to_string()).collect(),
+                )
+            } else {
+                match self
+                    .model
+                    .names
+                    .get(&function.node)
+                    .map(|id| (*id, self.model.item(*id)))
+                {
+                    Some((id, item)) => match &item.kind {
+                        ItemKind::Function(f) => (
+                            Callee::Function(id),
+                            f.params.iter().map(|p| p.node.clone()).collect(),
+                        ),
+                        _ => {
+                            let finding = Finding::new(
+                                Rule::WrongKind,
+                                function.span,
+                                format!(
+                                    "`{}` is {}, not a function",
+                                    function.node,
+                                    item.kind().article_name()
+                                ),
+                            )
+                            .label("called here")
+                            .with_secondary(
+                                item.id.span,
+                                format!("`{}` is declared here", function.node),
+                            )
+                            .help(format!(
+                                "refer to it without parentheses: `{}`",
+                                function.node
+                            ));
+                            self.findings.push(finding);
+                            return FormulaKind::Invalid;
+                        }
+                    },
+                    None => {
+                        self.findings.push(self.unknown_function(function));
+                        return FormulaKind::Invalid;
+                    }
+                }
+            };
+        if resolved_args.len() != params.len() {
+            let signature = format!("{}({})", function.node, params.join(", "));
+            let finding = Finding::new(
+                Rule::BadArity,
+                span,
+                format!(
+                    "`{}` takes {} but is given {}",
+                    function.node,
+                    count(params.len()),
+                    count(resolved_args.len())
+                ),
+            )
+            .label(format!("{} given", count(resolved_args.len())))
+            .help(format!("call it as `{signature}`"));
+            self.findings.push(finding);
+            return FormulaKind::Invalid;
+        }
+        if callee == Callee::Builtin(Builtin::Ytd)
+            && !matches!(
+                resolved_args[0].kind,
+                FormulaKind::Measure(_) | FormulaKind::Param(_) | FormulaKind::Invalid
+            )
+        {
+            let finding = Finding::new(Rule::BadArity, resolved_args[0].span, "`ytd` takes the id of a metric or KPI")
+                .label("not a metric or KPI id")
+                .help("`ytd(x)` aggregates `x` with its own `aggregate` from the start of the year: name a metric or KPI");
+            self.findings.push(finding);
+            return FormulaKind::Invalid;
+        }
+        FormulaKind::Call(callee, resolved_args)
+    }
+
+    fn unknown_function(&self, function: &ast::Ident) -> Finding {
+        let functions = self
+            .model
+            .names
+            .iter()
+            .filter(|(_, id)| self.model.item(**id).kind() == Kind::Function)
+            .map(|(name, _)| name.as_str())
+            .chain(Builtin::ALL.iter().map(|b| b.name()));
+        let finding = Finding::new(
+            Rule::UnknownName,
+            function.span,
+            format!("there is no function `{}`", function.node),
+        )
+        .label("unknown function");
+        match diagnostics::closest(&function.node, functions) {
+            Some(close) => finding.help(format!("did you mean `{close}`?")),
+            None => finding.help("the built-in functions are lag, delta, growth, sum_over, avg_over, ytd, min, max, abs, round, clamp and coalesce; `fn` declares more"),
+        }
+    }
+}
+
+fn count(n: usize) -> String {
+    match n {
+        1 => "1 argument".to_string(),
+        n => format!("{n} arguments"),
+    }
+}
+
+/// Arguments such as the `n` of `lag(x, n)` must be whole-number literals, or parameters of
+/// the enclosing `fn` (which its callers must then give as literals).
+fn check_literal_arguments(model: &Model, findings: &mut Vec<Finding>) {
+    let literal_params = literal_parameters(model);
+    for item in &model.items {
+        let formula = match &item.kind {
+            ItemKind::Measure(Measure {
+                formula: Some(formula),
+                ..
+            }) => formula,
+            ItemKind::Function(function) => &function.body,
+            _ => continue,
+        };
+        visit(formula, &mut |node| {
+            let FormulaKind::Call(callee, args) = &node.kind else {
+                return;
+            };
+            for (position, arg) in args.iter().enumerate() {
+                if !is_literal_position(*callee, position, &literal_params) {
+                    continue;
+                }
+                let ok = match &arg.kind {
+                    FormulaKind::Number(value, unit) => {
+                        unit.is_dimensionless() && value.fract() == 0.0 && *value >= 0.0
+                    }
+                    FormulaKind::Param(_) | FormulaKind::Invalid => true,
+                    _ => false,
+                };
+                if !ok {
+                    let name = callee_name(model, *callee);
+                    let finding = Finding::new(
+                        Rule::BadArity,
+                        arg.span,
+                        format!(
+                            "argument {} of `{name}` must be a whole-number literal",
+                            position + 1
+                        ),
+                    )
+                    .label("not a whole number written out")
+                    .help(format!(
+                        "write the count of periods as a number, e.g. `{name}(x, 12)`"
+                    ));
+                    findings.push(finding);
+                }
+            }
+        });
+    }
+}
+
+fn callee_name(model: &Model, callee: Callee) -> String {
+    match callee {
+        Callee::Builtin(builtin) => builtin.name().to_string(),
+        Callee::Function(id) => model.item(id).id.node.clone(),
+    }
+}
+
+fn is_literal_position(
+    callee: Callee,
+    position: usize,
+    literal_params: &HashMap<ItemId, Vec<bool>>,
+) -> bool {
+    match callee {
+        Callee::Builtin(builtin) => builtin.literal_param() == Some(position),
+        Callee::Function(id) => literal_params
+            .get(&id)
+            .is_some_and(|params| params.get(position) == Some(&true)),
+    }
+}
+
+/// For each `fn`, which parameters reach a literal-only argument position (a fixpoint, since
+/// functions call functions).
+fn literal_parameters(model: &Model) -> HashMap<ItemId, Vec<bool>> {
+    let functions: Vec<(ItemId, &Function)> = model
+        .ids()
+        .filter_map(|id| match &model.item(id).kind {
+            ItemKind::Function(function) => Some((id, function)),
+            _ => None,
+        })
+        .collect();
+    let mut literal: HashMap<ItemId, Vec<bool>> = functions
+        .iter()
+        .map(|(id, f)| (*id, vec![false; f.params.len()]))
+        .collect();
+    loop {
+        let mut changed = false;
+        for (id, function) in &functions {
+            let mut found = Vec::new();
+            visit(&function.body, &mut |node| {
+                let FormulaKind::Call(callee, args) = &node.kind else {
+                    return;
+                };
+                for (position, arg) in args.iter().enumerate() {
+                    if let FormulaKind::Param(param) = arg.kind {
+                        if is_literal_position(*callee, position, &literal) {
+                            found.push(param);
+                        }
+                    }
+                }
+            });
+            let flags = literal.get_mut(id).expect("every function has flags");
+            for param in found {
+                if !flags[param] {
+                    flags[param] = true;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return literal;
+        }
+    }
+}
+
+/// Calls `f` on every node of a formula, parents before children.
+pub fn visit(formula: &Formula, f: &mut impl FnMut(&Formula)) {
+    f(formula);
+    match &formula.kind {
+        FormulaKind::Call(_, args) => args.iter().for_each(|arg| visit(arg, f)),
+        FormulaKind::Negate(operand) => visit(operand, f),
+        FormulaKind::Binary(_, left, right) => {
+            visit(left, f);
+            visit(right, f);
+        }
+        FormulaKind::Number(..)
+        | FormulaKind::Measure(_)
+        | FormulaKind::Param(_)
+        | FormulaKind::Invalid => {}
+    }
+}
+
+/// `kpi X extends M`: the KPI takes M's unit, formula (or M itself, when M is an input),
+/// aggregate and description, unless it states them itself.
+fn apply_extends(model: &mut Model) {
+    for index in 0..model.items.len() {
+        let Some(extended) = model.items[index]
+            .as_measure()
+            .and_then(|m| m.extends.as_ref())
+            .and_then(|r| r.target.map(|t| (t, r.span)))
+        else {
+            continue;
+        };
+        let (metric_id, extends_span) = extended;
+        let metric = model.item(metric_id);
+        let Some(base) = metric.as_measure() else {
+            continue;
+        };
+        let formula = base.formula.clone().unwrap_or(Formula {
+            kind: FormulaKind::Measure(metric_id),
+            span: extends_span,
+        });
+        let (unit, aggregate, description) = (
+            base.unit.clone(),
+            base.aggregate,
+            metric.description.clone(),
+        );
+        let item = &mut model.items[index];
+        if item.description.is_none() {
+            item.description = description;
+        }
+        if let ItemKind::Measure(measure) = &mut item.kind {
+            measure.unit = measure.unit.take().or(unit);
+            measure.aggregate = measure.aggregate.or(aggregate);
+            measure.formula = measure.formula.take().or(Some(formula));
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! Step 4: targets, baselines and thresholds against the KPI's direction (`bad-target`).
+
+use super::model::*;
+use crate::diagnostics::{Finding, Rule};
+use crate::period::{Grain, Period};
+use crate::source::Span;
+use crate::syntax::ast::{Direction, Spanned};
+
+pub fn check(model: &Model, findings: &mut Vec<Finding>) {
+    let default_grain = model
+        .scorecard
+        .as_ref()
+        .map_or(Grain::Month, |s| s.frequency);
+    for item in &model.items {
+        let Some(kpi) = item.as_measure().and_then(|m| m.kpi.as_ref()) else {
+            continue;
+        };
+        let grain = kpi.frequency.unwrap_or(default_grain);
+        if let Some(target) = &kpi.target {
+            check_schedule(kpi, target, grain, findings);
+        }
+        let Some(direction) = &kpi.direction else {
+            continue;
+        };
+        if let Some(target) = &kpi.target {
+            check_target_form(direction, target, findings);
+        }
+        if let Some(thresholds) = &kpi.thresholds {
+            check_thresholds(direction, thresholds, findings);
+        }
+    }
+}
+
+fn bad(span: Span, message: String, label: &str) -> Finding {
+    Finding::new(Rule::BadTarget, span, message).label(label)
+}
+
+/// A range KPI needs a band `LO .. HI` with `LO <= HI`; an up or down KPI a single value.
+fn check_target_form(direction: &Spanned<Direction>, target: &Target, findings: &mut Vec<Finding>) {
+    match (direction.node, target) {
+        (Direction::Range, Target::Value { value, .. }) => findings.push(
+            bad(
+                value.span,
+                "a `direction range` KPI needs a target band, not one value".into(),
+                "one value",
+            )
+            .with_secondary(direction.span, "the KPI stays inside a range")
+            .help("write the band: `target LO .. HI by PERIOD` (LO = HI for a point target)"),
+        ),
+        (Direction::Range, Target::Milestones(milestones)) => {
+            let span = milestones
+                .first()
+                .map_or(direction.span, |(period, _)| period.span);
+            findings.push(
+                bad(
+                    span,
+                    "a `direction range` KPI cannot have milestones".into(),
+                    "milestones",
+                )
+                .with_secondary(direction.span, "the KPI stays inside a range")
+                .help("a range is not interpolated: write `target LO .. HI by PERIOD`"),
+            );
+        }
+        (Direction::Up | Direction::Down, Target::Range { low, high, .. }) => findings.push(
+            bad(
+                low.span.to(high.span),
+                "a target band needs `direction range`".into(),
+                "a band",
+            )
+            .with_secondary(direction.span, "but the direction is not range")
+            .help("use `direction range`, or give one target value"),
+        ),
+        (Direction::Range, Target::Range { low, high, .. }) if low.value > high.value => findings
+            .push(
+                bad(
+                    low.span.to(high.span),
+                    format!(
+                        "the target band {} .. {} is upside down",
+                        low.value, high.value
+                    ),
+                    "low end above high end",
+                )
+                .help(format!(
+                    "write it low to high: {} .. {}",
+                    high.value, low.value
+                )),
+            ),
+        _ => {}
+    }
+}
+
+/// Milestones strictly in order, and the baseline before the deadline and every milestone, all
+/// compared at the KPI's frequency.
+fn check_schedule(kpi: &KpiPart, target: &Target, grain: Grain, findings: &mut Vec<Finding>) {
+    let at = |period: &Spanned<Period>| period.node.at_grain(grain).first_day();
+    let dated: Vec<&Spanned<Period>> = match target {
+        Target::Value { deadline, .. } | Target::Range { deadline, .. } => {
+            deadline.iter().collect()
+        }
+        Target::Milestones(milestones) => milestones.iter().map(|(period, _)| period).collect(),
+    };
+    for pair in dated.windows(2) {
+        if at(pair[1]) <= at(pair[0]) {
+            findings.push(
+                bad(
+                    pair[1].span,
+                    format!(
+                        "milestone {} does not come after {}",
+                        pair[1].node, pair[0].node
+                    ),
+                    "out of order",
+                )
+                .with_secondary(pair[0].span, "the milestone before it")
+                .help(format!(
+                    "list milestones in time order, each in a later {} than the one before",
+                    grain_word(grain)
+                )),
+            );
+        }
+    }
+    if let (Some(baseline), Some(first)) = (&kpi.baseline, dated.first()) {
+        if at(first) <= at(&baseline.period) {
+            findings.push(
+                bad(first.span, format!("the target is due in {}, not after the baseline in {}", first.node, baseline.period.node), "not after the baseline")
+                    .with_secondary(baseline.period.span, "the baseline")
+                    .help("the baseline is where the KPI starts: put it before the deadline and every milestone"),
+            );
+        }
+    }
+}
+
+fn grain_word(grain: Grain) -> &'static str {
+    match grain {
+        Grain::Day => "day",
+        Grain::Week => "week",
+        Grain::Month => "month",
+        Grain::Quarter => "quarter",
+        Grain::Half => "half-year",
+        Grain::Year => "year",
+    }
+}
+
+/// Thresholds agree with the direction and are ordered: for up, `green >= G amber >= A` with
+/// `A <= G`; for down, `<=` with `A >= G`; for range, bands with the amber one around the green.
+fn check_thresholds(
+    direction: &Spanned<Direction>,
+    thresholds: &Thresholds,
+    findings: &mut Vec<Finding>,
+) {
+    match (direction.node, thresholds) {
+        (
+            Direction::Up | Direction::Down,
+            Thresholds::Bounds {
+                green,
+                amber,
+                at_least,
+            },
+        ) => {
+            let up = direction.node == Direction::Up;
+            if at_least.node != up {
+                let (wanted, written) = if up { (">=", "<=") } else { ("<=", ">=") };
+                findings.push(
+                    bad(
+                        at_least.span,
+                        format!(
+                            "`{written}` thresholds contradict `direction {}`",
+                            direction_word(direction.node)
+                        ),
+                        "wrong way round",
+                    )
+                    .with_secondary(direction.span, "the direction")
+                    .help(format!(
+                        "{} is better here: write `green {wanted} …  amber {wanted} …`",
+                        if up { "higher" } else { "lower" }
+                    )),
+                );
+            } else if (up && amber.value > green.value) || (!up && amber.value < green.value) {
+                let beyond = if up { "above" } else { "below" };
+                findings.push(
+                    bad(amber.span, format!("the amber bound {} is {beyond} the green bound {}", amber.value, green.value), format!("amber {beyond} green").as_str())
+                        .with_secondary(green.span, "the green bound")
+                        .help("amber is the band between red and green: its bound lies on the worse side of green's (equal bounds mean no amber band)"),
+                );
+            }
+        }
+        (Direction::Range, Thresholds::Range { green, amber }) => {
+            for (band, (low, high)) in [("green", green), ("amber", amber)] {
+                if low.value > high.value {
+                    findings.push(bad(
+                        low.span.to(high.span),
+                        format!(
+                            "the {band} band {} .. {} is upside down",
+                            low.value, high.value
+                        ),
+                        "low end above high end",
+                    ));
+                    return;
+                }
+            }
+            if amber.0.value > green.0.value || amber.1.value < green.1.value {
+                findings.push(
+                    bad(amber.0.span.to(amber.1.span), format!("the amber band {} .. {} does not contain the green band {} .. {}", amber.0.value, amber.1.value, green.0.value, green.1.value), "amber inside green")
+                        .with_secondary(green.0.span.to(green.1.span), "the green band")
+                        .help("amber surrounds green: its low end at or below green's, its high end at or above"),
+                );
+            }
+        }
+        (Direction::Range, Thresholds::Bounds { at_least, .. }) => findings.push(
+            bad(
+                at_least.span,
+                "a `direction range` KPI needs threshold bands, not bounds".into(),
+                "a bound",
+            )
+            .with_secondary(direction.span, "the direction")
+            .help("write `thresholds { green LO .. HI  amber LO .. HI }`"),
+        ),
+        (_, Thresholds::Range { green, .. }) => findings.push(
+            bad(
+                green.0.span.to(green.1.span),
+                "threshold bands need `direction range`".into(),
+                "a band",
+            )
+            .with_secondary(direction.span, "the direction")
+            .help("for up or down, write `thresholds { green >= G  amber >= A }` (or `<=`)"),
+        ),
+    }
+}
+
+fn direction_word(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Up => "up",
+        Direction::Down => "down",
+        Direction::Range => "range",
+    }
+}

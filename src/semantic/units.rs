@@ -1,0 +1,266 @@
+//! Step 3: units. Every formula's unit is inferred and compared with the declared one; values in
+//! targets, baselines and thresholds must be in the KPI's unit.
+
+use super::model::*;
+use crate::diagnostics::{Finding, Rule};
+use crate::source::Span;
+use crate::syntax::ast::BinaryOp;
+use crate::unit::Unit;
+
+pub fn check(model: &Model, findings: &mut Vec<Finding>) {
+    for item in &model.items {
+        let Some(measure) = item.as_measure() else {
+            continue;
+        };
+        if let (Some(formula), Some(declared)) = (&measure.formula, &measure.unit) {
+            let mut inference = Inference {
+                model,
+                findings,
+                calls: Vec::new(),
+            };
+            if let Some(unit) = inference.unit(formula, &[]) {
+                if unit != declared.unit {
+                    findings.push(formula_mismatch(item, formula, &unit, declared));
+                }
+            }
+        } else if let Some(formula) = &measure.formula {
+            // No declared unit to compare with, but the formula itself must still add up.
+            Inference {
+                model,
+                findings,
+                calls: Vec::new(),
+            }
+            .unit(formula, &[]);
+        }
+        if let (Some(kpi), Some(declared)) = (&measure.kpi, &measure.unit) {
+            for value in kpi_values(kpi) {
+                check_value(value, declared, findings);
+            }
+        }
+    }
+    for item in &model.items {
+        if let ItemKind::Function(function) = &item.kind {
+            // Parameters have no unit of their own: check what does not depend on them.
+            Inference {
+                model,
+                findings,
+                calls: Vec::new(),
+            }
+            .unit(&function.body, &vec![None; function.params.len()]);
+        }
+    }
+}
+
+fn formula_mismatch(
+    item: &Item,
+    formula: &Formula,
+    unit: &Unit,
+    declared: &DeclaredUnit,
+) -> Finding {
+    Finding::new(
+        Rule::UnitMismatch,
+        formula.span,
+        format!(
+            "the formula of `{}` gives {}, but its unit is {}",
+            item.id.node,
+            describe(unit),
+            declared.text
+        ),
+    )
+    .label(format!("this is in {}", describe(unit)))
+    .with_secondary(declared.span, format!("declared as {}", declared.text))
+    .help("change the declared unit, or the formula so that its unit matches")
+}
+
+/// "EUR", "no unit (a plain number or %)"
+fn describe(unit: &Unit) -> String {
+    if unit.is_dimensionless() {
+        "a plain number (no unit, or %)".to_string()
+    } else {
+        unit.to_string()
+    }
+}
+
+/// Every value of a KPI that is written in its unit.
+fn kpi_values(kpi: &KpiPart) -> Vec<&Quantity> {
+    let mut values = Vec::new();
+    if let Some(baseline) = &kpi.baseline {
+        values.push(&baseline.value);
+    }
+    match &kpi.target {
+        Some(Target::Value { value, .. }) => values.push(value),
+        Some(Target::Range { low, high, .. }) => values.extend([low, high]),
+        Some(Target::Milestones(milestones)) => {
+            values.extend(milestones.iter().map(|(_, value)| value))
+        }
+        None => {}
+    }
+    match &kpi.thresholds {
+        Some(Thresholds::Bounds { green, amber, .. }) => values.extend([green, amber]),
+        Some(Thresholds::Range { green, amber }) => {
+            values.extend([&green.0, &green.1, &amber.0, &amber.1])
+        }
+        None => {}
+    }
+    values
+}
+
+fn check_value(value: &Quantity, declared: &DeclaredUnit, findings: &mut Vec<Finding>) {
+    let Some(unit) = &value.unit else { return };
+    if unit.unit != declared.unit {
+        let finding = Finding::new(
+            Rule::UnitMismatch,
+            unit.span,
+            format!(
+                "{} is in {}, but the KPI's unit is {}",
+                value_text(value),
+                unit.text,
+                declared.text
+            ),
+        )
+        .label(format!("in {}", unit.text))
+        .with_secondary(declared.span, format!("the KPI is in {}", declared.text))
+        .help(format!(
+            "write the value in {} (a plain number takes the KPI's unit)",
+            declared.text
+        ));
+        findings.push(finding);
+    }
+}
+
+fn value_text(value: &Quantity) -> String {
+    match &value.unit {
+        Some(unit) if unit.is_percent => format!("{}%", value.value),
+        Some(unit) => format!("{} {}", value.value, unit.text),
+        None => value.value.to_string(),
+    }
+}
+
+/// Infers units bottom-up. `None` is "unknown" (an input without a unit, an unresolved name):
+/// nothing is reported about an unknown unit, so one missing unit does not cascade.
+struct Inference<'a> {
+    model: &'a Model,
+    findings: &'a mut Vec<Finding>,
+    /// The functions being inferred, to stop on recursion (reported as a formula cycle).
+    calls: Vec<ItemId>,
+}
+
+impl Inference<'_> {
+    fn unit(&mut self, formula: &Formula, params: &[Option<Unit>]) -> Option<Unit> {
+        match &formula.kind {
+            FormulaKind::Number(_, unit) => Some(unit.clone()),
+            FormulaKind::Measure(id) => self
+                .model
+                .item(*id)
+                .as_measure()?
+                .unit
+                .as_ref()
+                .map(|u| u.unit.clone()),
+            FormulaKind::Param(index) => params.get(*index).cloned().flatten(),
+            FormulaKind::Invalid => None,
+            FormulaKind::Negate(operand) => self.unit(operand, params),
+            FormulaKind::Binary(op, left, right) => {
+                let (left_unit, right_unit) = (self.unit(left, params), self.unit(right, params));
+                match op {
+                    BinaryOp::Add | BinaryOp::Sub => {
+                        let verb = if *op == BinaryOp::Add {
+                            "add"
+                        } else {
+                            "subtract"
+                        };
+                        self.same(
+                            verb,
+                            formula.span,
+                            &[(left, left_unit), (right, right_unit)],
+                        )
+                    }
+                    BinaryOp::Mul => Some(left_unit?.mul(&right_unit?)),
+                    BinaryOp::Div => Some(left_unit?.div(&right_unit?)),
+                }
+            }
+            FormulaKind::Call(Callee::Builtin(builtin), args) => {
+                self.builtin(*builtin, args, formula.span, params)
+            }
+            FormulaKind::Call(Callee::Function(id), args) => {
+                let arg_units: Vec<Option<Unit>> =
+                    args.iter().map(|arg| self.unit(arg, params)).collect();
+                let ItemKind::Function(function) = &self.model.item(*id).kind else {
+                    return None;
+                };
+                if self.calls.contains(id) {
+                    return None;
+                }
+                self.calls.push(*id);
+                let before = self.findings.len();
+                let unit = self.unit(&function.body, &arg_units);
+                self.calls.pop();
+                // A mismatch that depends on the arguments is the caller's: say so at the call.
+                if self.findings.len() > before {
+                    let inner = self.findings.split_off(before).remove(0);
+                    let name = &self.model.item(*id).id.node;
+                    let finding = Finding::new(
+                        Rule::UnitMismatch,
+                        formula.span,
+                        format!("calling `{name}` with these arguments: {}", inner.message),
+                    )
+                    .label("units of the arguments do not fit")
+                    .with_secondary(inner.primary.span, "inside the function, here")
+                    .help("check the units of the arguments against what the function computes");
+                    self.findings.push(finding);
+                }
+                unit
+            }
+        }
+    }
+
+    fn builtin(
+        &mut self,
+        builtin: Builtin,
+        args: &[Formula],
+        span: Span,
+        params: &[Option<Unit>],
+    ) -> Option<Unit> {
+        let units: Vec<Option<Unit>> = args.iter().map(|arg| self.unit(arg, params)).collect();
+        match builtin {
+            Builtin::Growth => Some(Unit::dimensionless()),
+            Builtin::Min | Builtin::Max | Builtin::Coalesce | Builtin::Clamp => {
+                let operands: Vec<(&Formula, Option<Unit>)> = args.iter().zip(units).collect();
+                self.same(&format!("compare in `{}`", builtin.name()), span, &operands)
+            }
+            _ => units.into_iter().next().flatten(),
+        }
+    }
+
+    /// Operands that must share a unit; reports the first that differs from the first known one.
+    fn same(
+        &mut self,
+        verb: &str,
+        span: Span,
+        operands: &[(&Formula, Option<Unit>)],
+    ) -> Option<Unit> {
+        let known: Vec<(&Formula, &Unit)> = operands
+            .iter()
+            .filter_map(|(f, u)| Some((*f, u.as_ref()?)))
+            .collect();
+        let (first_formula, first_unit) = *known.first()?;
+        if let Some((other_formula, other_unit)) =
+            known.iter().find(|(_, unit)| *unit != first_unit)
+        {
+            let finding = Finding::new(
+                Rule::UnitMismatch,
+                span,
+                format!("cannot {verb} {} and {}", describe(first_unit), describe(other_unit)),
+            )
+            .label("units differ")
+            .with_secondary(first_formula.span, format!("this is in {}", describe(first_unit)))
+            .with_secondary(other_formula.span, format!("this is in {}", describe(other_unit)))
+            .help("only values of the same unit can be added, subtracted or compared; check the formula or the units of its inputs");
+            self.findings.push(finding);
+            return None;
+        }
+        if known.len() < operands.len() {
+            return None;
+        }
+        Some(first_unit.clone())
+    }
+}

@@ -1,0 +1,344 @@
+//! The abstract syntax tree of one `.kpi` file. Every node keeps its [`Span`]; nothing here is
+//! resolved or validated beyond what the grammar guarantees.
+
+use crate::period::Grain;
+use crate::source::Span;
+
+/// A value with the place it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub node: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(node: T, span: Span) -> Spanned<T> {
+        Spanned { node, span }
+    }
+}
+
+pub type Ident = Spanned<String>;
+
+#[derive(Debug, Default)]
+pub struct File {
+    pub items: Vec<Item>,
+    /// Declarations left out because of a syntax error in them: their keyword and id, so that
+    /// later stages do not report their absence as well.
+    pub broken: Vec<BrokenDecl>,
+}
+
+/// What could be read of a declaration that did not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenDecl {
+    pub keyword: String,
+    pub id: Option<String>,
+}
+
+/// A declaration with the doc comments and attributes written before it.
+#[derive(Debug)]
+pub struct Item {
+    pub doc: Option<Spanned<String>>,
+    pub attributes: Vec<Attribute>,
+    pub decl: Decl,
+}
+
+/// `@allow(rule, …, "reason")`, `@warn(…)`, `@deny(…)`.
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    pub level: Spanned<LintLevel>,
+    pub rules: Vec<Spanned<String>>,
+    pub reason: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LintLevel {
+    Allow,
+    Warn,
+    Deny,
+}
+
+#[derive(Debug)]
+pub enum Decl {
+    Use(Use),
+    Block(BlockDecl),
+    Function(FnDecl),
+}
+
+/// `use std.NAME` or `use "path.kpi"`.
+#[derive(Debug, Clone)]
+pub struct Use {
+    pub target: UseTarget,
+    /// The module name or the path, as written (without quotes).
+    pub target_span: Span,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UseTarget {
+    Stdlib(String),
+    File(String),
+}
+
+/// The kinds of declaration written as `KEYWORD [ID] "Title" { properties }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BlockKind {
+    Scorecard,
+    Perspective,
+    Objective,
+    Metric,
+    Kpi,
+    Initiative,
+}
+
+impl BlockKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            BlockKind::Scorecard => "scorecard",
+            BlockKind::Perspective => "perspective",
+            BlockKind::Objective => "objective",
+            BlockKind::Metric => "metric",
+            BlockKind::Kpi => "kpi",
+            BlockKind::Initiative => "initiative",
+        }
+    }
+}
+
+/// A scorecard, perspective, objective, metric, KPI or initiative.
+#[derive(Debug)]
+pub struct BlockDecl {
+    pub kind: BlockKind,
+    pub keyword: Span,
+    /// Absent only on the scorecard.
+    pub id: Option<Ident>,
+    pub title: Spanned<String>,
+    pub extends: Option<Ident>,
+    pub properties: Vec<Property>,
+    pub span: Span,
+}
+
+/// `fn ID(a, b) = EXPR`.
+#[derive(Debug)]
+pub struct FnDecl {
+    pub id: Ident,
+    pub params: Vec<Ident>,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Property {
+    pub key: PropertyKey,
+    /// The keyword.
+    pub key_span: Span,
+    pub value: PropertyValue,
+    /// The keyword and its value.
+    pub span: Span,
+}
+
+macro_rules! property_keys {
+    ($($variant:ident = $name:literal,)*) => {
+        /// The keyword of a property.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum PropertyKey { $($variant),* }
+
+        impl PropertyKey {
+            pub fn name(self) -> &'static str {
+                match self { $(PropertyKey::$variant => $name),* }
+            }
+        }
+    };
+}
+
+property_keys! {
+    Owner = "owner", Period = "period", Frequency = "frequency", Tolerance = "tolerance",
+    YearStart = "year_start", Review = "review", Data = "data", Lint = "lint", Weight = "weight",
+    Description = "description", Perspective = "perspective", Objective = "objective",
+    Drives = "drives", Unit = "unit", Formula = "formula", Column = "column",
+    Aggregate = "aggregate", Direction = "direction", Baseline = "baseline", Target = "target",
+    Thresholds = "thresholds", Reviewed = "reviewed", Due = "due", Status = "status",
+    Budget = "budget",
+}
+
+#[derive(Debug)]
+pub enum PropertyValue {
+    Text(Spanned<String>),
+    Ident(Ident),
+    Idents(Vec<Ident>),
+    Number(Spanned<f64>),
+    Quantity(Quantity),
+    Unit(UnitExpr),
+    Period(PeriodLit),
+    PeriodSpan(PeriodLit, PeriodLit),
+    Frequency(Spanned<Grain>),
+    Aggregate(Spanned<Aggregate>),
+    Direction(Spanned<Direction>),
+    Status(Spanned<InitiativeStatus>),
+    Formula(Expr),
+    Baseline { value: Quantity, period: PeriodLit },
+    Target(Target),
+    Thresholds(Vec<Threshold>),
+    Lint(Vec<LintEntry>),
+}
+
+/// A period as written: its text, checked later (`2026-13` parses and is an `invalid-period`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodLit {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A number with an optional unit: `42%`, `3.5 days`, `12 EUR/customer`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    pub value: f64,
+    pub unit: Option<UnitExpr>,
+    pub span: Span,
+}
+
+/// A unit as written: atoms joined by `*` and `/`, left to right.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitExpr {
+    pub first: String,
+    pub rest: Vec<(UnitOp, String)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitOp {
+    Mul,
+    Div,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    Sum,
+    Avg,
+    Last,
+    Min,
+    Max,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Up,
+    Down,
+    Range,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InitiativeStatus {
+    Planned,
+    OnTrack,
+    AtRisk,
+    Late,
+    Done,
+}
+
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// `target V [by PERIOD]`
+    Value {
+        value: Quantity,
+        deadline: Option<PeriodLit>,
+    },
+    /// `target LO .. HI [by PERIOD]`
+    Range {
+        low: Quantity,
+        high: Quantity,
+        deadline: Option<PeriodLit>,
+    },
+    /// `target { PERIOD V … }`
+    Milestones(Vec<(PeriodLit, Quantity)>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Band {
+    Green,
+    Amber,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    AtLeast,
+    AtMost,
+}
+
+/// `green >= V`, `amber <= V` or `green LO .. HI`.
+#[derive(Debug, Clone)]
+pub struct Threshold {
+    pub band: Spanned<Band>,
+    pub bound: ThresholdBound,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ThresholdBound {
+    Compare(Spanned<Comparison>, Quantity),
+    Between(Quantity, Quantity),
+}
+
+/// `allow rule …` inside `lint { }`.
+#[derive(Debug, Clone)]
+pub struct LintEntry {
+    pub level: Spanned<LintLevel>,
+    pub rules: Vec<Spanned<String>>,
+}
+
+/// A formula.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Number(f64),
+    Quantity(f64, UnitExpr),
+    Reference(String),
+    Call { function: Ident, args: Vec<Expr> },
+    Negate(Box<Expr>),
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl BinaryOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+        }
+    }
+}
+
+impl UnitExpr {
+    /// The unit as written, without spaces: `EUR/customer`.
+    pub fn text(&self) -> String {
+        let mut text = self.first.clone();
+        for (op, atom) in &self.rest {
+            text.push(if *op == UnitOp::Div { '/' } else { '*' });
+            text.push_str(atom);
+        }
+        text
+    }
+}
+
+impl Item {
+    pub fn span(&self) -> Span {
+        match &self.decl {
+            Decl::Use(use_decl) => use_decl.span,
+            Decl::Block(block) => block.span,
+            Decl::Function(function) => function.span,
+        }
+    }
+}

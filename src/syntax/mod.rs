@@ -1,0 +1,183 @@
+//! Stage 1, syntax: the text of one `.kpi` file to its spanned AST, with syntax findings.
+//!
+//! pest stops at the first error. To report more than one error per file and to keep the rest of
+//! the file checked, parsing resumes after an error at the next declaration that starts a line
+//! (a declaration keyword, `@` or `///` in column 1); the declaration with the error is left out
+//! and recorded as [`ast::BrokenDecl`].
+
+pub mod ast;
+mod expected;
+mod lower;
+mod nesting;
+mod parser;
+
+use pest::Parser;
+
+use crate::diagnostics::{Finding, Rule};
+use crate::source::{FileId, Span};
+
+pub use lower::{MAX_FORMULA_DEPTH, unescape};
+pub use nesting::MAX_NESTING;
+
+/// Parses one file. Never panics, whatever the text.
+pub fn parse_file(file: FileId, text: &str) -> (ast::File, Vec<Finding>) {
+    let mut ast = ast::File::default();
+    let mut findings = Vec::new();
+    if let Some(range) = nesting::too_deep(text) {
+        let message =
+            format!("brackets, braces or comments nested more than {MAX_NESTING} levels deep");
+        findings
+            .push(Finding::new(Rule::Syntax, Span::new(file, range), message).label("too deep"));
+        return (ast, findings);
+    }
+    let mut start = 0;
+    while start < text.len() || start == 0 {
+        match parse_piece(file, text, start..text.len(), &mut ast, &mut findings) {
+            Ok(()) => break,
+            Err(error_at) => {
+                let broken_start = boundaries(text)
+                    .take_while(|b| *b <= error_at)
+                    .last()
+                    .unwrap_or(start)
+                    .max(start);
+                // The declarations before the broken one parsed; parse them again on their own.
+                if broken_start > start {
+                    let _ = parse_piece(file, text, start..broken_start, &mut ast, &mut Vec::new());
+                }
+                ast.broken.push(broken_decl(&text[broken_start..]));
+                let unterminated = findings
+                    .last()
+                    .is_some_and(|f| f.message.starts_with("unterminated"));
+                match boundaries(text).find(|b| *b > error_at && *b > broken_start) {
+                    Some(next) if !unterminated => start = next,
+                    _ => break,
+                }
+            }
+        }
+    }
+    (ast, findings)
+}
+
+/// Parses `text[range]` as a sequence of declarations, adding them to `ast`. On a syntax error,
+/// adds its finding and returns where it is (nothing of the piece is kept).
+fn parse_piece(
+    file: FileId,
+    text: &str,
+    range: std::ops::Range<usize>,
+    ast: &mut ast::File,
+    findings: &mut Vec<Finding>,
+) -> Result<(), usize> {
+    let base = range.start;
+    match parser::KpiParser::parse(parser::Rule::file, &text[range]) {
+        Ok(mut pairs) => {
+            let mut lowerer = lower::Lowerer::new(file, base);
+            ast.items
+                .extend(lowerer.items(pairs.next().expect("the file rule matched")));
+            findings.extend(lowerer.findings);
+            Ok(())
+        }
+        Err(error) => {
+            let finding = expected::syntax_finding(file, text, base, error);
+            let at = finding.primary.span.start as usize;
+            findings.push(finding);
+            Err(at)
+        }
+    }
+}
+
+/// Offsets of the lines that start a declaration in column 1.
+fn boundaries(text: &str) -> impl Iterator<Item = usize> + '_ {
+    const STARTS: [&str; 10] = [
+        "scorecard",
+        "use",
+        "perspective",
+        "objective",
+        "metric",
+        "kpi",
+        "initiative",
+        "fn",
+        "@",
+        "///",
+    ];
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(move |&offset| {
+            let line = &text[offset..];
+            STARTS.iter().any(|start| {
+                line.starts_with(start)
+                    && (start.starts_with(['@', '/'])
+                        || line[start.len()..].starts_with([' ', '\t']))
+            })
+        })
+}
+
+/// The keyword and id of a declaration that did not parse, as far as they can be read.
+fn broken_decl(text: &str) -> ast::BrokenDecl {
+    let mut rest = text;
+    // Skip doc comments and attributes to the keyword.
+    while rest.starts_with("///") || rest.starts_with('@') {
+        rest = rest
+            .split_once('\n')
+            .map_or("", |(_, after)| after)
+            .trim_start();
+    }
+    let mut words = rest
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty());
+    let keyword = words.next().unwrap_or_default().to_string();
+    let id = words
+        .next()
+        .filter(|id| {
+            keyword != "scorecard"
+                && keyword != "use"
+                && id.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        })
+        .map(str::to_string);
+    ast::BrokenDecl { keyword, id }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (ast::File, Vec<Finding>) {
+        parse_file(FileId(0), text)
+    }
+
+    #[test]
+    fn parsing_resumes_at_the_next_declaration() {
+        let text = "metric a \"A\" { unit EUR }\nkpi b \"B\" {\n  onwer \"x\"\n}\nmetric c \"C\" { unit % }\nmetric d \"D\" { unit + }\n";
+        let (ast, findings) = parse(text);
+        assert_eq!(ast.items.len(), 2, "a and c parse");
+        assert_eq!(findings.len(), 2, "{findings:#?}");
+        assert_eq!(
+            ast.broken,
+            vec![
+                ast::BrokenDecl {
+                    keyword: "kpi".into(),
+                    id: Some("b".into())
+                },
+                ast::BrokenDecl {
+                    keyword: "metric".into(),
+                    id: Some("d".into())
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unterminated_string_ends_at_its_line() {
+        let (ast, findings) = parse("metric a \"A {\n}\nmetric b \"B\"\n");
+        assert_eq!(ast.items.len(), 1, "b parses");
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].message, "unterminated string");
+    }
+
+    #[test]
+    fn an_unterminated_comment_stops_the_file() {
+        let (ast, findings) = parse("metric a \"A\" /* {\n}\nmetric b \"B\"\n");
+        assert!(ast.items.is_empty());
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].message, "unterminated block comment");
+    }
+}
