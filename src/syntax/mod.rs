@@ -45,11 +45,12 @@ pub fn parse_file(file: FileId, text: &str) -> (ast::File, Vec<Finding>) {
                     let _ = parse_piece(file, text, start..broken_start, &mut ast, &mut Vec::new());
                 }
                 ast.broken.push(broken_decl(&text[broken_start..]));
-                let unterminated = findings
+                // Inside an unclosed comment nothing after it is code: stop there.
+                let unclosed_comment = findings
                     .last()
-                    .is_some_and(|f| f.message.starts_with("unterminated"));
+                    .is_some_and(|f| f.message == "unterminated block comment");
                 match boundaries(text).find(|b| *b > error_at && *b > broken_start) {
-                    Some(next) if !unterminated => start = next,
+                    Some(next) if !unclosed_comment => start = next,
                     _ => break,
                 }
             }
