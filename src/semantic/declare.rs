@@ -380,7 +380,8 @@ impl Declarer<'_> {
             Some(PropertyValue::Unit(unit)) => Some(declared_unit(unit)),
             _ => None,
         };
-        let kpi = (block.kind == BlockKind::Kpi).then(|| self.kpi_part(block, properties));
+        let kpi =
+            (block.kind == BlockKind::Kpi).then(|| Box::new(self.kpi_part(block, properties)));
         Measure {
             unit,
             formula: None,
@@ -473,11 +474,17 @@ impl Declarer<'_> {
                 deadline: deadline(self, lit)?,
             },
             ast::Target::Milestones(milestones) => {
-                let mut valid = Vec::new();
-                for (lit, value) in milestones {
-                    valid.push((self.period(lit)?, quantity(value)));
-                }
-                Target::Milestones(valid)
+                // Every milestone is checked, so that each invalid period is reported.
+                let periods: Vec<Option<Spanned<Period>>> =
+                    milestones.iter().map(|(lit, _)| self.period(lit)).collect();
+                let periods: Option<Vec<Spanned<Period>>> = periods.into_iter().collect();
+                Target::Milestones(
+                    periods?
+                        .into_iter()
+                        .zip(milestones)
+                        .map(|(period, (_, value))| (period, quantity(value)))
+                        .collect(),
+                )
             }
         })
     }

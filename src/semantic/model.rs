@@ -182,7 +182,7 @@ pub struct Measure {
     pub column: Option<String>,
     pub aggregate: Option<Aggregate>,
     pub extends: Option<Reference>,
-    pub kpi: Option<KpiPart>,
+    pub kpi: Option<Box<KpiPart>>,
 }
 
 /// What a KPI has beyond a metric.

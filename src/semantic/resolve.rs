@@ -468,10 +468,10 @@ fn literal_parameters(model: &Model) -> HashMap<ItemId, Vec<bool>> {
                     return;
                 };
                 for (position, arg) in args.iter().enumerate() {
-                    if let FormulaKind::Param(param) = arg.kind {
-                        if is_literal_position(*callee, position, &literal) {
-                            found.push(param);
-                        }
+                    if let FormulaKind::Param(param) = arg.kind
+                        && is_literal_position(*callee, position, &literal)
+                    {
+                        found.push(param);
                     }
                 }
             });

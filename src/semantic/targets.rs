@@ -118,14 +118,14 @@ fn check_schedule(kpi: &KpiPart, target: &Target, grain: Grain, findings: &mut V
             );
         }
     }
-    if let (Some(baseline), Some(first)) = (&kpi.baseline, dated.first()) {
-        if at(first) <= at(&baseline.period) {
-            findings.push(
+    if let (Some(baseline), Some(first)) = (&kpi.baseline, dated.first())
+        && at(first) <= at(&baseline.period)
+    {
+        findings.push(
                 bad(first.span, format!("the target is due in {}, not after the baseline in {}", first.node, baseline.period.node), "not after the baseline")
                     .with_secondary(baseline.period.span, "the baseline")
                     .help("the baseline is where the KPI starts: put it before the deadline and every milestone"),
             );
-        }
     }
 }
 

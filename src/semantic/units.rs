@@ -3,7 +3,6 @@
 
 use super::model::*;
 use crate::diagnostics::{Finding, Rule};
-use crate::source::Span;
 use crate::syntax::ast::BinaryOp;
 use crate::unit::Unit;
 
@@ -18,10 +17,10 @@ pub fn check(model: &Model, findings: &mut Vec<Finding>) {
                 findings,
                 calls: Vec::new(),
             };
-            if let Some(unit) = inference.unit(formula, &[]) {
-                if unit != declared.unit {
-                    findings.push(formula_mismatch(item, formula, &unit, declared));
-                }
+            if let Some(unit) = inference.unit(formula, &[])
+                && unit != declared.unit
+            {
+                findings.push(formula_mismatch(item, formula, &unit, declared));
             }
         } else if let Some(formula) = &measure.formula {
             // No declared unit to compare with, but the formula itself must still add up.
@@ -168,18 +167,14 @@ impl Inference<'_> {
                         } else {
                             "subtract"
                         };
-                        self.same(
-                            verb,
-                            formula.span,
-                            &[(left, left_unit), (right, right_unit)],
-                        )
+                        self.same(verb, &[(left, left_unit), (right, right_unit)])
                     }
                     BinaryOp::Mul => Some(left_unit?.mul(&right_unit?)),
                     BinaryOp::Div => Some(left_unit?.div(&right_unit?)),
                 }
             }
             FormulaKind::Call(Callee::Builtin(builtin), args) => {
-                self.builtin(*builtin, args, formula.span, params)
+                self.builtin(*builtin, args, params)
             }
             FormulaKind::Call(Callee::Function(id), args) => {
                 let arg_units: Vec<Option<Unit>> =
@@ -217,7 +212,6 @@ impl Inference<'_> {
         &mut self,
         builtin: Builtin,
         args: &[Formula],
-        span: Span,
         params: &[Option<Unit>],
     ) -> Option<Unit> {
         let units: Vec<Option<Unit>> = args.iter().map(|arg| self.unit(arg, params)).collect();
@@ -225,19 +219,14 @@ impl Inference<'_> {
             Builtin::Growth => Some(Unit::dimensionless()),
             Builtin::Min | Builtin::Max | Builtin::Coalesce | Builtin::Clamp => {
                 let operands: Vec<(&Formula, Option<Unit>)> = args.iter().zip(units).collect();
-                self.same(&format!("compare in `{}`", builtin.name()), span, &operands)
+                self.same(&format!("compare in `{}`", builtin.name()), &operands)
             }
             _ => units.into_iter().next().flatten(),
         }
     }
 
     /// Operands that must share a unit; reports the first that differs from the first known one.
-    fn same(
-        &mut self,
-        verb: &str,
-        span: Span,
-        operands: &[(&Formula, Option<Unit>)],
-    ) -> Option<Unit> {
+    fn same(&mut self, verb: &str, operands: &[(&Formula, Option<Unit>)]) -> Option<Unit> {
         let known: Vec<(&Formula, &Unit)> = operands
             .iter()
             .filter_map(|(f, u)| Some((*f, u.as_ref()?)))
@@ -246,14 +235,14 @@ impl Inference<'_> {
         if let Some((other_formula, other_unit)) =
             known.iter().find(|(_, unit)| *unit != first_unit)
         {
+            // The operand that differs carries the finding; the first one says what it differs from.
             let finding = Finding::new(
                 Rule::UnitMismatch,
-                span,
+                other_formula.span,
                 format!("cannot {verb} {} and {}", describe(first_unit), describe(other_unit)),
             )
-            .label("units differ")
+            .label(format!("this is in {}", describe(other_unit)))
             .with_secondary(first_formula.span, format!("this is in {}", describe(first_unit)))
-            .with_secondary(other_formula.span, format!("this is in {}", describe(other_unit)))
             .help("only values of the same unit can be added, subtracted or compared; check the formula or the units of its inputs");
             self.findings.push(finding);
             return None;

@@ -89,12 +89,18 @@ pub fn syntax_finding(
     };
     let (found, found_len) = found_at(text, offset);
     let span = Span::new(file, offset..offset + found_len);
+    // A long list of expectations is in the message already; the label stays short.
+    let label = if expected.len() <= 48 {
+        format!("expected {expected}")
+    } else {
+        format!("unexpected {found}")
+    };
     let mut finding = Finding::new(
         diagnostics::Rule::Syntax,
         span,
         format!("expected {expected}, found {found}"),
     )
-    .label(format!("expected {expected}"));
+    .label(label);
     if let Some(help) = help_for(text, offset, &error) {
         finding = finding.help(help);
     }
@@ -103,12 +109,24 @@ pub fn syntax_finding(
 
 /// "A, B or C" from the expected rules, without repeats.
 fn expected_words(positives: &[Rule]) -> String {
+    use Rule::*;
+    let operand = positives
+        .iter()
+        .any(|rule| matches!(rule, unsigned_number | call | formula_quantity | reference));
+    let mut rules: Vec<Rule> = positives
+        .iter()
+        .copied()
+        // Where a formula operand is expected, "an identifier" is one of the operands already.
+        .filter(|rule| !(operand && *rule == ident))
+        .collect();
+    // The closing alternatives read best last: "…, or `}`", "…, or end of file".
+    rules.sort_by_key(|rule| matches!(rule, EOI | block_end));
     let mut words: Vec<&str> = Vec::new();
-    for rule in positives {
-        if let Some(word) = describe(*rule) {
-            if !words.contains(&word) {
-                words.push(word);
-            }
+    for rule in &rules {
+        if let Some(word) = describe(*rule)
+            && !words.contains(&word)
+        {
+            words.push(word);
         }
     }
     match words.as_slice() {
@@ -264,16 +282,16 @@ fn help_for(text: &str, offset: usize, error: &pest::error::Error<Rule>) -> Opti
                 | initiative_property
         )
     });
-    if expects_property {
-        if let Some(keyword) = diagnostics::closest(word, PROPERTY_KEYWORDS.iter().copied()) {
-            return Some(format!("did you mean `{keyword}`?"));
-        }
+    if expects_property
+        && let Some(keyword) = diagnostics::closest(word, PROPERTY_KEYWORDS.iter().copied())
+    {
+        return Some(format!("did you mean `{keyword}`?"));
     }
     let expects_declaration = positives.iter().any(|rule| matches!(rule, Rule::item));
-    if expects_declaration {
-        if let Some(keyword) = diagnostics::closest(word, DECLARATION_KEYWORDS.iter().copied()) {
-            return Some(format!("did you mean `{keyword}`?"));
-        }
+    if expects_declaration
+        && let Some(keyword) = diagnostics::closest(word, DECLARATION_KEYWORDS.iter().copied())
+    {
+        return Some(format!("did you mean `{keyword}`?"));
     }
     let expects_ident = positives
         .iter()

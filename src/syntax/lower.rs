@@ -42,7 +42,8 @@ impl Lowerer {
 
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let span = pair.as_span();
-        Span::new(self.file, self.base + span.start()..self.base + span.end())
+        let end = span.start() + trivia_free_len(pair.as_str());
+        Span::new(self.file, self.base + span.start()..self.base + end)
     }
 
     fn spanned_str(&self, pair: &Pair<Rule>) -> Spanned<String> {
@@ -413,9 +414,14 @@ impl Lowerer {
         match text.parse::<f64>() {
             Ok(value) if value.is_finite() => Some(Spanned::new(value, span)),
             _ => {
+                let text = pair.as_str();
+                let shown = match text.char_indices().nth(20) {
+                    Some((cut, _)) => format!("{}… ({} characters)", &text[..cut], text.len()),
+                    None => text.to_string(),
+                };
                 self.error(
                     span,
-                    format!("the number {} is too large", pair.as_str()),
+                    format!("the number {shown} is too large"),
                     "too large",
                 );
                 None
@@ -525,7 +531,8 @@ impl Lowerer {
         let (file, base) = (self.file, self.base);
         let span_of = |pair: &Pair<Rule>| {
             let span = pair.as_span();
-            Span::new(file, base + span.start()..base + span.end())
+            let end = span.start() + trivia_free_len(pair.as_str());
+            Span::new(file, base + span.start()..base + end)
         };
         PRATT
             .map_primary(|primary| self.primary(primary))
@@ -602,6 +609,56 @@ impl Lowerer {
     }
 }
 
+/// The length of `text` without the whitespace and comments pest's implicit skipping leaves at
+/// the end of a rule that ends in an optional or repeated part (`42` in `target 42 by …`).
+fn trivia_free_len(text: &str) -> usize {
+    let may_end_in_trivia =
+        text.ends_with(|c: char| c.is_whitespace()) || text.ends_with("*/") || text.contains("//");
+    if !may_end_in_trivia {
+        return text.len();
+    }
+    let bytes = text.as_bytes();
+    let (mut i, mut end, mut comment_depth) = (0, 0, 0usize);
+    while i < bytes.len() {
+        let pair = (bytes[i], bytes.get(i + 1).copied());
+        match pair {
+            (b'/', Some(b'*')) => {
+                comment_depth += 1;
+                i += 2;
+                continue;
+            }
+            (b'*', Some(b'/')) if comment_depth > 0 => {
+                comment_depth -= 1;
+                i += 2;
+                continue;
+            }
+            _ if comment_depth > 0 => {}
+            (b'/', Some(b'/')) => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            (b'"', _) => {
+                // Skip the string: its closing quote is on the same line.
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                end = (i + 1).min(bytes.len());
+            }
+            (byte, _) if !byte.is_ascii_whitespace() => end = i + 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    // `end` may fall inside a multi-byte character: move it to the character's end.
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    end
+}
+
 /// Wraps a node one level deeper than its deepest child, refusing to go past the limit.
 fn deeper(expr: Expr, child_depth: usize) -> Result<(Expr, usize), FormulaError> {
     if child_depth + 1 > MAX_FORMULA_DEPTH {
@@ -675,6 +732,17 @@ pub fn unescape(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::unescape;
+
+    #[test]
+    fn spans_leave_out_trailing_whitespace_and_comments() {
+        use super::trivia_free_len;
+        assert_eq!(trivia_free_len("EUR \n  "), 3);
+        assert_eq!(trivia_free_len("EUR // a comment\n  "), 3);
+        assert_eq!(trivia_free_len("42 /* x */ "), 2);
+        assert_eq!(trivia_free_len("\"a // b\" "), 8);
+        assert_eq!(trivia_free_len("é "), 2);
+        assert_eq!(trivia_free_len("lag(x, 1)"), 9);
+    }
 
     #[test]
     fn unescape_handles_every_escape() {

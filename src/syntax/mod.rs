@@ -23,13 +23,6 @@ pub use nesting::MAX_NESTING;
 pub fn parse_file(file: FileId, text: &str) -> (ast::File, Vec<Finding>) {
     let mut ast = ast::File::default();
     let mut findings = Vec::new();
-    if let Some(range) = nesting::too_deep(text) {
-        let message =
-            format!("brackets, braces or comments nested more than {MAX_NESTING} levels deep");
-        findings
-            .push(Finding::new(Rule::Syntax, Span::new(file, range), message).label("too deep"));
-        return (ast, findings);
-    }
     let mut start = 0;
     while start < text.len() || start == 0 {
         match parse_piece(file, text, start..text.len(), &mut ast, &mut findings) {
@@ -60,7 +53,8 @@ pub fn parse_file(file: FileId, text: &str) -> (ast::File, Vec<Finding>) {
 }
 
 /// Parses `text[range]` as a sequence of declarations, adding them to `ast`. On a syntax error,
-/// adds its finding and returns where it is (nothing of the piece is kept).
+/// adds its finding and returns where it is (nothing of the piece is kept). Nesting deeper than
+/// pest can recurse is refused first, the same way.
 fn parse_piece(
     file: FileId,
     text: &str,
@@ -69,6 +63,13 @@ fn parse_piece(
     findings: &mut Vec<Finding>,
 ) -> Result<(), usize> {
     let base = range.start;
+    if let Some(deep) = nesting::too_deep(&text[range.clone()]) {
+        let message =
+            format!("brackets, braces or comments nested more than {MAX_NESTING} levels deep");
+        let span = Span::new(file, base + deep.start..base + deep.end);
+        findings.push(Finding::new(Rule::Syntax, span, message).label("too deep"));
+        return Err(span.start as usize);
+    }
     match parser::KpiParser::parse(parser::Rule::file, &text[range]) {
         Ok(mut pairs) => {
             let mut lowerer = lower::Lowerer::new(file, base);

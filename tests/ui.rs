@@ -1,0 +1,79 @@
+//! UI tests: each `tests/ui/NAME.kpi` (or project folder `tests/ui/NAME/`) is checked and its
+//! findings rendered as `kpic check` prints them (human format, no colour, 100 columns); the
+//! result must equal `tests/ui/NAME.out`. Run with `KPIC_BLESS=1` to write the expected files.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use kpic::check::{CheckOptions, check_path};
+use kpic::diagnostics::{Rule, render_human};
+
+const UI_DIR: &str = "tests/ui";
+
+fn cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(UI_DIR)
+        .expect("tests/ui exists")
+        .map(|entry| entry.expect("readable entry").path())
+        .filter(|path| path.is_dir() || path.extension().is_some_and(|ext| ext == "kpi"))
+        .collect();
+    cases.sort();
+    cases
+}
+
+fn expected_path(case: &Path) -> PathBuf {
+    case.with_extension("out")
+}
+
+#[test]
+fn ui() {
+    let bless = std::env::var_os("KPIC_BLESS").is_some();
+    let mut failures = Vec::new();
+    let mut fired: BTreeSet<&'static str> = BTreeSet::new();
+    for case in cases() {
+        let outcome = check_path(&case, &CheckOptions::default()).expect("UI cases load");
+        fired.extend(outcome.findings.iter().map(|f| f.rule.name()));
+        let actual = render_human(&outcome.findings, &outcome.sources, false, 100);
+        let expected_file = expected_path(&case);
+        if bless {
+            std::fs::write(&expected_file, &actual).expect("write expected output");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_file).unwrap_or_default();
+        if expected != actual {
+            failures.push(format!(
+                "=== {} differs from {}\n--- expected\n{expected}\n--- actual\n{actual}",
+                case.display(),
+                expected_file.display()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} UI case(s) failed (KPIC_BLESS=1 rewrites them):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    let missing: Vec<&str> = Rule::ALL
+        .iter()
+        .map(|r| r.name())
+        .filter(|name| !fired.contains(name))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no UI case fires these rules: {missing:?}"
+    );
+}
+
+#[test]
+fn every_case_has_its_expected_output() {
+    if std::env::var_os("KPIC_BLESS").is_some() {
+        return;
+    }
+    for case in cases() {
+        assert!(
+            expected_path(&case).is_file(),
+            "{} has no .out file",
+            case.display()
+        );
+    }
+}
