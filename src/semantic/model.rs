@@ -174,6 +174,17 @@ pub struct Quantity {
     pub span: Span,
 }
 
+impl std::fmt::Display for Quantity {
+    /// As written: `42%`, `30 days`, `120` (a plain number).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.unit {
+            Some(unit) if unit.is_percent => write!(f, "{}%", self.value),
+            Some(unit) => write!(f, "{} {}", self.value, unit.text),
+            None => write!(f, "{}", self.value),
+        }
+    }
+}
+
 /// A metric or a KPI.
 #[derive(Debug)]
 pub struct Measure {

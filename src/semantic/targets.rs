@@ -76,13 +76,13 @@ fn check_target_form(direction: &Spanned<Direction>, target: &Target, findings: 
                     low.span.to(high.span),
                     format!(
                         "the target band {} .. {} is upside down",
-                        low.value, high.value
+                        low, high
                     ),
                     "low end above high end",
                 )
                 .help(format!(
                     "write it low to high: {} .. {}",
-                    high.value, low.value
+                    high, low
                 )),
             ),
         _ => {}
@@ -177,7 +177,7 @@ fn check_thresholds(
             } else if (up && amber.value > green.value) || (!up && amber.value < green.value) {
                 let beyond = if up { "above" } else { "below" };
                 findings.push(
-                    bad(amber.span, format!("the amber bound {} is {beyond} the green bound {}", amber.value, green.value), format!("amber {beyond} green").as_str())
+                    bad(amber.span, format!("the amber bound {} is {beyond} the green bound {}", amber, green), format!("amber {beyond} green").as_str())
                         .with_secondary(green.span, "the green bound")
                         .help("amber is the band between red and green: its bound lies on the worse side of green's (equal bounds mean no amber band)"),
                 );
@@ -190,7 +190,7 @@ fn check_thresholds(
                         low.span.to(high.span),
                         format!(
                             "the {band} band {} .. {} is upside down",
-                            low.value, high.value
+                            low, high
                         ),
                         "low end above high end",
                     ));
@@ -199,7 +199,7 @@ fn check_thresholds(
             }
             if amber.0.value > green.0.value || amber.1.value < green.1.value {
                 findings.push(
-                    bad(amber.0.span.to(amber.1.span), format!("the amber band {} .. {} does not contain the green band {} .. {}", amber.0.value, amber.1.value, green.0.value, green.1.value), "amber inside green")
+                    bad(amber.0.span.to(amber.1.span), format!("the amber band {} .. {} does not contain the green band {} .. {}", amber.0, amber.1, green.0, green.1), "amber inside green")
                         .with_secondary(green.0.span.to(green.1.span), "the green band")
                         .help("amber surrounds green: its low end at or below green's, its high end at or above"),
                 );

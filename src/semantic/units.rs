@@ -112,7 +112,7 @@ fn check_value(value: &Quantity, declared: &DeclaredUnit, findings: &mut Vec<Fin
             unit.span,
             format!(
                 "{} is in {}, but the KPI's unit is {}",
-                value_text(value),
+                value,
                 unit.text,
                 declared.text
             ),
@@ -127,13 +127,6 @@ fn check_value(value: &Quantity, declared: &DeclaredUnit, findings: &mut Vec<Fin
     }
 }
 
-fn value_text(value: &Quantity) -> String {
-    match &value.unit {
-        Some(unit) if unit.is_percent => format!("{}%", value.value),
-        Some(unit) => format!("{} {}", value.value, unit.text),
-        None => value.value.to_string(),
-    }
-}
 
 /// Infers units bottom-up. `None` is "unknown" (an input without a unit, an unresolved name):
 /// nothing is reported about an unknown unit, so one missing unit does not cascade.

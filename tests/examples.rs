@@ -1,0 +1,68 @@
+//! The example projects and every standard library module check clean.
+
+use std::path::Path;
+
+use kpic::check::{CheckOptions, CheckOutcome, check_path, check_project};
+use kpic::diagnostics::render_short;
+use kpic::semantic::model::Kind;
+use kpic::stdlib;
+
+fn assert_clean(outcome: &CheckOutcome, what: &str) {
+    assert!(
+        outcome.findings.is_empty(),
+        "{what} has findings:\n{}",
+        render_short(&outcome.findings, &outcome.sources)
+    );
+}
+
+#[test]
+fn every_example_checks_clean() {
+    let mut examples = 0;
+    for entry in std::fs::read_dir("examples").expect("examples/ exists") {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            let outcome = check_path(&path, &CheckOptions::default()).expect("example loads");
+            assert_clean(&outcome, &path.display().to_string());
+            examples += 1;
+        }
+    }
+    assert!(examples >= 2, "at least two examples");
+}
+
+/// A project whose entry file is a bare scorecard using the given modules.
+fn check_modules(modules: &[&str]) -> CheckOutcome {
+    let uses: String = modules.iter().map(|m| format!("use std.{m}\n")).collect();
+    let text = format!("scorecard \"Stdlib\" {{\n  owner \"QA\"\n  period 2026-01 .. 2026-12\n}}\n{uses}");
+    let project = kpic::project::load_text("scorecard.kpi", Path::new("."), &text);
+    check_project(project, &CheckOptions::default())
+}
+
+#[test]
+fn every_stdlib_module_checks_clean_alone_and_together() {
+    let all: Vec<&str> = stdlib::MODULES.iter().map(|(name, _)| *name).collect();
+    for module in &all {
+        assert_clean(&check_modules(&[module]), &format!("std.{module}"));
+    }
+    assert_clean(&check_modules(&all), "all stdlib modules together");
+}
+
+#[test]
+fn stdlib_metric_modules_hold_a_dozen_documented_metrics_each() {
+    for module in ["finance", "customer", "people", "operations"] {
+        let outcome = check_modules(&[module]);
+        let file_name = stdlib::file_name(module);
+        let metrics: Vec<_> = outcome
+            .model
+            .items
+            .iter()
+            .filter(|item| item.kind() == Kind::Metric && outcome.sources.get(item.id.span.file).name == file_name)
+            .collect();
+        assert!(metrics.len() >= 12, "std.{module} has {} metrics", metrics.len());
+        let derived = metrics.iter().filter(|m| m.as_measure().is_some_and(|m| m.formula.is_some())).count();
+        assert!(derived >= 6, "std.{module} derives {derived} metrics with formulas");
+        for metric in metrics {
+            assert!(metric.description.is_some(), "std.{module}: `{}` has no description", metric.id.node);
+            assert!(metric.as_measure().unwrap().unit.is_some(), "std.{module}: `{}` has no unit", metric.id.node);
+        }
+    }
+}
