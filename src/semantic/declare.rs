@@ -624,7 +624,8 @@ impl Declarer<'_> {
             Ok(period) => Some(Spanned::new(period, lit.span)),
             Err(error) => {
                 self.findings.push(
-                    Finding::new(Rule::InvalidPeriod, lit.span, error.0).label("no such period"),
+                    Finding::new(Rule::InvalidPeriod, lit.span, error.0).label("no such period")
+                        .help("periods are written 2026, 2026-H1, 2026-Q3, 2026-07, 2026-W05 or 2026-07-15"),
                 );
                 None
             }

@@ -74,16 +74,10 @@ fn check_target_form(direction: &Spanned<Direction>, target: &Target, findings: 
             .push(
                 bad(
                     low.span.to(high.span),
-                    format!(
-                        "the target band {} .. {} is upside down",
-                        low, high
-                    ),
+                    format!("the target band {} .. {} is upside down", low, high),
                     "low end above high end",
                 )
-                .help(format!(
-                    "write it low to high: {} .. {}",
-                    high, low
-                )),
+                .help(format!("write it low to high: {} .. {}", high, low)),
             ),
         _ => {}
     }
@@ -186,14 +180,14 @@ fn check_thresholds(
         (Direction::Range, Thresholds::Range { green, amber }) => {
             for (band, (low, high)) in [("green", green), ("amber", amber)] {
                 if low.value > high.value {
-                    findings.push(bad(
-                        low.span.to(high.span),
-                        format!(
-                            "the {band} band {} .. {} is upside down",
-                            low, high
-                        ),
-                        "low end above high end",
-                    ));
+                    findings.push(
+                        bad(
+                            low.span.to(high.span),
+                            format!("the {band} band {} .. {} is upside down", low, high),
+                            "low end above high end",
+                        )
+                        .help("write the band low to high: LO .. HI"),
+                    );
                     return;
                 }
             }

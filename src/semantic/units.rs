@@ -1,51 +1,46 @@
 //! Step 3: units. Every formula's unit is inferred and compared with the declared one; values in
 //! targets, baselines and thresholds must be in the KPI's unit.
 
+use std::collections::HashMap;
+
 use super::model::*;
 use crate::diagnostics::{Finding, Rule};
 use crate::syntax::ast::BinaryOp;
 use crate::unit::Unit;
 
 pub fn check(model: &Model, findings: &mut Vec<Finding>) {
+    let mut inference = Inference {
+        model,
+        findings,
+        calls: Vec::new(),
+        function_units: HashMap::new(),
+    };
     for item in &model.items {
         let Some(measure) = item.as_measure() else {
             continue;
         };
-        if let (Some(formula), Some(declared)) = (&measure.formula, &measure.unit) {
-            let mut inference = Inference {
-                model,
-                findings,
-                calls: Vec::new(),
-            };
-            if let Some(unit) = inference.unit(formula, &[])
+        if let Some(formula) = &measure.formula {
+            // Without a declared unit there is nothing to compare with, but the formula itself
+            // must still add up.
+            let unit = inference.unit(formula, &[]);
+            if let (Some(unit), Some(declared)) = (unit, &measure.unit)
                 && unit != declared.unit
             {
-                findings.push(formula_mismatch(item, formula, &unit, declared));
+                inference
+                    .findings
+                    .push(formula_mismatch(item, formula, &unit, declared));
             }
-        } else if let Some(formula) = &measure.formula {
-            // No declared unit to compare with, but the formula itself must still add up.
-            Inference {
-                model,
-                findings,
-                calls: Vec::new(),
-            }
-            .unit(formula, &[]);
         }
         if let (Some(kpi), Some(declared)) = (&measure.kpi, &measure.unit) {
             for value in kpi_values(kpi) {
-                check_value(value, declared, findings);
+                check_value(value, declared, inference.findings);
             }
         }
     }
     for item in &model.items {
         if let ItemKind::Function(function) = &item.kind {
             // Parameters have no unit of their own: check what does not depend on them.
-            Inference {
-                model,
-                findings,
-                calls: Vec::new(),
-            }
-            .unit(&function.body, &vec![None; function.params.len()]);
+            inference.unit(&function.body, &vec![None; function.params.len()]);
         }
     }
 }
@@ -112,9 +107,7 @@ fn check_value(value: &Quantity, declared: &DeclaredUnit, findings: &mut Vec<Fin
             unit.span,
             format!(
                 "{} is in {}, but the KPI's unit is {}",
-                value,
-                unit.text,
-                declared.text
+                value, unit.text, declared.text
             ),
         )
         .label(format!("in {}", unit.text))
@@ -127,7 +120,6 @@ fn check_value(value: &Quantity, declared: &DeclaredUnit, findings: &mut Vec<Fin
     }
 }
 
-
 /// Infers units bottom-up. `None` is "unknown" (an input without a unit, an unresolved name):
 /// nothing is reported about an unknown unit, so one missing unit does not cascade.
 struct Inference<'a> {
@@ -135,6 +127,9 @@ struct Inference<'a> {
     findings: &'a mut Vec<Finding>,
     /// The functions being inferred, to stop on recursion (reported as a formula cycle).
     calls: Vec<ItemId>,
+    /// The unit of each function for the argument units it was called with: each combination is
+    /// inferred (and its mismatches reported) once, however often and deeply it is called.
+    function_units: HashMap<(ItemId, Vec<Option<Unit>>), Option<Unit>>,
 }
 
 impl Inference<'_> {
@@ -175,6 +170,10 @@ impl Inference<'_> {
                 let ItemKind::Function(function) = &self.model.item(*id).kind else {
                     return None;
                 };
+                let key = (*id, arg_units.clone());
+                if let Some(unit) = self.function_units.get(&key) {
+                    return unit.clone();
+                }
                 if self.calls.contains(id) {
                     return None;
                 }
@@ -196,6 +195,7 @@ impl Inference<'_> {
                     .help("check the units of the arguments against what the function computes");
                     self.findings.push(finding);
                 }
+                self.function_units.insert(key, unit.clone());
                 unit
             }
         }
