@@ -29,15 +29,31 @@ const BROKEN: &str = "scorecard \"S\" {\n  period 2026-01 .. 2026-12\n}\n\nkpi �
 fn exit_code_is_0_when_clean_1_on_errors_2_when_the_check_cannot_run() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "clean/scorecard.kpi", CLEAN);
-    write(dir.path(), "broken/scorecard.kpi", "kpi x \"X\" { objective nowhere direction up }\n");
+    write(
+        dir.path(),
+        "broken/scorecard.kpi",
+        "kpi x \"X\" { objective nowhere direction up }\n",
+    );
     assert_eq!(kpic(&["check", "clean"], dir.path()).status.code(), Some(0));
-    assert_eq!(kpic(&["check", "broken"], dir.path()).status.code(), Some(1));
+    assert_eq!(
+        kpic(&["check", "broken"], dir.path()).status.code(),
+        Some(1)
+    );
     let missing = kpic(&["check", "does-not-exist"], dir.path());
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("does-not-exist"));
     let no_entry = kpic(&["check", "."], dir.path());
-    assert_eq!(no_entry.status.code(), Some(2), "a folder without scorecard.kpi");
-    assert_eq!(kpic(&["check", "--format", "xml"], dir.path()).status.code(), Some(2));
+    assert_eq!(
+        no_entry.status.code(),
+        Some(2),
+        "a folder without scorecard.kpi"
+    );
+    assert_eq!(
+        kpic(&["check", "--format", "xml"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -52,7 +68,11 @@ fn default_path_is_the_current_folder() {
 #[test]
 fn short_format_is_one_line_per_finding_with_character_columns() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "scorecard.kpi", "scorecard \"S\" { period 2026-01 .. 2026-12 }\n\"é\" kpii\n");
+    write(
+        dir.path(),
+        "scorecard.kpi",
+        "scorecard \"S\" { period 2026-01 .. 2026-12 }\n\"é\" kpii\n",
+    );
     let output = kpic(&["check", "--format", "short"], dir.path());
     // The error is at `kpii`: byte 6 of line 2 but character 5.
     assert_eq!(
@@ -68,28 +88,54 @@ fn json_format_has_one_based_character_positions_with_exclusive_ends() {
     let output = kpic(&["check", "--format", "json"], dir.path());
     assert_eq!(output.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("valid JSON");
-    assert_eq!(json["summary"], serde_json::json!({"errors": 1, "warnings": 0}));
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"errors": 1, "warnings": 0})
+    );
     let diagnostic = &json["diagnostics"][0];
     assert_eq!(diagnostic["code"], "syntax");
     assert_eq!(diagnostic["level"], "error");
     assert_eq!(diagnostic["file"], "scorecard.kpi");
     // `é_x` is not an identifier (identifiers are ASCII): the finding covers it, 3 characters.
-    assert_eq!((diagnostic["line"].as_u64(), diagnostic["column"].as_u64()), (Some(5), Some(5)));
-    assert_eq!((diagnostic["end_line"].as_u64(), diagnostic["end_column"].as_u64()), (Some(5), Some(8)), "3 characters, not 4 bytes");
+    assert_eq!(
+        (diagnostic["line"].as_u64(), diagnostic["column"].as_u64()),
+        (Some(5), Some(5))
+    );
+    assert_eq!(
+        (
+            diagnostic["end_line"].as_u64(),
+            diagnostic["end_column"].as_u64()
+        ),
+        (Some(5), Some(8)),
+        "3 characters, not 4 bytes"
+    );
     assert_eq!(diagnostic["labels"][0]["line"], 5);
 }
 
 #[test]
 fn json_labels_carry_every_place_of_a_finding() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "scorecard.kpi", &format!("{CLEAN}use std.bsc\nobjective a \"A\" {{ perspective financial }}\nobjective a \"B\" {{ perspective customer }}\n"));
+    write(
+        dir.path(),
+        "scorecard.kpi",
+        &format!(
+            "{CLEAN}use std.bsc\nobjective a \"A\" {{ perspective financial }}\nobjective a \"B\" {{ perspective customer }}\n"
+        ),
+    );
     let output = kpic(&["check", "--format", "json"], dir.path());
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     let diagnostic = &json["diagnostics"][0];
     assert_eq!(diagnostic["code"], "duplicate-name");
     let labels = diagnostic["labels"].as_array().unwrap();
     assert_eq!(labels.len(), 2);
-    assert_eq!((labels[0]["line"].as_u64(), labels[0]["column"].as_u64(), labels[0]["end_column"].as_u64()), (Some(6), Some(11), Some(12)));
+    assert_eq!(
+        (
+            labels[0]["line"].as_u64(),
+            labels[0]["column"].as_u64(),
+            labels[0]["end_column"].as_u64()
+        ),
+        (Some(6), Some(11), Some(12))
+    );
     assert_eq!(labels[1]["line"], 5);
     assert_eq!(labels[1]["message"], "first declared here as an objective");
 }
@@ -102,14 +148,22 @@ fn human_format_has_no_colour_when_piped() {
     assert!(!text.contains('\u{1b}'), "no escape codes in a pipe");
     assert!(text.contains("syntax"), "{text}");
     assert!(text.contains("scorecard.kpi:5:5"), "{text}");
-    assert!(text.ends_with("1 error and 0 warnings in 1 file\n"), "{text}");
+    assert!(
+        text.ends_with("1 error and 0 warnings in 1 file\n"),
+        "{text}"
+    );
 }
 
 #[test]
 fn init_creates_a_project_that_checks_clean_and_refuses_to_overwrite() {
     let dir = tempfile::tempdir().unwrap();
     let created = kpic(&["init", "new"], dir.path());
-    assert_eq!(created.status.code(), Some(0), "{}", String::from_utf8_lossy(&created.stderr));
+    assert_eq!(
+        created.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
     for file in ["new/scorecard.kpi", "new/data/actuals.csv", "new/README.md"] {
         assert!(dir.path().join(file).is_file(), "{file}");
     }
@@ -122,22 +176,35 @@ fn init_creates_a_project_that_checks_clean_and_refuses_to_overwrite() {
     let again = kpic(&["init", "new"], dir.path());
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("refusing to overwrite"));
-    assert_eq!(std::fs::read_to_string(dir.path().join("new/scorecard.kpi")).unwrap(), edited);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("new/scorecard.kpi")).unwrap(),
+        edited
+    );
 }
 
 #[test]
 fn no_data_skips_the_data_files() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "scorecard.kpi", "scorecard \"S\" {\n  period 2026-01 .. 2026-12\n  data \"missing.csv\"\n}\n");
+    write(
+        dir.path(),
+        "scorecard.kpi",
+        "scorecard \"S\" {\n  period 2026-01 .. 2026-12\n  data \"missing.csv\"\n}\n",
+    );
     assert_eq!(kpic(&["check"], dir.path()).status.code(), Some(1));
-    assert_eq!(kpic(&["check", "--no-data"], dir.path()).status.code(), Some(0));
+    assert_eq!(
+        kpic(&["check", "--no-data"], dir.path()).status.code(),
+        Some(0)
+    );
 }
 
 #[test]
 fn help_has_examples_and_completions_are_printed() {
     let dir = tempfile::tempdir().unwrap();
     let help = stdout(&kpic(&["check", "--help"], dir.path()));
-    assert!(help.contains("Examples:") && help.contains("--format"), "{help}");
+    assert!(
+        help.contains("Examples:") && help.contains("--format"),
+        "{help}"
+    );
     let completions = kpic(&["completions", "bash"], dir.path());
     assert_eq!(completions.status.code(), Some(0));
     assert!(stdout(&completions).contains("kpic"));

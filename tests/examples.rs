@@ -32,7 +32,8 @@ fn every_example_checks_clean() {
 /// A project whose entry file is a bare scorecard using the given modules.
 fn check_modules(modules: &[&str]) -> CheckOutcome {
     let uses: String = modules.iter().map(|m| format!("use std.{m}\n")).collect();
-    let text = format!("scorecard \"Stdlib\" {{\n  owner \"QA\"\n  period 2026-01 .. 2026-12\n}}\n{uses}");
+    let text =
+        format!("scorecard \"Stdlib\" {{\n  owner \"QA\"\n  period 2026-01 .. 2026-12\n}}\n{uses}");
     let project = kpic::project::load_text("scorecard.kpi", Path::new("."), &text);
     check_project(project, &CheckOptions::default())
 }
@@ -55,14 +56,35 @@ fn stdlib_metric_modules_hold_a_dozen_documented_metrics_each() {
             .model
             .items
             .iter()
-            .filter(|item| item.kind() == Kind::Metric && outcome.sources.get(item.id.span.file).name == file_name)
+            .filter(|item| {
+                item.kind() == Kind::Metric
+                    && outcome.sources.get(item.id.span.file).name == file_name
+            })
             .collect();
-        assert!(metrics.len() >= 12, "std.{module} has {} metrics", metrics.len());
-        let derived = metrics.iter().filter(|m| m.as_measure().is_some_and(|m| m.formula.is_some())).count();
-        assert!(derived >= 6, "std.{module} derives {derived} metrics with formulas");
+        assert!(
+            metrics.len() >= 12,
+            "std.{module} has {} metrics",
+            metrics.len()
+        );
+        let derived = metrics
+            .iter()
+            .filter(|m| m.as_measure().is_some_and(|m| m.formula.is_some()))
+            .count();
+        assert!(
+            derived >= 6,
+            "std.{module} derives {derived} metrics with formulas"
+        );
         for metric in metrics {
-            assert!(metric.description.is_some(), "std.{module}: `{}` has no description", metric.id.node);
-            assert!(metric.as_measure().unwrap().unit.is_some(), "std.{module}: `{}` has no unit", metric.id.node);
+            assert!(
+                metric.description.is_some(),
+                "std.{module}: `{}` has no description",
+                metric.id.node
+            );
+            assert!(
+                metric.as_measure().unwrap().unit.is_some(),
+                "std.{module}: `{}` has no unit",
+                metric.id.node
+            );
         }
     }
 }
