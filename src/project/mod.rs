@@ -3,6 +3,7 @@
 //! Missing imports and import cycles are findings; only an entry PATH that does not exist is an
 //! error that stops the run (the command line reports it, exit code 2).
 
+mod parallel;
 mod paths;
 
 use std::collections::HashMap;
@@ -88,14 +89,21 @@ struct Loader {
     findings: Vec<Finding>,
     /// Each file's `use` lines that resolved: the span of the `use` and the file it loads.
     imports: HashMap<FileId, Vec<(Span, FileId)>>,
+    /// Files kept for display only: they are not UTF-8, so they are not parsed.
+    not_utf8: Vec<FileId>,
 }
 
 impl Loader {
     fn run(mut self, name: String, origin: Origin, bytes: Vec<u8>) -> Project {
         let entry = self.add(name, origin, bytes);
-        let mut pending = vec![entry];
-        while let Some(file) = pending.pop() {
-            pending.extend(self.resolve_uses(file));
+        // Breadth first: the files one level of `use` away are parsed together, in parallel.
+        let mut level = vec![entry];
+        while !level.is_empty() {
+            self.parse(&level);
+            level = level
+                .into_iter()
+                .flat_map(|file| self.resolve_uses(file))
+                .collect();
         }
         self.report_cycles(entry);
         Project {
@@ -106,8 +114,8 @@ impl Loader {
         }
     }
 
-    /// Adds a file and parses it. A file that is not UTF-8 is kept (lossily, for display) with
-    /// a finding at its first bad byte, and not parsed.
+    /// Adds a file to the sources, to be parsed with its level. A file that is not UTF-8 is kept
+    /// (lossily, for display) with a finding at its first bad byte, and is not parsed.
     fn add(&mut self, name: String, origin: Origin, bytes: Vec<u8>) -> FileId {
         let (text, bad_byte) = match String::from_utf8(bytes) {
             Ok(text) => (text, None),
@@ -120,31 +128,39 @@ impl Loader {
             }
         };
         let id = self.sources.add(SourceFile::new(name, origin, text));
-        let text = &self.sources.get(id).text;
-        let ast = match bad_byte {
-            Some(at) => {
-                let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
-                let finding = Finding::new(
-                    Rule::Syntax,
-                    Span::new(id, at..end),
-                    "this file is not valid UTF-8",
-                )
-                .label("not UTF-8")
-                .help("save the file as UTF-8");
-                self.findings.push(finding);
-                ast::File::default()
-            }
-            None => {
-                let (ast, findings) = syntax::parse_file(id, text);
-                self.findings.extend(findings);
-                ast
-            }
-        };
-        self.files.push(ast);
+        self.files.push(ast::File::default());
+        if let Some(at) = bad_byte {
+            let text = &self.sources.get(id).text;
+            let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
+            let finding = Finding::new(
+                Rule::Syntax,
+                Span::new(id, at..end),
+                "this file is not valid UTF-8",
+            )
+            .label("not UTF-8")
+            .help("save the file as UTF-8");
+            self.findings.push(finding);
+            self.not_utf8.push(id);
+        }
         id
     }
 
-    /// Resolves the `use` lines of `file`, loading files seen for the first time; returns those.
+    /// Parses `files` on as many threads as the machine has cores.
+    fn parse(&mut self, files: &[FileId]) {
+        let files: Vec<FileId> = files
+            .iter()
+            .copied()
+            .filter(|id| !self.not_utf8.contains(id))
+            .collect();
+        let sources = &self.sources;
+        let parsed = parallel::map(&files, |&id| syntax::parse_file(id, &sources.get(id).text));
+        for (id, (ast, findings)) in files.into_iter().zip(parsed) {
+            self.files[id.0 as usize] = ast;
+            self.findings.extend(findings);
+        }
+    }
+
+    /// Resolves the `use` lines of `file`, adding the files seen for the first time; returns those.
     fn resolve_uses(&mut self, file: FileId) -> Vec<FileId> {
         let uses: Vec<ast::Use> = self.files[file.0 as usize]
             .items
@@ -156,16 +172,23 @@ impl Loader {
             .collect();
         let mut new_files = Vec::new();
         for use_decl in uses {
-            let Some((origin, name, bytes)) = self.find_import(file, &use_decl) else {
+            let Some(import) = self.find_import(file, &use_decl) else {
                 continue;
             };
-            let target = match self.sources.find(&origin) {
+            let target = match self.sources.find(&import.origin) {
                 Some(existing) => existing,
-                None => {
-                    let id = self.add(name, origin, bytes);
-                    new_files.push(id);
-                    id
-                }
+                None => match import.read() {
+                    Ok(bytes) => {
+                        let id = self.add(import.name, import.origin, bytes);
+                        new_files.push(id);
+                        id
+                    }
+                    Err(reason) => {
+                        self.findings
+                            .push(missing_import(&use_decl, &import, &reason));
+                        continue;
+                    }
+                },
             };
             self.imports
                 .entry(file)
@@ -176,11 +199,7 @@ impl Loader {
     }
 
     /// The origin, display name and bytes of the file a `use` names, or `None` with a finding.
-    fn find_import(
-        &mut self,
-        file: FileId,
-        use_decl: &ast::Use,
-    ) -> Option<(Origin, String, Vec<u8>)> {
+    fn find_import(&mut self, file: FileId, use_decl: &ast::Use) -> Option<Import> {
         match &use_decl.target {
             ast::UseTarget::Stdlib(module) => {
                 let Some(source) = stdlib::module(module) else {
@@ -201,12 +220,11 @@ impl Loader {
                     self.findings.push(finding);
                     return None;
                 };
-                let origin = Origin::Stdlib(module.clone());
-                Some((
-                    origin,
-                    stdlib::file_name(module),
-                    source.as_bytes().to_vec(),
-                ))
+                Some(Import {
+                    origin: Origin::Stdlib(module.clone()),
+                    name: stdlib::file_name(module),
+                    place: Place::Stdlib(source),
+                })
             }
             ast::UseTarget::File(relative) => {
                 let Origin::Disk(using_path) = &self.sources.get(file).origin else {
@@ -219,25 +237,14 @@ impl Loader {
                     return None;
                 };
                 let path = paths::relative_to(using_path, relative);
-                match std::fs::read(&path) {
-                    Ok(bytes) if path.is_file() => Some((
-                        Origin::Disk(paths::identity(&path)),
-                        paths::display_name(&path),
-                        bytes,
-                    )),
-                    result => {
-                        let reason = match result {
-                            Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
-                                error.to_string()
-                            }
-                            Ok(_) => "it is a folder".to_string(),
-                            Err(_) => "no such file".to_string(),
-                        };
-                        self.findings
-                            .push(missing_import(use_decl, relative, &path, &reason));
-                        None
-                    }
-                }
+                Some(Import {
+                    origin: Origin::Disk(paths::identity(&path)),
+                    name: paths::display_name(&path),
+                    place: Place::Disk {
+                        path,
+                        relative: relative.clone(),
+                    },
+                })
             }
         }
     }
@@ -307,13 +314,43 @@ enum Visit {
     Done,
 }
 
-fn missing_import(use_decl: &ast::Use, relative: &str, path: &Path, reason: &str) -> Finding {
+/// A file a `use` names, found but not yet read.
+struct Import {
+    origin: Origin,
+    name: String,
+    place: Place,
+}
+
+enum Place {
+    Stdlib(&'static str),
+    Disk { path: PathBuf, relative: String },
+}
+
+impl Import {
+    /// The file's bytes, or why it cannot be read.
+    fn read(&self) -> Result<Vec<u8>, String> {
+        match &self.place {
+            Place::Stdlib(source) => Ok(source.as_bytes().to_vec()),
+            Place::Disk { path, .. } if path.is_dir() => Err("it is a folder".to_string()),
+            Place::Disk { path, .. } => std::fs::read(path).map_err(|error| match error.kind() {
+                std::io::ErrorKind::NotFound => "no such file".to_string(),
+                _ => error.to_string(),
+            }),
+        }
+    }
+}
+
+/// `import-not-found` for a file that cannot be read, with the closest `.kpi` file as help.
+fn missing_import(use_decl: &ast::Use, import: &Import, reason: &str) -> Finding {
+    let Place::Disk { path, relative } = &import.place else {
+        unreachable!("the embedded standard library is always readable")
+    };
     let mut finding = Finding::new(
         Rule::ImportNotFound,
         use_decl.target_span,
         format!(
             "cannot use \"{relative}\": {reason} (looked for `{}`)",
-            paths::display_name(path)
+            import.name
         ),
     )
     .label("not found");

@@ -2,8 +2,6 @@
 //! what needs no other declaration: properties allowed, duplicated or missing, units written,
 //! periods that exist.
 
-use std::collections::HashMap;
-
 use super::model::*;
 use crate::diagnostics::{Finding, Rule};
 use crate::period::{Grain, Period};
@@ -13,15 +11,15 @@ use crate::syntax::ast::{self, BlockKind, PropertyKey, PropertyValue, Spanned};
 use crate::unit::Unit;
 
 /// The model with ids declared but nothing resolved yet, and the formulas still to resolve.
-pub struct Declared {
+pub struct Declared<'a> {
     pub model: Model,
-    pub formulas: Vec<(ItemId, ast::Expr)>,
-    pub functions: Vec<(ItemId, ast::Expr)>,
+    pub formulas: Vec<(ItemId, &'a ast::Expr)>,
+    pub functions: Vec<(ItemId, &'a ast::Expr)>,
     /// Where a scorecard was declared outside the entry file.
     pub misplaced_scorecards: Vec<Span>,
 }
 
-pub fn declare(project: &Project, findings: &mut Vec<Finding>) -> Declared {
+pub fn declare<'p>(project: &'p Project, findings: &mut Vec<Finding>) -> Declared<'p> {
     let mut declarer = Declarer {
         findings,
         declared: Declared {
@@ -54,14 +52,14 @@ pub fn declare(project: &Project, findings: &mut Vec<Finding>) -> Declared {
     declarer.declared
 }
 
-struct Declarer<'a> {
+struct Declarer<'a, 'p> {
     findings: &'a mut Vec<Finding>,
-    declared: Declared,
+    declared: Declared<'p>,
     perspective_count: usize,
 }
 
-impl Declarer<'_> {
-    fn item(&mut self, item: &ast::Item, in_entry: bool, from_stdlib: bool) {
+impl<'p> Declarer<'_, 'p> {
+    fn item(&mut self, item: &'p ast::Item, in_entry: bool, from_stdlib: bool) {
         match &item.decl {
             ast::Decl::Use(_) => {}
             ast::Decl::Function(function) => {
@@ -80,7 +78,7 @@ impl Declarer<'_> {
                     from_stdlib,
                     kind,
                 );
-                self.declared.functions.push((id, function.body.clone()));
+                self.declared.functions.push((id, &function.body));
             }
             ast::Decl::Block(block) if block.kind == BlockKind::Scorecard => {
                 let properties = self.properties(block, item.doc.as_ref());
@@ -128,7 +126,7 @@ impl Declarer<'_> {
                 if let Some(ast::PropertyValue::Formula(expr)) =
                     properties.value(PropertyKey::Formula)
                 {
-                    self.declared.formulas.push((id, expr.clone()));
+                    self.declared.formulas.push((id, expr));
                 }
                 let description = match properties.value(PropertyKey::Description) {
                     Some(PropertyValue::Text(text)) => Some(text.node.clone()),
@@ -221,7 +219,7 @@ impl Declarer<'_> {
         doc: Option<&Spanned<String>>,
     ) -> Properties<'b> {
         let mut properties = Properties {
-            by_key: HashMap::new(),
+            by_key: [None; PropertyKey::COUNT],
             data: Vec::new(),
         };
         for property in &block.properties {
@@ -244,7 +242,7 @@ impl Declarer<'_> {
                 .help("keep one: the doc comment or the `description` property");
                 self.findings.push(finding);
             }
-            if let Some(first) = properties.by_key.get(&property.key) {
+            if let Some(first) = properties.by_key[property.key as usize] {
                 let name = property.key.name();
                 let finding = Finding::new(
                     Rule::DuplicateProperty,
@@ -260,7 +258,7 @@ impl Declarer<'_> {
                 self.findings.push(finding);
                 continue;
             }
-            properties.by_key.insert(property.key, property);
+            properties.by_key[property.key as usize] = Some(property);
         }
         properties
     }
@@ -431,7 +429,7 @@ impl Declarer<'_> {
             Some(PropertyValue::Target(target)) => self.target(target),
             _ => None,
         };
-        let thresholds = match properties.by_key.get(&PropertyKey::Thresholds) {
+        let thresholds = match properties.by_key[PropertyKey::Thresholds as usize] {
             Some(property) => self.thresholds(property),
             None => None,
         };
@@ -666,13 +664,14 @@ impl Declarer<'_> {
 
 /// The properties of one declaration, first occurrence by key.
 struct Properties<'a> {
-    by_key: HashMap<PropertyKey, &'a ast::Property>,
+    /// Indexed by `PropertyKey as usize`.
+    by_key: [Option<&'a ast::Property>; PropertyKey::COUNT],
     data: Vec<&'a ast::Property>,
 }
 
 impl<'a> Properties<'a> {
     fn value(&self, key: PropertyKey) -> Option<&'a PropertyValue> {
-        self.by_key.get(&key).map(|property| &property.value)
+        self.by_key[key as usize].map(|property| &property.value)
     }
 
     fn text(&self, key: PropertyKey) -> Option<Spanned<String>> {

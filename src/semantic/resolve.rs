@@ -11,8 +11,8 @@ use crate::unit::Unit;
 
 pub fn resolve(
     model: &mut Model,
-    formulas: Vec<(ItemId, ast::Expr)>,
-    functions: Vec<(ItemId, ast::Expr)>,
+    formulas: Vec<(ItemId, &ast::Expr)>,
+    functions: Vec<(ItemId, &ast::Expr)>,
     findings: &mut Vec<Finding>,
 ) {
     resolve_references(model, findings);

@@ -143,6 +143,9 @@ macro_rules! property_keys {
         pub enum PropertyKey { $($variant),* }
 
         impl PropertyKey {
+            /// How many keys there are: properties can be kept in an array indexed by key.
+            pub const COUNT: usize = [$(PropertyKey::$variant),*].len();
+
             pub fn name(self) -> &'static str {
                 match self { $(PropertyKey::$variant => $name),* }
             }

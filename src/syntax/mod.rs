@@ -19,31 +19,60 @@ use crate::source::{FileId, Span};
 pub use lower::{MAX_FORMULA_DEPTH, unescape};
 pub use nesting::MAX_NESTING;
 
+/// After this many syntax errors in one file the rest of it is not parsed: each error costs
+/// pest a scan to the end of the file, and the first errors are the ones worth fixing.
+pub const MAX_SYNTAX_ERRORS: usize = 50;
+
 /// Parses one file. Never panics, whatever the text.
 pub fn parse_file(file: FileId, text: &str) -> (ast::File, Vec<Finding>) {
     let mut ast = ast::File::default();
     let mut findings = Vec::new();
+    let boundaries = declaration_starts(text);
+    let deep = nesting::too_deep(text, &boundaries);
     let mut start = 0;
     while start < text.len() || start == 0 {
-        match parse_piece(file, text, start..text.len(), &mut ast, &mut findings) {
+        match parse_piece(
+            file,
+            text,
+            start..text.len(),
+            &deep,
+            &mut ast,
+            &mut findings,
+        ) {
             Ok(()) => break,
             Err(error_at) => {
-                let broken_start = boundaries(text)
-                    .take_while(|b| *b <= error_at)
-                    .last()
-                    .unwrap_or(start)
+                // The declaration with the error starts at the last boundary before it.
+                let after_error = boundaries.partition_point(|b| *b <= error_at);
+                let broken_start = after_error
+                    .checked_sub(1)
+                    .map_or(start, |i| boundaries[i])
                     .max(start);
                 // The declarations before the broken one parsed; parse them again on their own.
                 if broken_start > start {
-                    let _ = parse_piece(file, text, start..broken_start, &mut ast, &mut Vec::new());
+                    let _ = parse_piece(
+                        file,
+                        text,
+                        start..broken_start,
+                        &deep,
+                        &mut ast,
+                        &mut Vec::new(),
+                    );
                 }
                 ast.broken.push(broken_decl(&text[broken_start..]));
                 // Inside an unclosed comment nothing after it is code: stop there.
                 let unclosed_comment = findings
                     .last()
                     .is_some_and(|f| f.message == "unterminated block comment");
-                match boundaries(text).find(|b| *b > error_at && *b > broken_start) {
-                    Some(next) if !unclosed_comment => start = next,
+                let too_many = findings.len() >= MAX_SYNTAX_ERRORS;
+                match boundaries.get(after_error) {
+                    Some(&next) if !unclosed_comment && !too_many => start = next,
+                    Some(_) if too_many => {
+                        // What is left goes unchecked; its declarations still count as declared.
+                        let rest = &boundaries[after_error..];
+                        ast.broken
+                            .extend(rest.iter().map(|&b| broken_decl(&text[b..])));
+                        break;
+                    }
                     _ => break,
                 }
             }
@@ -59,16 +88,21 @@ fn parse_piece(
     file: FileId,
     text: &str,
     range: std::ops::Range<usize>,
+    too_deep: &[std::ops::Range<usize>],
     ast: &mut ast::File,
     findings: &mut Vec<Finding>,
 ) -> Result<(), usize> {
     let base = range.start;
-    if let Some(deep) = nesting::too_deep(&text[range.clone()]) {
+    let first_deep = too_deep.partition_point(|deep| deep.start < range.start);
+    if let Some(deep) = too_deep
+        .get(first_deep)
+        .filter(|deep| deep.start < range.end)
+    {
         let message =
             format!("brackets, braces or comments nested more than {MAX_NESTING} levels deep");
-        let span = Span::new(file, base + deep.start..base + deep.end);
+        let span = Span::new(file, deep.clone());
         findings.push(Finding::new(Rule::Syntax, span, message).label("too deep"));
-        return Err(span.start as usize);
+        return Err(deep.start);
     }
     match parser::KpiParser::parse(parser::Rule::file, &text[range]) {
         Ok(mut pairs) => {
@@ -87,8 +121,8 @@ fn parse_piece(
     }
 }
 
-/// Offsets of the lines that start a declaration in column 1.
-fn boundaries(text: &str) -> impl Iterator<Item = usize> + '_ {
+/// Offsets of the lines that start a declaration in column 1, in order.
+fn declaration_starts(text: &str) -> Vec<usize> {
     const STARTS: [&str; 10] = [
         "scorecard",
         "use",
@@ -103,7 +137,7 @@ fn boundaries(text: &str) -> impl Iterator<Item = usize> + '_ {
     ];
     std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .filter(move |&offset| {
+        .filter(|&offset| {
             let line = &text[offset..];
             STARTS.iter().any(|start| {
                 line.starts_with(start)
@@ -111,6 +145,7 @@ fn boundaries(text: &str) -> impl Iterator<Item = usize> + '_ {
                         || line[start.len()..].starts_with([' ', '\t']))
             })
         })
+        .collect()
 }
 
 /// The keyword and id of a declaration that did not parse, as far as they can be read.

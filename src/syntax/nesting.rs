@@ -7,17 +7,20 @@ use std::ops::Range;
 /// The deepest nesting of brackets, braces and block comments kpic accepts.
 pub const MAX_NESTING: usize = 128;
 
-/// The place where nesting first goes deeper than [`MAX_NESTING`], if it does.
-pub fn too_deep(text: &str) -> Option<Range<usize>> {
+/// Every place where nesting goes deeper than [`MAX_NESTING`], in one pass over the file. After
+/// such a place the count starts again at the next declaration start (`restarts`, sorted), where
+/// parsing resumes after the error; counting from an earlier start never gives less depth than
+/// counting from a later one, so nesting that passes this scan passes it from any later start.
+pub fn too_deep(text: &str, restarts: &[usize]) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut comment_depth = 0usize;
-    let mut in_string = false;
+    let mut found = Vec::new();
+    let (mut depth, mut comment_depth, mut in_string) = (0usize, 0usize, false);
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
         let next = bytes.get(i + 1).copied();
         match bytes[i] {
+            b'\n' if in_string => in_string = false,
             b'\\' if in_string => i += 1,
             b'"' if comment_depth == 0 => in_string = !in_string,
             _ if in_string => {}
@@ -40,11 +43,16 @@ pub fn too_deep(text: &str) -> Option<Range<usize>> {
             _ => {}
         }
         if depth + comment_depth > MAX_NESTING {
-            return Some(start..i + 1);
+            found.push(start..i + 1);
+            let Some(&restart) = restarts.iter().find(|&&r| r > i) else {
+                break;
+            };
+            (i, depth, comment_depth, in_string) = (restart, 0, 0, false);
+            continue;
         }
         i += 1;
     }
-    None
+    found
 }
 
 #[cfg(test)]
@@ -53,13 +61,23 @@ mod tests {
 
     #[test]
     fn ordinary_nesting_passes() {
-        assert_eq!(too_deep("kpi a \"(((\" { formula ((a)) /* (( */ }"), None);
+        assert!(too_deep("kpi a \"(((\" { formula ((a)) /* (( */ }", &[]).is_empty());
     }
 
     #[test]
     fn deep_brackets_and_comments_are_found() {
         let deep = "(".repeat(MAX_NESTING + 1);
-        assert_eq!(too_deep(&deep), Some(MAX_NESTING..MAX_NESTING + 1));
-        assert!(too_deep(&"/*".repeat(MAX_NESTING + 1)).is_some());
+        assert_eq!(too_deep(&deep, &[]), vec![MAX_NESTING..MAX_NESTING + 1]);
+        assert_eq!(too_deep(&"/*".repeat(MAX_NESTING + 1), &[]).len(), 1);
+    }
+
+    #[test]
+    fn counting_restarts_after_each_place_found() {
+        let line = format!("{}\n", "(".repeat(MAX_NESTING + 1));
+        let text = line.repeat(3);
+        let restarts: Vec<usize> = (0..3).map(|n| n * line.len()).collect();
+        let found = too_deep(&text, &restarts);
+        assert_eq!(found.len(), 3);
+        assert_eq!(found[2].start, 2 * line.len() + MAX_NESTING);
     }
 }
