@@ -28,7 +28,7 @@ pub fn resolve(
             params: &params,
             findings,
         }
-        .resolve(&body);
+        .resolve(body);
         if let ItemKind::Function(function) = &mut model.items[id.0 as usize].kind {
             function.body = body;
         }
@@ -39,7 +39,7 @@ pub fn resolve(
             params: &[],
             findings,
         }
-        .resolve(&expr);
+        .resolve(expr);
         if let ItemKind::Measure(measure) = &mut model.items[id.0 as usize].kind {
             measure.formula = Some(formula);
         }
