@@ -54,6 +54,9 @@ pub struct SourceFile {
     pub origin: Origin,
     pub text: String,
     line_starts: Vec<u32>,
+    /// Whether a `\r` ends a line on its own somewhere (old Mac line ends): renderers that count
+    /// lines their own way cannot then start counting in the middle of the file.
+    has_lone_cr: bool,
 }
 
 /// A 1-based line and column; the column counts characters, not bytes.
@@ -68,21 +71,44 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
             .collect();
+        let has_lone_cr = text
+            .match_indices('\r')
+            .any(|(i, _)| text.as_bytes().get(i + 1) != Some(&b'\n'));
         SourceFile {
             name,
             origin,
             text,
             line_starts,
+            has_lone_cr,
         }
+    }
+
+    /// The 0-based line that holds a byte offset.
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&start| start as usize <= offset)
+            - 1
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The byte offset where a 0-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts[line] as usize
+    }
+
+    /// Whether a `\r` ends a line on its own somewhere (old Mac line ends): a renderer that counts
+    /// lines its own way cannot then start counting in the middle of the file.
+    pub fn has_lone_cr(&self) -> bool {
+        self.has_lone_cr
     }
 
     /// The line and column of a byte offset (clamped to the text, rounded down to a character).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = self
-            .line_starts
-            .partition_point(|&start| start as usize <= offset)
-            - 1;
+        let line = self.line_index(offset);
         let line_start = self.line_starts[line] as usize;
         let mut end = offset;
         while !self.text.is_char_boundary(end) {

@@ -8,7 +8,7 @@ use miette::{
 };
 
 use super::{Finding, Label, Level, Summary};
-use crate::source::{FileId, SourceMap};
+use crate::source::{FileId, SourceFile, SourceMap};
 
 /// Renders findings as miette reports followed by a summary line. `width` is the terminal width;
 /// `colour` is off when writing to a file or pipe, or when `NO_COLOR` is set.
@@ -59,6 +59,8 @@ fn summary_line(summary: Summary, files: usize) -> String {
 /// One finding as a miette diagnostic: labels in the primary file go on it, labels in other
 /// files become related reports of their own, each with its file's source.
 struct Report<'a> {
+    /// Whether the source lines are shown (see [`Report::quote_short_lines_only`]).
+    quoted: bool,
     message: String,
     /// The rule name; shown on the main report only, not on its related ones.
     code: Option<&'static str>,
@@ -84,6 +86,7 @@ impl<'a> Report<'a> {
                 report.labels.push(labeled(label, false));
             } else {
                 related.push(Report {
+                    quoted: true,
                     message: format!("in `{}`", sources.get(label.span.file).name),
                     code: None,
                     severity: Severity::Advice,
@@ -94,7 +97,8 @@ impl<'a> Report<'a> {
                 });
             }
         }
-        Report {
+        let mut report = Report {
+            quoted: true,
             message: finding.message.clone(),
             code: Some(finding.rule.name()),
             severity: match finding.level {
@@ -106,7 +110,42 @@ impl<'a> Report<'a> {
             source: NamedText::new(sources, file),
             labels,
             related,
-        }
+        };
+        report.quote_short_lines_only();
+        report
+            .related
+            .iter_mut()
+            .for_each(Report::quote_short_lines_only);
+        report
+    }
+
+    /// A label on a very long line is not quoted: the line would fill screens, and miette cannot
+    /// place labels beyond column 65,535. The message says where instead.
+    fn quote_short_lines_only(&mut self) {
+        const LONGEST_QUOTED_LINE: usize = 1000;
+        let source = self.source.source;
+        let long_line = |offset: usize| {
+            let line = source.line_index(offset.min(source.text.len()));
+            let end = if line + 1 < source.line_count() {
+                source.line_start(line + 1)
+            } else {
+                source.text.len()
+            };
+            end - source.line_start(line) > LONGEST_QUOTED_LINE
+        };
+        let Some(label) = self
+            .labels
+            .iter()
+            .find(|label| long_line(label.offset()) || long_line(label.offset() + label.len()))
+        else {
+            return;
+        };
+        let at = source.line_col(label.offset());
+        self.message = format!(
+            "{} (at {}:{}:{})",
+            self.message, source.name, at.line, at.column
+        );
+        self.quoted = false;
     }
 }
 
@@ -152,11 +191,12 @@ impl Diagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.quoted.then_some(&self.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.labels.iter().cloned()))
+        self.quoted
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
 
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
@@ -170,38 +210,54 @@ impl Diagnostic for Report<'_> {
 /// A file's text with its name, borrowed (miette's `NamedSource` would copy the text).
 struct NamedText<'a> {
     file: FileId,
-    name: &'a str,
-    text: &'a str,
+    source: &'a SourceFile,
 }
 
 impl<'a> NamedText<'a> {
     fn new(sources: &'a SourceMap, file: FileId) -> NamedText<'a> {
-        let source = sources.get(file);
         NamedText {
             file,
-            name: &source.name,
-            text: &source.text,
+            source: sources.get(file),
         }
     }
 }
 
 impl SourceCode for NamedText<'_> {
+    /// miette's own `read_span` for text counts lines from the first byte of the file, which is
+    /// quadratic over many findings in a large file. This one hands it the text from a few lines
+    /// before the span on, and moves the result back to the file's lines and offsets.
     fn read_span<'b>(
         &'b self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let contents = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let text = self.source.text.as_str();
+        let first_line = if self.source.has_lone_cr() || span.offset() > text.len() {
+            0
+        } else {
+            self.source
+                .line_index(span.offset())
+                .saturating_sub(context_lines_before + 1)
+        };
+        let window_start = self.source.line_start(first_line);
+        let window_span = SourceSpan::new((span.offset() - window_start).into(), span.len());
+        let contents = text[window_start..].read_span(
+            &window_span,
+            context_lines_before,
+            context_lines_after,
+        )?;
+        let span = SourceSpan::new(
+            (contents.span().offset() + window_start).into(),
+            contents.span().len(),
+        );
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.to_string(),
+            self.source.name.clone(),
             contents.data(),
-            *contents.span(),
-            contents.line(),
+            span,
+            contents.line() + first_line,
             contents.column(),
-            contents.line_count(),
+            contents.line_count() + first_line,
         )))
     }
 }

@@ -106,13 +106,42 @@ impl Summary {
     }
 }
 
+/// How many steps of a cycle a finding labels; a longer cycle is labelled in its first steps
+/// (and named in full, shortened in the middle, in the message).
+pub const MAX_CYCLE_LABELS: usize = 12;
+
+/// `a → b → c → a`, with the middle left out when the chain is long.
+pub fn cycle_chain<S: AsRef<str>>(names: &[S]) -> String {
+    const SHOWN: usize = 5;
+    let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
+    if names.len() <= 2 * SHOWN + 1 {
+        return names.join(" → ");
+    }
+    let left_out = names.len() - 2 * SHOWN;
+    format!(
+        "{} → … {left_out} more … → {}",
+        names[..SHOWN].join(" → "),
+        names[names.len() - SHOWN..].join(" → ")
+    )
+}
+
 /// "did you mean …?" for `name` among `candidates`: the closest by edit distance, when it is
 /// close enough to be a plausible typo.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    // Longer names are not typed by hand, and the distance is quadratic in their length.
+    const LONGEST: usize = 64;
+    let length = name.chars().count();
+    if length > LONGEST {
+        return None;
+    }
+    let limit = (length / 3).max(1);
     candidates
         .into_iter()
-        .filter(|candidate| *candidate != name)
+        .filter(|candidate| *candidate != name && candidate.len() <= 4 * LONGEST)
+        .filter(|candidate| {
+            let prefix = candidate.starts_with(name) || name.starts_with(candidate);
+            prefix || candidate.chars().count().abs_diff(length) <= limit
+        })
         .map(|candidate| (strsim::damerau_levenshtein(name, candidate), candidate))
         .filter(|(distance, candidate)| {
             *distance <= limit || candidate.starts_with(name) || name.starts_with(candidate)
@@ -124,6 +153,16 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::closest;
+
+    #[test]
+    fn long_cycles_are_shortened_in_the_middle() {
+        assert_eq!(super::cycle_chain(&["a", "b", "a"]), "a → b → a");
+        let names: Vec<String> = (0..20).map(|i| format!("m{i}")).collect();
+        assert_eq!(
+            super::cycle_chain(&names),
+            "m0 → m1 → m2 → m3 → m4 → … 10 more … → m15 → m16 → m17 → m18 → m19"
+        );
+    }
 
     #[test]
     fn closest_finds_typos_and_ignores_unrelated_names() {

@@ -291,7 +291,10 @@ impl Loader {
         let mut finding = Finding::new(
             Rule::ImportCycle,
             last_span,
-            format!("files use each other in a cycle: {}", names.join(" → ")),
+            format!(
+                "files use each other in a cycle: {}",
+                diagnostics::cycle_chain(&names)
+            ),
         )
         .label(format!(
             "`{}` uses `{}`, closing the cycle",
@@ -299,7 +302,8 @@ impl Loader {
             name(steps[0].0)
         ))
         .help("move what both files need into a third file that each of them uses");
-        for (i, (file, span)) in steps[..steps.len() - 1].iter().enumerate() {
+        let labelled = (steps.len() - 1).min(diagnostics::MAX_CYCLE_LABELS);
+        for (i, (file, span)) in steps[..labelled].iter().enumerate() {
             finding =
                 finding.with_secondary(*span, format!("`{}` uses `{}`", name(*file), names[i + 1]));
         }

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use super::model::*;
 use super::resolve::visit;
-use crate::diagnostics::{Finding, Rule};
+use crate::diagnostics::{self, Finding, Rule};
 use crate::source::Span;
 
 pub fn check(model: &Model, findings: &mut Vec<Finding>) {
@@ -145,14 +145,18 @@ fn cycle_finding(model: &Model, steps: &[(ItemId, Span)]) -> Finding {
     let message = if steps.len() == 1 {
         format!("the formula of `{}` refers to itself", name(last))
     } else {
-        format!("formulas refer to themselves: {}", chain.join(" → "))
+        format!(
+            "formulas refer to themselves: {}",
+            diagnostics::cycle_chain(&chain)
+        )
     };
     let mut finding = Finding::new(Rule::FormulaCycle, last_span, message)
         .label(format!("`{}` uses `{}` here", name(last), name(steps[0].0)))
         .help(
             "a value cannot depend on itself: compute one of them from the others or from inputs",
         );
-    for (i, (id, span)) in steps[..steps.len() - 1].iter().enumerate() {
+    let labelled = (steps.len() - 1).min(diagnostics::MAX_CYCLE_LABELS);
+    for (i, (id, span)) in steps[..labelled].iter().enumerate() {
         finding = finding.with_secondary(
             *span,
             format!("`{}` uses `{}` here", name(*id), chain[i + 1]),

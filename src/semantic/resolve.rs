@@ -15,7 +15,8 @@ pub fn resolve(
     functions: Vec<(ItemId, &ast::Expr)>,
     findings: &mut Vec<Finding>,
 ) {
-    resolve_references(model, findings);
+    let mut suggestions = Suggestions::default();
+    resolve_references(model, &mut suggestions, findings);
     for (id, body) in functions {
         let params: Vec<String> = match &model.item(id).kind {
             ItemKind::Function(function) => {
@@ -25,6 +26,7 @@ pub fn resolve(
         };
         let body = FormulaResolver {
             model,
+            suggestions: &mut suggestions,
             params: &params,
             findings,
         }
@@ -36,6 +38,7 @@ pub fn resolve(
     for (id, expr) in formulas {
         let formula = FormulaResolver {
             model,
+            suggestions: &mut suggestions,
             params: &[],
             findings,
         }
@@ -92,16 +95,10 @@ const MEASURE: Expected = Expected {
 /// declaration did not parse: its syntax error says enough).
 fn lookup(
     model: &Model,
+    suggestions: &mut Suggestions,
     reference: &Reference,
     expected: &Expected,
 ) -> Result<ItemId, Option<Finding>> {
-    let candidates = || {
-        model
-            .names
-            .iter()
-            .filter(|(_, id)| expected.kinds.contains(&model.item(**id).kind()))
-            .map(|(name, _)| name.as_str())
-    };
     let Some(&target) = model.names.get(&reference.name) else {
         if model.unparsed_names.contains(&reference.name) {
             return Err(None);
@@ -112,7 +109,7 @@ fn lookup(
             format!("`{}` is not declared anywhere", reference.name),
         )
         .label(format!("expected {}", expected.words));
-        if let Some(close) = diagnostics::closest(&reference.name, candidates()) {
+        if let Some(close) = suggestions.closest(model, &reference.name, expected) {
             finding = finding.help(format!("did you mean `{close}`?"));
         }
         return Err(Some(finding));
@@ -140,20 +137,54 @@ fn lookup(
             item.kind().article_name()
         ),
     );
-    finding = match diagnostics::closest(&reference.name, candidates()) {
+    finding = match suggestions.closest(model, &reference.name, expected) {
         Some(close) => finding.help(format!("{}: did you mean `{close}`?", expected.why)),
         None => finding.help(format!("{}: name {}", expected.why, expected.words)),
     };
     Err(Some(finding))
 }
 
-fn resolve_references(model: &mut Model, findings: &mut Vec<Finding>) {
+/// "did you mean" for unknown names. Each look-up is a pass over every name of the project, so
+/// the answer for a name is kept, and after [`SUGGESTION_BUDGET`] different names no more are
+/// looked up: a project with thousands of unknown names is checked in linear time.
+#[derive(Default)]
+struct Suggestions {
+    known: HashMap<(String, &'static str), Option<String>>,
+}
+
+const SUGGESTION_BUDGET: usize = 200;
+
+impl Suggestions {
+    fn closest(&mut self, model: &Model, name: &str, expected: &Expected) -> Option<String> {
+        let key = (name.to_string(), expected.words);
+        if let Some(known) = self.known.get(&key) {
+            return known.clone();
+        }
+        if self.known.len() >= SUGGESTION_BUDGET {
+            return None;
+        }
+        let candidates = model
+            .names
+            .iter()
+            .filter(|(_, id)| expected.kinds.contains(&model.item(**id).kind()))
+            .map(|(name, _)| name.as_str());
+        let close = diagnostics::closest(name, candidates).map(str::to_string);
+        self.known.insert(key, close.clone());
+        close
+    }
+}
+
+fn resolve_references(
+    model: &mut Model,
+    suggestions: &mut Suggestions,
+    findings: &mut Vec<Finding>,
+) {
     for index in 0..model.items.len() {
         let mut resolved: Vec<(usize, Result<ItemId, Option<Finding>>)> = Vec::new();
         {
             let item = &model.items[index];
             let mut check = |slot: usize, reference: &Reference, expected: &Expected| {
-                resolved.push((slot, lookup(model, reference, expected)));
+                resolved.push((slot, lookup(model, suggestions, reference, expected)));
             };
             match &item.kind {
                 ItemKind::Objective(objective) => {
@@ -210,6 +241,7 @@ fn resolve_references(model: &mut Model, findings: &mut Vec<Finding>) {
 /// Turns one formula's AST into a [`Formula`], reporting unknown names and arity errors.
 struct FormulaResolver<'a> {
     model: &'a Model,
+    suggestions: &'a mut Suggestions,
     params: &'a [String],
     findings: &'a mut Vec<Finding>,
 }
@@ -246,7 +278,7 @@ impl FormulaResolver<'_> {
             span,
             target: None,
         };
-        match lookup(self.model, &reference, &MEASURE) {
+        match lookup(self.model, self.suggestions, &reference, &MEASURE) {
             Ok(target) => FormulaKind::Measure(target),
             Err(None) => FormulaKind::Invalid,
             Err(Some(mut finding)) => {

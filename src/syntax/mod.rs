@@ -59,21 +59,22 @@ pub fn parse_file(file: FileId, text: &str) -> (ast::File, Vec<Finding>) {
                     );
                 }
                 ast.broken.push(broken_decl(&text[broken_start..]));
-                // Inside an unclosed comment nothing after it is code: stop there.
                 let unclosed_comment = findings
                     .last()
                     .is_some_and(|f| f.message == "unterminated block comment");
-                let too_many = findings.len() >= MAX_SYNTAX_ERRORS;
+                // Stop at an unclosed comment (nothing after it is code) or after too many
+                // errors. What is left goes unchecked, but its declarations still count as
+                // declared, so that references to them are not reported too.
+                let stop = unclosed_comment || findings.len() >= MAX_SYNTAX_ERRORS;
                 match boundaries.get(after_error) {
-                    Some(&next) if !unclosed_comment && !too_many => start = next,
-                    Some(_) if too_many => {
-                        // What is left goes unchecked; its declarations still count as declared.
+                    Some(&next) if !stop => start = next,
+                    Some(_) => {
                         let rest = &boundaries[after_error..];
                         ast.broken
                             .extend(rest.iter().map(|&b| broken_decl(&text[b..])));
                         break;
                     }
-                    _ => break,
+                    None => break,
                 }
             }
         }
