@@ -25,7 +25,7 @@ macro_rules! rules {
     ($($variant:ident = $name:literal, $level:ident, $summary:literal;)*) => {
         /// A rule of CHECKS.md.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Rule { $($variant),* }
+        pub enum Rule { $(#[doc = $summary] $variant),* }
 
         impl Rule {
             pub const ALL: &'static [Rule] = &[$(Rule::$variant),*];
@@ -37,11 +37,6 @@ macro_rules! rules {
 
             pub fn default_level(self) -> Level {
                 match self { $(Rule::$variant => Level::$level),* }
-            }
-
-            /// One line on what the rule finds.
-            pub fn summary(self) -> &'static str {
-                match self { $(Rule::$variant => $summary),* }
             }
         }
     };

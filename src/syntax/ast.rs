@@ -313,17 +313,6 @@ pub enum BinaryOp {
     Div,
 }
 
-impl BinaryOp {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            BinaryOp::Add => "+",
-            BinaryOp::Sub => "-",
-            BinaryOp::Mul => "*",
-            BinaryOp::Div => "/",
-        }
-    }
-}
-
 impl UnitExpr {
     /// The unit as written, without spaces: `EUR/customer`.
     pub fn text(&self) -> String {
@@ -333,15 +322,5 @@ impl UnitExpr {
             text.push_str(atom);
         }
         text
-    }
-}
-
-impl Item {
-    pub fn span(&self) -> Span {
-        match &self.decl {
-            Decl::Use(use_decl) => use_decl.span,
-            Decl::Block(block) => block.span,
-            Decl::Function(function) => function.span,
-        }
     }
 }

@@ -706,7 +706,7 @@ fn doc_text(lines: &[Pair<Rule>]) -> Option<String> {
 }
 
 /// Resolves the escapes of a string the grammar has already validated.
-pub fn unescape(raw: &str) -> String {
+fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {

@@ -16,7 +16,7 @@ use pest::Parser;
 use crate::diagnostics::{Finding, Rule};
 use crate::source::{FileId, Span};
 
-pub use lower::{MAX_FORMULA_DEPTH, unescape};
+pub use lower::MAX_FORMULA_DEPTH;
 pub use nesting::MAX_NESTING;
 
 /// After this many syntax errors in one file the rest of it is not parsed: each error costs
