@@ -517,7 +517,10 @@ impl Lowerer {
             Err(FormulaError::TooDeep) => {
                 let message =
                     format!("this formula is nested more than {MAX_FORMULA_DEPTH} levels deep");
-                self.error(span, message, "too deep");
+                let finding = Finding::new(diagnostics::Rule::Syntax, span, message)
+                    .label("too deep")
+                    .help("a chain of terms counts as deep as it is long: compute parts of it in metrics of their own");
+                self.findings.push(finding);
                 None
             }
         }
