@@ -174,67 +174,73 @@ impl Suggestions {
     }
 }
 
+/// Resolves the references outside formulas: every one is looked up first (the model is read),
+/// then the targets are recorded (the model is written).
 fn resolve_references(
     model: &mut Model,
     suggestions: &mut Suggestions,
     findings: &mut Vec<Finding>,
 ) {
-    for index in 0..model.items.len() {
-        let mut resolved: Vec<(usize, Result<ItemId, Option<Finding>>)> = Vec::new();
-        {
-            let item = &model.items[index];
-            let mut check = |slot: usize, reference: &Reference, expected: &Expected| {
-                resolved.push((slot, lookup(model, suggestions, reference, expected)));
-            };
-            match &item.kind {
-                ItemKind::Objective(objective) => {
-                    if let Some(perspective) = &objective.perspective {
-                        check(0, perspective, &PERSPECTIVE);
-                    }
-                    for (i, driven) in objective.drives.iter().enumerate() {
-                        check(i + 1, driven, &DRIVEN);
-                    }
-                }
-                ItemKind::Initiative(initiative) => {
-                    if let Some(objective) = &initiative.objective {
-                        check(0, objective, &OBJECTIVE_OF_INITIATIVE);
-                    }
-                }
-                ItemKind::Measure(measure) => {
-                    if let Some(extends) = &measure.extends {
-                        check(0, extends, &EXTENDED);
-                    }
-                    if let Some(objective) =
-                        measure.kpi.as_ref().and_then(|kpi| kpi.objective.as_ref())
-                    {
-                        check(1, objective, &OBJECTIVE_OF_KPI);
-                    }
-                }
-                ItemKind::Perspective(_) | ItemKind::Function(_) => {}
-            }
-        }
-        for (slot, result) in resolved {
-            let target = match result {
+    let mut targets = Vec::new();
+    for item in &model.items {
+        references(&item.kind, |reference, expected| {
+            targets.push(match lookup(model, suggestions, reference, expected) {
                 Ok(target) => Some(target),
                 Err(finding) => {
                     findings.extend(finding);
                     None
                 }
-            };
-            let reference = match &mut model.items[index].kind {
-                ItemKind::Objective(objective) if slot == 0 => objective.perspective.as_mut(),
-                ItemKind::Objective(objective) => objective.drives.get_mut(slot - 1),
-                ItemKind::Initiative(initiative) => initiative.objective.as_mut(),
-                ItemKind::Measure(measure) if slot == 0 => measure.extends.as_mut(),
-                ItemKind::Measure(measure) => {
-                    measure.kpi.as_mut().and_then(|kpi| kpi.objective.as_mut())
-                }
-                _ => None,
-            };
-            if let Some(reference) = reference {
-                reference.target = target;
-            }
+            });
+        });
+    }
+    let mut targets = targets.into_iter();
+    for item in &mut model.items {
+        references_mut(&mut item.kind, |reference| {
+            reference.target = targets.next().expect("one target per reference");
+        });
+    }
+}
+
+/// Each reference an item makes outside formulas, with what it must name. [`references_mut`]
+/// walks the same references in the same order.
+fn references(kind: &ItemKind, mut f: impl FnMut(&Reference, &Expected)) {
+    match kind {
+        ItemKind::Objective(objective) => {
+            objective
+                .perspective
+                .iter()
+                .for_each(|r| f(r, &PERSPECTIVE));
+            objective.drives.iter().for_each(|r| f(r, &DRIVEN));
         }
+        ItemKind::Initiative(initiative) => {
+            initiative
+                .objective
+                .iter()
+                .for_each(|r| f(r, &OBJECTIVE_OF_INITIATIVE));
+        }
+        ItemKind::Measure(measure) => {
+            measure.extends.iter().for_each(|r| f(r, &EXTENDED));
+            let objective = measure.kpi.as_ref().and_then(|kpi| kpi.objective.as_ref());
+            objective.iter().for_each(|r| f(r, &OBJECTIVE_OF_KPI));
+        }
+        ItemKind::Perspective(_) | ItemKind::Function(_) => {}
+    }
+}
+
+/// The references of [`references`], in the same order, to record their targets.
+fn references_mut(kind: &mut ItemKind, mut f: impl FnMut(&mut Reference)) {
+    match kind {
+        ItemKind::Objective(objective) => {
+            objective.perspective.iter_mut().for_each(&mut f);
+            objective.drives.iter_mut().for_each(&mut f);
+        }
+        ItemKind::Initiative(initiative) => initiative.objective.iter_mut().for_each(f),
+        ItemKind::Measure(measure) => {
+            measure.extends.iter_mut().for_each(&mut f);
+            let objective = measure.kpi.as_mut().and_then(|kpi| kpi.objective.as_mut());
+            objective.into_iter().for_each(f);
+        }
+        ItemKind::Perspective(_) | ItemKind::Function(_) => {}
     }
 }
 
