@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::checks;
 use crate::data;
 use crate::diagnostics::{self, Finding, Rule};
 use crate::project::{self, LoadError, Project};
@@ -33,6 +34,10 @@ pub fn check_project(project: Project, options: &CheckOptions) -> CheckOutcome {
     let (model, semantic_findings) = semantic::analyze(&project);
     let mut findings = project.findings;
     findings.extend(semantic_findings);
+    findings.extend(checks::run(&checks::Context {
+        model: &model,
+        sources: &project.sources,
+    }));
     if !options.no_data {
         findings.extend(data_findings(&model, &project.sources, project.entry));
     }

@@ -4,13 +4,15 @@
 //!
 //! ```text
 //! source text ─▶ syntax (pest → spanned AST) ─▶ project (files, `use`, stdlib)
-//!             ─▶ semantic (names, kinds, units, periods, targets, cycles) ─▶ diagnostics ─▶ cli
+//!             ─▶ semantic (names, kinds, units, periods, targets, cycles)
+//!             ─▶ checks (SMART and alignment rules, levels) ─▶ diagnostics ─▶ cli
 //! ```
 //!
 //! Every stage reports [`diagnostics::Finding`]s instead of stopping, so one run reports all
 //! that is wrong.
 
 pub mod check;
+pub mod checks;
 pub mod cli;
 pub mod data;
 pub mod diagnostics;

@@ -10,7 +10,7 @@ mod short;
 
 pub use human::render_human;
 pub use json::render_json;
-pub use rules::{Level, Rule};
+pub use rules::{Category, Level, Rule};
 pub use short::render_short;
 
 use crate::source::{SourceMap, Span};

@@ -1,5 +1,7 @@
-//! The rules a finding can belong to, with their stable names and default levels.
-//! (CHECKS.md is the contract; the name is what `@allow`, `lint { }` and `-A/-W/-D` take.)
+//! The rules a finding can belong to: their stable names, categories and default levels, one
+//! place a reader can list (`kpic rules`). CHECKS.md is the contract; the name is what `@allow`,
+//! `lint { }` and `-A/-W/-D` take. Each rule's long explanation, with a bad and a good example,
+//! is `docs/rules/NAME.md`, embedded for `kpic explain`.
 
 use std::fmt;
 
@@ -21,8 +23,33 @@ impl Level {
     }
 }
 
+/// The tables of CHECKS.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Category {
+    /// The definitions do not mean anything: never lowered.
+    Error,
+    /// Specific, Measurable, Achievable, Relevant, Time-bound: the letter.
+    Smart(char),
+    Alignment,
+    Data,
+    /// Findings about the lint configuration itself (`unknown-rule`, `unused-allow`).
+    Lint,
+}
+
+impl Category {
+    pub fn name(self) -> String {
+        match self {
+            Category::Error => "error".to_string(),
+            Category::Smart(letter) => format!("SMART ({letter})"),
+            Category::Alignment => "alignment".to_string(),
+            Category::Data => "data".to_string(),
+            Category::Lint => "lint".to_string(),
+        }
+    }
+}
+
 macro_rules! rules {
-    ($($variant:ident = $name:literal, $level:ident, $summary:literal;)*) => {
+    ($($variant:ident = $name:literal, $category:expr, $level:ident, $summary:literal;)*) => {
         /// A rule of CHECKS.md.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Rule { $(#[doc = $summary] $variant),* }
@@ -35,28 +62,86 @@ macro_rules! rules {
                 match self { $(Rule::$variant => $name),* }
             }
 
+            pub fn category(self) -> Category {
+                use Category::*;
+                match self { $(Rule::$variant => $category),* }
+            }
+
             pub fn default_level(self) -> Level {
                 match self { $(Rule::$variant => Level::$level),* }
+            }
+
+            /// One line on what the rule finds.
+            pub fn summary(self) -> &'static str {
+                match self { $(Rule::$variant => $summary),* }
             }
         }
     };
 }
 
 rules! {
-    Syntax = "syntax", Error, "the source does not parse";
-    DuplicateName = "duplicate-name", Error, "an id declared twice";
-    UnknownName = "unknown-name", Error, "a reference to no declaration";
-    WrongKind = "wrong-kind", Error, "a reference to the wrong kind of thing";
-    MissingProperty = "missing-property", Error, "a property the language requires is absent";
-    DuplicateProperty = "duplicate-property", Error, "one property twice in one declaration";
-    FormulaCycle = "formula-cycle", Error, "formulas that refer to themselves";
-    UnitMismatch = "unit-mismatch", Error, "units that do not agree";
-    BadArity = "bad-arity", Error, "a function called with the wrong arguments";
-    ImportNotFound = "import-not-found", Error, "a `use` that resolves to nothing";
-    ImportCycle = "import-cycle", Error, "files that use each other";
-    InvalidPeriod = "invalid-period", Error, "a period that does not exist, or a span that ends before it starts";
-    BadTarget = "bad-target", Error, "a target or thresholds that contradict the direction";
-    DataUnreadable = "data-unreadable", Error, "a data file that is missing, unreadable or not of a known form";
+    Syntax = "syntax", Error, Error, "the source does not parse";
+    DuplicateName = "duplicate-name", Error, Error, "an id declared twice";
+    UnknownName = "unknown-name", Error, Error, "a reference to no declaration";
+    WrongKind = "wrong-kind", Error, Error, "a reference to the wrong kind of thing";
+    MissingProperty = "missing-property", Error, Error, "a property the language requires is absent";
+    DuplicateProperty = "duplicate-property", Error, Error, "one property twice in one declaration";
+    FormulaCycle = "formula-cycle", Error, Error, "formulas that refer to themselves";
+    UnitMismatch = "unit-mismatch", Error, Error, "units that do not agree";
+    BadArity = "bad-arity", Error, Error, "a function called with the wrong arguments";
+    ImportNotFound = "import-not-found", Error, Error, "a `use` that resolves to nothing";
+    ImportCycle = "import-cycle", Error, Error, "files that use each other";
+    InvalidPeriod = "invalid-period", Error, Error, "a period that does not exist, or a span that ends before it starts";
+    BadTarget = "bad-target", Error, Error, "a target or thresholds that contradict the direction";
+    DataUnreadable = "data-unreadable", Error, Error, "a data file that is missing, unreadable or not of a known form";
+
+    MissingDescription = "missing-description", Smart('S'), Warn, "a KPI without a description";
+    MissingUnit = "missing-unit", Smart('S'), Warn, "a KPI or input metric without a unit";
+    MissingOwner = "missing-owner", Smart('S'), Warn, "a KPI or objective without an owner";
+    NoData = "no-data", Smart('M'), Warn, "an input metric with no observation in any data file";
+    NoTarget = "no-target", Smart('M'), Warn, "a KPI without a target";
+    TargetAlreadyMet = "target-already-met", Smart('A'), Warn, "the baseline already meets the final target";
+    TargetUnrealistic = "target-unrealistic", Smart('A'), Warn, "a target that needs far more change per period than the KPI has ever shown";
+    TargetWithinNoise = "target-within-noise", Smart('A'), Warn, "a target inside the natural process limits of the KPI's history";
+    TargetOutOfRange = "target-out-of-range", Smart('A'), Error, "a target impossible for the unit";
+    OrphanMetric = "orphan-metric", Smart('R'), Warn, "a project metric no KPI uses";
+    NoDeadline = "no-deadline", Smart('T'), Warn, "a target with no deadline and no milestones";
+    DeadlineOutsidePeriod = "deadline-outside-period", Smart('T'), Warn, "a deadline or milestone outside the scorecard's period";
+    StaleData = "stale-data", Smart('T'), Warn, "a KPI whose latest actual is more than one period old";
+    ReviewOverdue = "review-overdue", Smart('T'), Warn, "a KPI whose definition was not reviewed within the review cycle";
+
+    ObjectiveWithoutKpi = "objective-without-kpi", Alignment, Warn, "an objective no KPI measures";
+    PerspectiveWithoutObjective = "perspective-without-objective", Alignment, Warn, "a perspective with no objective";
+    WeightsNot100 = "weights-not-100", Alignment, Error, "sibling weights that do not sum to 100%, or given on some siblings only";
+    StrategyMapCycle = "strategy-map-cycle", Alignment, Error, "`drives` links that loop";
+    DownwardLink = "downward-link", Alignment, Warn, "an objective that drives one in a perspective drawn below its own";
+    IsolatedObjective = "isolated-objective", Alignment, Warn, "an objective with no `drives` link in or out, in a map that has links";
+    TooManyKpis = "too-many-kpis", Alignment, Warn, "more than 3 KPIs on one objective";
+    TooManyObjectives = "too-many-objectives", Alignment, Warn, "more than 30 objectives in one scorecard";
+    InitiativeOverdue = "initiative-overdue", Alignment, Warn, "an initiative past its due period and not done";
+    FrequencyMismatch = "frequency-mismatch", Alignment, Warn, "a KPI more frequent than one of its inputs";
+
+    BadValue = "bad-value", Data, Error, "a data cell that is not a number";
+    DuplicateObservation = "duplicate-observation", Data, Warn, "the same series and period twice";
+    UnknownSeries = "unknown-series", Data, Warn, "a data column or metric name that no metric reads";
+    MissingPeriod = "missing-period", Data, Warn, "a gap inside a series' observed range";
+    PeriodOutsideScorecard = "period-outside-scorecard", Data, Warn, "observations outside the scorecard's span and not needed";
+    PercentScaleSuspect = "percent-scale-suspect", Data, Warn, "a % series whose values all lie in [-1, 1]";
+
+    UnknownRule = "unknown-rule", Lint, Error, "a rule name that does not exist";
+    UnusedAllow = "unused-allow", Lint, Warn, "an `@allow` that suppresses nothing";
+}
+
+impl Rule {
+    /// The rule named `name`, if there is one.
+    pub fn from_name(name: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|rule| rule.name() == name)
+    }
+
+    /// Whether the level can be set: the errors of the first table cannot be lowered.
+    pub fn is_configurable(self) -> bool {
+        self.category() != Category::Error
+    }
 }
 
 impl fmt::Display for Rule {
@@ -74,12 +159,30 @@ mod tests {
         let mut names: Vec<_> = Rule::ALL.iter().map(|r| r.name()).collect();
         for name in &names {
             assert!(
-                name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{name}"
             );
         }
         names.sort();
         names.dedup();
         assert_eq!(names.len(), Rule::ALL.len());
+    }
+
+    #[test]
+    fn every_rule_of_checks_md_is_known() {
+        // The rule tables of the contract, as of this writing.
+        for name in [
+            "syntax",
+            "data-unreadable",
+            "review-overdue",
+            "frequency-mismatch",
+            "percent-scale-suspect",
+            "unused-allow",
+        ] {
+            assert!(Rule::from_name(name).is_some(), "{name}");
+        }
+        assert!(!Rule::Syntax.is_configurable());
+        assert!(Rule::TargetOutOfRange.is_configurable());
     }
 }
