@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::checks;
+use crate::checks::{self, levels::LintOptions};
 use crate::data;
 use crate::diagnostics::{self, Finding, Rule};
 use crate::project::{self, LoadError, Project};
@@ -14,6 +14,8 @@ use crate::source::{Origin, SourceMap};
 pub struct CheckOptions {
     /// Skip the data files (`--no-data`).
     pub no_data: bool,
+    /// Levels from the command line.
+    pub lint: LintOptions,
 }
 
 /// Everything a check produced: the sources (to render findings), the model and the findings,
@@ -41,6 +43,7 @@ pub fn check_project(project: Project, options: &CheckOptions) -> CheckOutcome {
     if !options.no_data {
         findings.extend(data_findings(&model, &project.sources, project.entry));
     }
+    checks::levels::apply(&mut findings, &model, &options.lint);
     diagnostics::sort(&mut findings, &project.sources);
     CheckOutcome {
         sources: project.sources,

@@ -209,3 +209,97 @@ fn help_has_examples_and_completions_are_printed() {
     assert_eq!(completions.status.code(), Some(0));
     assert!(stdout(&completions).contains("kpic"));
 }
+
+/// A project whose only finding is an `unused-allow` warning, with `lint` in its scorecard block.
+fn unused_allow_project(lint: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "scorecard \"S\" {{\n  period 2026-01 .. 2026-12\n  lint {{ {lint} }}\n}}\nuse std.bsc\n@allow(unused-allow)\nobjective o \"O\" {{ perspective financial owner \"CFO\" }}\n"
+    );
+    write(dir.path(), "scorecard.kpi", &text);
+    dir
+}
+
+#[test]
+fn levels_from_the_command_line() {
+    let dir = unused_allow_project("");
+    let short = |args: &[&str]| {
+        let output = kpic(
+            &[&["check", "--format", "short"], args].concat(),
+            dir.path(),
+        );
+        (output.status.code(), stdout(&output))
+    };
+    let (code, text) = short(&[]);
+    assert_eq!(code, Some(0), "warnings only: exit 0");
+    assert!(text.contains("warning[unused-allow]"), "{text}");
+    assert_eq!(short(&["-A", "unused-allow"]), (Some(0), String::new()));
+    let (code, text) = short(&["-D", "unused-allow"]);
+    assert_eq!(code, Some(1));
+    assert!(text.contains("error[unused-allow]"), "{text}");
+    assert_eq!(short(&["--deny", "warnings"]).0, Some(1));
+    // The last word on a rule wins.
+    assert_eq!(
+        short(&["-D", "unused-allow", "-A", "unused-allow"]),
+        (Some(0), String::new())
+    );
+    assert_eq!(
+        short(&["-A", "unused-allow", "-D", "unused-allow"]).0,
+        Some(1)
+    );
+}
+
+#[test]
+fn the_lint_block_beats_the_command_line() {
+    let dir = unused_allow_project("deny unused-allow");
+    let output = kpic(
+        &["check", "--format", "short", "-A", "unused-allow"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("error[unused-allow]"));
+    let allowed = unused_allow_project("allow unused-allow");
+    let output = kpic(
+        &["check", "--format", "short", "-D", "unused-allow"],
+        allowed.path(),
+    );
+    assert_eq!(
+        (output.status.code(), stdout(&output)),
+        (Some(0), String::new())
+    );
+}
+
+#[test]
+fn unknown_or_fixed_rules_on_the_command_line_are_usage_errors() {
+    let dir = unused_allow_project("");
+    let output = kpic(&["check", "-D", "unused-alow"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unknown-rule") && stderr.contains("did you mean `unused-allow`?"),
+        "{stderr}"
+    );
+    let output = kpic(&["check", "-A", "syntax"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot be set"));
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = kpic(&["rules"], dir.path());
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    for name in [
+        "syntax",
+        "missing-owner",
+        "weights-not-100",
+        "bad-value",
+        "unused-allow",
+    ] {
+        assert!(
+            text.lines().any(|line| line.starts_with(name)),
+            "{name} in\n{text}"
+        );
+    }
+}

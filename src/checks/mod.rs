@@ -2,6 +2,7 @@
 //! each under `rules/`, listed in [`CHECKS`]; then the levels of every finding are settled
 //! (attributes, the lint block, the command line).
 
+pub mod levels;
 mod rules;
 
 use crate::diagnostics::{Category, Finding, Rule};
@@ -33,7 +34,9 @@ pub fn run(context: &Context) -> Vec<Finding> {
 }
 
 /// Whether kpic finds this rule yet: the errors of the first table (found while the model is
-/// built) and the rules with a check. The rules that need data come with data loading.
+/// built), the rules about the lint settings ([`levels`]) and the rules with a check. The rules
+/// that need data come with data loading.
 pub fn is_implemented(rule: Rule) -> bool {
-    rule.category() == Category::Error || CHECKS.iter().any(|check| check.rule == rule)
+    matches!(rule.category(), Category::Error | Category::Lint)
+        || CHECKS.iter().any(|check| check.rule == rule)
 }

@@ -4,15 +4,17 @@ use std::io::{IsTerminal, Write};
 
 use super::{CheckArgs, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Format};
 use crate::check::{CheckOptions, check_path};
+use crate::checks::levels::LintOptions;
 use crate::diagnostics::{Summary, render_human, render_json, render_short};
 
 /// The check runs on a thread with a large stack: formulas and imports are walked recursively,
 /// and generated inputs may nest deeply (within the limits the parser enforces).
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
-pub fn run(args: &CheckArgs) -> u8 {
+pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
     let options = CheckOptions {
         no_data: args.no_data,
+        lint,
     };
     let path = args.path.clone();
     let outcome = std::thread::Builder::new()

@@ -2,11 +2,13 @@
 
 mod check;
 mod init;
+mod lint;
+mod rules;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// Exit codes of CLI.md.
 pub const EXIT_OK: u8 = 0;
@@ -31,7 +33,7 @@ struct Cli {
 enum Command {
     /// Parse, resolve and check a project; print its findings; write nothing
     #[command(
-        after_help = "Examples:\n  kpic check                      # the project in this folder\n  kpic check examples/acme --format short\n  kpic check scorecard.kpi --format json --no-data\n\nExit codes: 0 no errors, 1 errors found, 2 the check could not run."
+        after_help = "Examples:\n  kpic check                      # the project in this folder\n  kpic check examples/acme --format short\n  kpic check scorecard.kpi --format json --no-data\n  kpic check . -D missing-owner -A too-many-kpis --deny warnings\n\nLevels: an attribute (@allow(rule)) beats the scorecard's lint block, which beats -A/-W/-D.\n\nExit codes: 0 no errors, 1 errors found, 2 the check could not run."
     )]
     Check(CheckArgs),
     /// Create a new project that passes `kpic check`
@@ -43,6 +45,9 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// List every rule with its category, default level and summary
+    #[command(after_help = "Example:\n  kpic rules | grep SMART")]
+    Rules,
     /// Print a shell completion script
     #[command(after_help = "Example:\n  kpic completions bash > /etc/bash_completion.d/kpic")]
     Completions { shell: clap_complete::Shell },
@@ -59,6 +64,16 @@ struct CheckArgs {
     /// Do not read the data files
     #[arg(long)]
     no_data: bool,
+    /// Allow a rule: its findings are not shown (repeatable)
+    #[arg(short = 'A', long = "allow", value_name = "RULE")]
+    allow: Vec<String>,
+    /// Report a rule's findings as warnings (repeatable)
+    #[arg(short = 'W', long = "warn", value_name = "RULE")]
+    warn: Vec<String>,
+    /// Report a rule's findings as errors (repeatable); `--deny warnings` makes every warning an
+    /// error
+    #[arg(short = 'D', long = "deny", value_name = "RULE")]
+    deny: Vec<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,8 +87,11 @@ enum Format {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(error) => {
             let _ = error.print();
             return ExitCode::from(if error.use_stderr() {
@@ -84,8 +102,20 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Check(args) => check::run(&args),
+        Command::Check(args) => {
+            let check_matches = matches
+                .subcommand_matches("check")
+                .expect("the check subcommand matched");
+            match lint::options(check_matches) {
+                Ok(lint) => check::run(&args, lint),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    EXIT_USAGE
+                }
+            }
+        }
         Command::Init { dir } => init::run(&dir),
+        Command::Rules => rules::list(),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "kpic", &mut std::io::stdout());
             EXIT_OK

@@ -27,7 +27,7 @@ pub fn render_human(
         .with_width(width)
         .with_links(false);
     let mut out = String::new();
-    for finding in findings {
+    for finding in findings.iter().filter(|f| f.level != Level::Allow) {
         let report = Report::new(finding, sources);
         // Writing to a String cannot fail.
         let _ = handler.render_report(&mut out, &report);

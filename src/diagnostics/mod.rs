@@ -31,6 +31,16 @@ pub struct Finding {
     pub primary: Label,
     pub secondary: Vec<Label>,
     pub help: Option<String>,
+    /// Set when an `@allow` attribute, the lint block or the command line allowed the finding:
+    /// the finding is then at level allow, kept for SARIF's suppressed results.
+    pub suppression: Option<Suppression>,
+}
+
+/// Why a finding is allowed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppression {
+    /// The reason an `@allow(rule, "reason")` gives.
+    pub justification: Option<String>,
 }
 
 impl Finding {
@@ -46,6 +56,7 @@ impl Finding {
             },
             secondary: Vec::new(),
             help: None,
+            suppression: None,
         }
     }
 

@@ -138,9 +138,10 @@ impl Rule {
         Rule::ALL.iter().copied().find(|rule| rule.name() == name)
     }
 
-    /// Whether the level can be set: the errors of the first table cannot be lowered.
+    /// Whether the level can be set: the errors of the first table cannot be lowered, nor can
+    /// an unknown rule name in the settings themselves.
     pub fn is_configurable(self) -> bool {
-        self.category() != Category::Error
+        self.category() != Category::Error && self != Rule::UnknownRule
     }
 }
 

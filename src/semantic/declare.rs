@@ -315,6 +315,7 @@ impl<'p> Declarer<'_, 'p> {
             lint,
             attributes: item.attributes.clone(),
             span: header,
+            declaration: block.span,
         }
     }
 

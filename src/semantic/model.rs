@@ -122,7 +122,10 @@ pub struct Scorecard {
     pub data: Vec<Spanned<String>>,
     pub lint: Vec<ast::LintEntry>,
     pub attributes: Vec<ast::Attribute>,
+    /// The keyword and title.
     pub span: Span,
+    /// The whole block, which its attributes apply to.
+    pub declaration: Span,
 }
 
 #[derive(Debug)]

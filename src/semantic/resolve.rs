@@ -98,7 +98,7 @@ fn lookup(
     suggestions: &mut Suggestions,
     reference: &Reference,
     expected: &Expected,
-) -> Result<ItemId, Option<Finding>> {
+) -> Result<ItemId, Option<Box<Finding>>> {
     let Some(&target) = model.names.get(&reference.name) else {
         if model.unparsed_names.contains(&reference.name) {
             return Err(None);
@@ -112,7 +112,7 @@ fn lookup(
         if let Some(close) = suggestions.closest(model, &reference.name, expected) {
             finding = finding.help(format!("did you mean `{close}`?"));
         }
-        return Err(Some(finding));
+        return Err(Some(Box::new(finding)));
     };
     let item = model.item(target);
     if expected.kinds.contains(&item.kind()) {
@@ -141,7 +141,7 @@ fn lookup(
         Some(close) => finding.help(format!("{}: did you mean `{close}`?", expected.why)),
         None => finding.help(format!("{}: name {}", expected.why, expected.words)),
     };
-    Err(Some(finding))
+    Err(Some(Box::new(finding)))
 }
 
 /// "did you mean" for unknown names. Each look-up is a pass over every name of the project, so
@@ -187,7 +187,7 @@ fn resolve_references(
             targets.push(match lookup(model, suggestions, reference, expected) {
                 Ok(target) => Some(target),
                 Err(finding) => {
-                    findings.extend(finding);
+                    findings.extend(finding.map(|f| *f));
                     None
                 }
             });
@@ -287,7 +287,8 @@ impl FormulaResolver<'_> {
         match lookup(self.model, self.suggestions, &reference, &MEASURE) {
             Ok(target) => FormulaKind::Measure(target),
             Err(None) => FormulaKind::Invalid,
-            Err(Some(mut finding)) => {
+            Err(Some(finding)) => {
+                let mut finding = *finding;
                 if finding.rule == Rule::UnknownName && finding.help.is_none() {
                     let params = self.params.iter().map(String::as_str);
                     if let Some(close) = diagnostics::closest(name, params) {

@@ -1,0 +1,184 @@
+//! What several rules need: the project's own items (library items a project does not use raise
+//! no finding), a KPI's frequency, values in a KPI's unit, the perspectives of the scorecard and
+//! lists of ids for messages.
+
+use crate::diagnostics;
+use crate::period::Grain;
+use crate::semantic::Model;
+use crate::semantic::model::{
+    DeclaredUnit, Item, ItemId, ItemKind, KpiPart, Measure, Objective, Quantity,
+};
+
+/// How many places a finding about a group labels (the siblings of `weights-not-100`, the KPIs
+/// of `too-many-kpis`): as many as the steps of a cycle.
+pub const MAX_LABELS: usize = diagnostics::MAX_CYCLE_LABELS;
+
+/// A KPI of the project.
+pub struct Kpi<'a> {
+    pub id: ItemId,
+    pub item: &'a Item,
+    pub measure: &'a Measure,
+    pub kpi: &'a KpiPart,
+}
+
+impl Kpi<'_> {
+    pub fn name(&self) -> &str {
+        &self.item.id.node
+    }
+
+    /// The unit the KPI states or inherits.
+    pub fn unit(&self) -> Option<&DeclaredUnit> {
+        self.measure.unit.as_ref()
+    }
+
+    /// The objective it measures, when the reference resolved.
+    pub fn objective(&self) -> Option<ItemId> {
+        self.kpi.objective.as_ref().and_then(|r| r.target)
+    }
+}
+
+/// The KPIs declared in the project (not in the standard library), in declaration order.
+pub fn kpis(model: &Model) -> impl Iterator<Item = Kpi<'_>> {
+    model
+        .ids()
+        .zip(&model.items)
+        .filter(|(_, item)| !item.from_stdlib)
+        .filter_map(|(id, item)| {
+            let measure = item.as_measure()?;
+            let kpi = measure.kpi.as_deref()?;
+            Some(Kpi {
+                id,
+                item,
+                measure,
+                kpi,
+            })
+        })
+}
+
+/// The objectives declared in the project, in declaration order.
+pub fn objectives(model: &Model) -> impl Iterator<Item = (ItemId, &Item, &Objective)> {
+    model
+        .ids()
+        .zip(&model.items)
+        .filter(|(_, item)| !item.from_stdlib)
+        .filter_map(|(id, item)| match &item.kind {
+            ItemKind::Objective(objective) => Some((id, item, objective)),
+            _ => None,
+        })
+}
+
+pub fn as_objective(item: &Item) -> Option<&Objective> {
+    match &item.kind {
+        ItemKind::Objective(objective) => Some(objective),
+        _ => None,
+    }
+}
+
+/// The KPI's frequency: its own, else the scorecard's (monthly by default).
+pub fn grain(model: &Model, kpi: &KpiPart) -> Grain {
+    kpi.frequency.unwrap_or_else(|| {
+        model
+            .scorecard
+            .as_ref()
+            .map_or(Grain::Month, |scorecard| scorecard.frequency)
+    })
+}
+
+/// The number a value of a KPI stands for, in the KPI's unit: a plain number takes the KPI's
+/// unit (42 on a `%` KPI is 42%); a quantity written in another unit (a `unit-mismatch`) or with
+/// a unit on a KPI that has none has no comparable number.
+pub fn value_in(quantity: &Quantity, unit: Option<&DeclaredUnit>) -> Option<f64> {
+    match (&quantity.unit, unit) {
+        (None, _) => Some(quantity.value),
+        (Some(written), Some(declared))
+            if written.unit == declared.unit && written.is_percent == declared.is_percent =>
+        {
+            Some(quantity.value)
+        }
+        _ => None,
+    }
+}
+
+/// A value as it reads in the KPI's unit: `42%`, `30 days`, `120`.
+pub fn show_value(value: f64, unit: Option<&DeclaredUnit>) -> String {
+    match unit {
+        Some(unit) if unit.is_percent => format!("{value}%"),
+        Some(unit) => format!("{value} {}", unit.text),
+        None => format!("{value}"),
+    }
+}
+
+/// Which perspectives belong to the scorecard, by item index: the project's own, and those of a
+/// library file on which the project places at least one objective (a `use std.bsc` that no
+/// objective builds on brings no perspective into the scorecard).
+pub fn perspectives_in_scorecard(model: &Model) -> Vec<bool> {
+    let mut used_files = Vec::new();
+    for (_, _, objective) in objectives(model) {
+        if let Some(perspective) = objective.perspective.as_ref().and_then(|r| r.target) {
+            let file = model.item(perspective).id.span.file;
+            if !used_files.contains(&file) {
+                used_files.push(file);
+            }
+        }
+    }
+    model
+        .items
+        .iter()
+        .map(|item| {
+            matches!(item.kind, ItemKind::Perspective(_))
+                && (!item.from_stdlib || used_files.contains(&item.id.span.file))
+        })
+        .collect()
+}
+
+/// `` `a`, `b` and `c` ``, with at most `shown` names and "and N more" after them.
+pub fn id_list<S: AsRef<str>>(names: &[S], shown: usize) -> String {
+    let quoted: Vec<String> = names
+        .iter()
+        .take(shown)
+        .map(|name| format!("`{}`", name.as_ref()))
+        .collect();
+    let left_out = names.len().saturating_sub(shown);
+    match (quoted.len(), left_out) {
+        (0, _) => String::new(),
+        (1, 0) => quoted[0].clone(),
+        (n, 0) => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+        (_, more) => format!("{} and {more} more", quoted.join(", ")),
+    }
+}
+
+/// "1 KPI", "3 KPIs".
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    if n == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{n} {plural}")
+    }
+}
+
+/// A weight or a sum of weights without float noise: `60%`, `33.3%`.
+pub fn percent(value: f64) -> String {
+    let rounded = (value * 1e6).round() / 1e6;
+    format!("{rounded}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_lists_read_as_prose() {
+        assert_eq!(id_list(&["a"], 5), "`a`");
+        assert_eq!(id_list(&["a", "b", "c"], 5), "`a`, `b` and `c`");
+        assert_eq!(id_list(&["a", "b", "c"], 2), "`a`, `b` and 1 more");
+        assert_eq!(count(1, "KPI", "KPIs"), "1 KPI");
+        assert_eq!(count(4, "KPI", "KPIs"), "4 KPIs");
+    }
+
+    #[test]
+    fn percentages_lose_float_noise() {
+        assert_eq!(percent(0.1 + 0.2), "0.3%");
+        assert_eq!(percent(60.0), "60%");
+        assert_eq!(percent(100.0 / 3.0), "33.333333%");
+    }
+}
