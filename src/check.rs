@@ -7,7 +7,7 @@ use crate::data;
 use crate::diagnostics::{self, Finding, Rule};
 use crate::project::{self, LoadError, Project};
 use crate::semantic::{self, Model};
-use crate::source::{Origin, SourceMap};
+use crate::source::{FileId, Origin, SourceMap};
 
 /// What `check` needs to know beyond the project.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +25,17 @@ pub struct CheckOutcome {
     pub sources: SourceMap,
     pub model: Model,
     pub findings: Vec<Finding>,
+    pub entry: FileId,
+}
+
+impl CheckOutcome {
+    /// The folder of the entry file, which project paths are relative to.
+    pub fn project_dir(&self) -> &Path {
+        match &self.sources.get(self.entry).origin {
+            Origin::Disk(path) => path.parent().unwrap_or(Path::new("")),
+            Origin::Stdlib(_) => Path::new(""),
+        }
+    }
 }
 
 /// Checks the project at `path` (a folder with `scorecard.kpi`, or an entry file).
@@ -49,6 +60,7 @@ pub fn check_project(project: Project, options: &CheckOptions) -> CheckOutcome {
         sources: project.sources,
         model,
         findings,
+        entry: project.entry,
     }
 }
 

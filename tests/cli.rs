@@ -124,8 +124,11 @@ fn json_labels_carry_every_place_of_a_finding() {
     );
     let output = kpic(&["check", "--format", "json"], dir.path());
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-    let diagnostic = &json["diagnostics"][0];
-    assert_eq!(diagnostic["code"], "duplicate-name");
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    let diagnostic = diagnostics
+        .iter()
+        .find(|d| d["code"] == "duplicate-name")
+        .expect("the duplicate");
     let labels = diagnostic["labels"].as_array().unwrap();
     assert_eq!(labels.len(), 2);
     assert_eq!(
@@ -214,7 +217,7 @@ fn help_has_examples_and_completions_are_printed() {
 fn unused_allow_project(lint: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
-        "scorecard \"S\" {{\n  period 2026-01 .. 2026-12\n  lint {{ {lint} }}\n}}\nuse std.bsc\n@allow(unused-allow)\nobjective o \"O\" {{ perspective financial owner \"CFO\" }}\n"
+        "scorecard \"S\" {{\n  period 2026-01 .. 2026-12\n  lint {{ {lint} }}\n}}\n@allow(unused-allow)\nfn double(x) = x * 2\n"
     );
     write(dir.path(), "scorecard.kpi", &text);
     dir
@@ -302,4 +305,20 @@ fn rules_lists_every_rule() {
             "{name} in\n{text}"
         );
     }
+}
+
+#[test]
+fn explain_prints_a_rule_with_a_bad_and_a_good_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = kpic(&["explain", "missing-owner"], dir.path());
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.starts_with("# missing-owner\n"), "{text}");
+    assert!(
+        text.contains("## Bad") && text.contains("## Good"),
+        "{text}"
+    );
+    let unknown = kpic(&["explain", "missing-ownr"], dir.path());
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("did you mean `missing-owner`?"));
 }

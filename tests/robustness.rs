@@ -286,18 +286,31 @@ scorecard "Acme Corp — Corporate Scorecard 2026" {
   }
 }
 
-use std.bsc
-use std.time
-use "metrics.kpi"
-
+// Declared before `use std.bsc`: the mission is drawn at the top of the map.
 perspective mission "Mission" {
   description "Why we exist.\n\t\"Quoted\" \\ \u{1F600}"
 }
+
+use std.bsc
+use std.time
+use "metrics.kpi"
 
 objective grow_revenue "Grow revenue profitably" {
   perspective financial
   owner "CFO"
   weight 60%
+  drives purpose
+}
+
+objective purpose "Serve more customers" {
+  perspective mission
+  owner "CEO"
+}
+
+objective skilled_team "A skilled support team" {
+  perspective learning
+  owner "CHRO"
+  drives fast_support
 }
 
 objective keep_costs "Keep costs down" {
@@ -314,6 +327,7 @@ objective retain_customers "Retain profitable customers" {
 
 objective fast_support "Answer quickly" {
   perspective internal
+  owner "Head of Support"
   drives retain_customers
 }
 
@@ -333,6 +347,7 @@ kpi margin "Gross margin" {
   reviewed 2026-Q1
 }
 
+/// Sales against the same month a year earlier.
 kpi sales_growth "Sales growth" {
   objective grow_revenue
   owner "CFO"
@@ -362,17 +377,19 @@ kpi churn_rate "Monthly customer churn" {
   tolerance 5%
 }
 
+/// Support costs per ticket answered.
 kpi cost_per_ticket "Cost per ticket" {
   objective fast_support
   owner "Head of Support"
   unit EUR/ticket
   formula clamp(costs / max(tickets, 1 (ticket)), 0 (EUR/ticket), 1_000 (EUR/ticket))
   direction range
-  baseline 40 in 2025-12
+  baseline 52 in 2025-12
   target 30 EUR/ticket .. 45 EUR/ticket by 2026-06
   thresholds { green 30 .. 45  amber 25 .. 50 }
 }
 
+/// Sales since the start of the financial year.
 kpi sales_ytd "Sales, year to date" {
   objective keep_costs
   owner "CFO"
@@ -388,6 +405,28 @@ kpi sales_kpi "Sales" extends sales {
   owner "CFO"
   direction up
   target 40 by 2026-H2
+}
+
+/// Customers served.
+kpi customer_base "Customer base" {
+  objective purpose
+  owner "CEO"
+  unit customers
+  formula customers
+  direction up
+  baseline 1_000 in 2025-12
+  target 1_200 by 2026-12
+}
+
+/// Tickets answered.
+kpi tickets_answered "Tickets answered" {
+  objective skilled_team
+  owner "CHRO"
+  unit tickets
+  formula tickets
+  direction up
+  baseline 900 in 2025-12
+  target 1_000 by 2026-12
 }
 
 initiative crm "Roll out a CRM" {

@@ -1,11 +1,15 @@
 //! `kpic check`.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use super::{CheckArgs, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Format};
+use crate::check::CheckOutcome;
 use crate::check::{CheckOptions, check_path};
 use crate::checks::levels::LintOptions;
-use crate::diagnostics::{Summary, render_human, render_json, render_short};
+use crate::diagnostics::{
+    Summary, render_github, render_gitlab, render_human, render_json, render_sarif, render_short,
+};
 
 /// The check runs on a thread with a large stack: formulas and imports are walked recursively,
 /// and generated inputs may nest deeply (within the limits the parser enforces).
@@ -30,28 +34,25 @@ pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let stdout = std::io::stdout();
-    let text = match args.format {
-        Format::Human => {
-            let terminal = stdout.is_terminal();
-            let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            let width = terminal_size::terminal_size().map_or(100, |(w, _)| w.0 as usize);
-            render_human(
-                &outcome.findings,
-                &outcome.sources,
-                colour,
-                if terminal { width } else { 100 },
-            )
+    let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
+    let text = render(args.format, &outcome, to_terminal);
+    let written = match &args.output_file {
+        Some(file) => write_atomically(file, &text),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
         }
-        Format::Short => render_short(&outcome.findings, &outcome.sources),
-        Format::Json => render_json(&outcome.findings, &outcome.sources),
     };
-    let mut lock = stdout.lock();
-    if lock
-        .write_all(text.as_bytes())
-        .and_then(|()| lock.flush())
-        .is_err()
-    {
+    if let Err(error) = written {
+        let target = args
+            .output_file
+            .as_ref()
+            .map_or("standard output".to_string(), |f| {
+                format!("`{}`", f.display())
+            });
+        eprintln!("error: cannot write the findings to {target}: {error}");
         return EXIT_USAGE;
     }
     if Summary::of(&outcome.findings).errors > 0 {
@@ -59,4 +60,38 @@ pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// The findings in `format`. Colour and the terminal's width only when writing to a terminal.
+fn render(format: Format, outcome: &CheckOutcome, to_terminal: bool) -> String {
+    let (findings, sources) = (&outcome.findings, &outcome.sources);
+    match format {
+        Format::Human => {
+            let colour = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let width = if to_terminal {
+                terminal_size::terminal_size().map_or(100, |(w, _)| w.0 as usize)
+            } else {
+                100
+            };
+            render_human(findings, sources, colour, width)
+        }
+        Format::Short => render_short(findings, sources),
+        Format::Json => render_json(findings, sources),
+        Format::Sarif => render_sarif(findings, sources, outcome.project_dir()),
+        Format::Github => render_github(findings, sources),
+        Format::Gitlab => render_gitlab(findings, sources),
+    }
+}
+
+/// Writes `text` to a temporary file beside `path`, then renames it into place: a failed run
+/// never leaves half a file.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("not a file name"))?;
+    let temporary = path.with_file_name(format!(".{}.kpic-tmp", name.to_string_lossy()));
+    std::fs::write(&temporary, text)?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
 }

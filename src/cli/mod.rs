@@ -33,7 +33,7 @@ struct Cli {
 enum Command {
     /// Parse, resolve and check a project; print its findings; write nothing
     #[command(
-        after_help = "Examples:\n  kpic check                      # the project in this folder\n  kpic check examples/acme --format short\n  kpic check scorecard.kpi --format json --no-data\n  kpic check . -D missing-owner -A too-many-kpis --deny warnings\n\nLevels: an attribute (@allow(rule)) beats the scorecard's lint block, which beats -A/-W/-D.\n\nExit codes: 0 no errors, 1 errors found, 2 the check could not run."
+        after_help = "Examples:\n  kpic check                      # the project in this folder\n  kpic check examples/acme --format short\n  kpic check scorecard.kpi --format json --no-data\n  kpic check . -D missing-owner -A too-many-kpis --deny warnings\n  kpic check . --format sarif --output-file kpic.sarif\n\nLevels: an attribute (@allow(rule)) beats the scorecard's lint block, which beats -A/-W/-D.\n\nExit codes: 0 no errors, 1 errors found, 2 the check could not run."
     )]
     Check(CheckArgs),
     /// Create a new project that passes `kpic check`
@@ -44,6 +44,14 @@ enum Command {
         /// The folder to create the project in
         #[arg(default_value = ".")]
         dir: PathBuf,
+    },
+    /// Explain a rule: what it finds and why, with a bad and a good example
+    #[command(
+        after_help = "Examples:\n  kpic explain missing-owner\n  kpic explain weights-not-100"
+    )]
+    Explain {
+        /// The rule's name, as in findings and `kpic rules`
+        rule: String,
     },
     /// List every rule with its category, default level and summary
     #[command(after_help = "Example:\n  kpic rules | grep SMART")]
@@ -61,6 +69,9 @@ struct CheckArgs {
     /// How to print the findings
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Write the findings to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    output_file: Option<PathBuf>,
     /// Do not read the data files
     #[arg(long)]
     no_data: bool,
@@ -84,6 +95,12 @@ enum Format {
     Short,
     /// one JSON document with every diagnostic and a summary
     Json,
+    /// SARIF 2.1.0, for code scanning in pull requests
+    Sarif,
+    /// GitHub Actions workflow commands (annotations), errors first
+    Github,
+    /// GitLab Code Quality JSON
+    Gitlab,
 }
 
 pub fn main() -> ExitCode {
@@ -116,6 +133,7 @@ pub fn main() -> ExitCode {
         }
         Command::Init { dir } => init::run(&dir),
         Command::Rules => rules::list(),
+        Command::Explain { rule } => rules::explain(&rule),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "kpic", &mut std::io::stdout());
             EXIT_OK

@@ -1,8 +1,22 @@
-//! `kpic rules`: the rule registry as a table.
+//! `kpic rules` (the rule registry as a table) and `kpic explain RULE`.
 
-use super::EXIT_OK;
+use super::{EXIT_OK, EXIT_USAGE};
 use crate::checks::is_implemented;
+use crate::checks::levels::closest_rule;
 use crate::diagnostics::Rule;
+
+pub fn explain(name: &str) -> u8 {
+    let Some(rule) = Rule::from_name(name) else {
+        let hint = closest_rule(name)
+            .map_or("`kpic rules` lists every rule".to_string(), |close| {
+                format!("did you mean `{close}`?")
+            });
+        eprintln!("error: there is no rule `{name}`: {hint}");
+        return EXIT_USAGE;
+    };
+    print!("{}", rule.explanation());
+    EXIT_OK
+}
 
 pub fn list() -> u8 {
     print!("{}", table());

@@ -3,14 +3,20 @@
 //! Every stage of the pipeline reports [`Finding`]s; the renderers in this module turn them into
 //! the output formats of `kpic check --format …`.
 
+mod github;
+mod gitlab;
 mod human;
 mod json;
 mod rules;
+mod sarif;
 mod short;
 
+pub use github::render_github;
+pub use gitlab::render_gitlab;
 pub use human::render_human;
 pub use json::render_json;
 pub use rules::{Category, Level, Rule};
+pub use sarif::render_sarif;
 pub use short::render_short;
 
 use crate::source::{SourceMap, Span};

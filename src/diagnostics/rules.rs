@@ -132,7 +132,32 @@ rules! {
     UnusedAllow = "unused-allow", Lint, Warn, "an `@allow` that suppresses nothing";
 }
 
+include!(concat!(env!("OUT_DIR"), "/explanations.rs"));
+
 impl Rule {
+    /// The long explanation, with a bad and a good example: `docs/rules/NAME.md`.
+    pub fn explanation(self) -> &'static str {
+        EXPLANATIONS
+            .iter()
+            .find(|(name, _)| *name == self.name())
+            .map_or(self.summary(), |(_, text)| text)
+    }
+
+    /// The explanation's first paragraph of prose (after the title, the level line and the
+    /// summary sentence): what the rule checks and why.
+    pub fn description(self) -> &'static str {
+        self.explanation()
+            .split("\n\n")
+            .map(str::trim)
+            .find(|paragraph| {
+                !paragraph.starts_with('#')
+                    && !paragraph.contains(" by default")
+                    && *paragraph != self.summary()
+                    && paragraph.len() > self.summary().len()
+            })
+            .unwrap_or(self.summary())
+    }
+
     /// The rule named `name`, if there is one.
     pub fn from_name(name: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|rule| rule.name() == name)
@@ -168,6 +193,40 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), Rule::ALL.len());
+    }
+
+    #[test]
+    fn every_rule_has_an_explanation_with_a_bad_and_a_good_example() {
+        let documented: Vec<&str> = EXPLANATIONS.iter().map(|(name, _)| *name).collect();
+        for rule in Rule::ALL {
+            assert!(
+                documented.contains(&rule.name()),
+                "docs/rules/{}.md is missing",
+                rule.name()
+            );
+            let text = rule.explanation();
+            assert!(
+                text.starts_with(&format!("# {}\n", rule.name())),
+                "{}",
+                rule.name()
+            );
+            assert!(
+                text.contains("## Bad") && text.contains("## Good"),
+                "{}",
+                rule.name()
+            );
+            assert_ne!(
+                rule.description(),
+                rule.summary(),
+                "{} has a description",
+                rule.name()
+            );
+        }
+        assert_eq!(
+            documented.len(),
+            Rule::ALL.len(),
+            "no explanation of a rule that does not exist"
+        );
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub struct Project {
     pub files: Vec<ast::File>,
     pub entry: FileId,
     pub findings: Vec<Finding>,
+    /// Each file's `use` lines that resolved: the span of the `use` and the file it loads.
+    pub imports: HashMap<FileId, Vec<(Span, FileId)>>,
 }
 
 /// Why a project could not be loaded at all.
@@ -111,6 +113,7 @@ impl Loader {
             files: self.files,
             entry,
             findings: self.findings,
+            imports: self.imports,
         }
     }
 

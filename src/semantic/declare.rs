@@ -30,18 +30,8 @@ pub fn declare<'p>(project: &'p Project, findings: &mut Vec<Finding>) -> Declare
         },
         perspective_count: 0,
     };
-    for (index, file) in project.files.iter().enumerate() {
-        let file_id = FileId(index as u32);
-        let from_stdlib = matches!(project.sources.get(file_id).origin, Origin::Stdlib(_));
-        for item in &file.items {
-            declarer.item(item, file_id == project.entry, from_stdlib);
-        }
-        declarer
-            .declared
-            .model
-            .unparsed_names
-            .extend(file.broken.iter().filter_map(|broken| broken.id.clone()));
-    }
+    let mut visited = vec![false; project.files.len()];
+    declarer.file(project, project.entry, &mut visited);
     let entry_has_broken_scorecard = project.files[project.entry.0 as usize]
         .broken
         .iter()
@@ -59,6 +49,30 @@ struct Declarer<'a, 'p> {
 }
 
 impl<'p> Declarer<'_, 'p> {
+    /// Declares a file's items in order; a `use` declares the file it names right there (each
+    /// file once), so that perspectives are numbered in the order a reader meets them.
+    fn file(&mut self, project: &'p Project, file: FileId, visited: &mut [bool]) {
+        visited[file.0 as usize] = true;
+        let from_stdlib = matches!(project.sources.get(file).origin, Origin::Stdlib(_));
+        let imports = project.imports.get(&file).map_or(&[][..], Vec::as_slice);
+        let ast = &project.files[file.0 as usize];
+        for item in &ast.items {
+            if let ast::Decl::Use(use_decl) = &item.decl {
+                let used = imports
+                    .iter()
+                    .find(|(span, _)| *span == use_decl.span)
+                    .map(|(_, used)| *used);
+                if let Some(used) = used.filter(|used| !visited[used.0 as usize]) {
+                    self.file(project, used, visited);
+                }
+                continue;
+            }
+            self.item(item, file == project.entry, from_stdlib);
+        }
+        let unparsed = ast.broken.iter().filter_map(|broken| broken.id.clone());
+        self.declared.model.unparsed_names.extend(unparsed);
+    }
+
     fn item(&mut self, item: &'p ast::Item, in_entry: bool, from_stdlib: bool) {
         match &item.decl {
             ast::Decl::Use(_) => {}
@@ -441,6 +455,7 @@ impl<'p> Declarer<'_, 'p> {
             frequency: properties.frequency(PropertyKey::Frequency),
             baseline,
             target,
+            target_written: properties.value(PropertyKey::Target).is_some(),
             thresholds,
             tolerance: self.tolerance(properties),
             weight: self.weight(properties),

@@ -207,7 +207,10 @@ pub struct KpiPart {
     pub direction: Option<Spanned<Direction>>,
     pub frequency: Option<Grain>,
     pub baseline: Option<Baseline>,
+    /// `None` when no target is written, or when the one written has an invalid period (then
+    /// `target_written` is still set, so that no finding says the target is missing).
     pub target: Option<Target>,
+    pub target_written: bool,
     pub thresholds: Option<Thresholds>,
     /// A fraction: 10% is 0.1.
     pub tolerance: Option<f64>,

@@ -21,13 +21,13 @@ pub struct Kpi<'a> {
     pub kpi: &'a KpiPart,
 }
 
-impl Kpi<'_> {
-    pub fn name(&self) -> &str {
+impl<'a> Kpi<'a> {
+    pub fn name(&self) -> &'a str {
         &self.item.id.node
     }
 
     /// The unit the KPI states or inherits.
-    pub fn unit(&self) -> Option<&DeclaredUnit> {
+    pub fn unit(&self) -> Option<&'a DeclaredUnit> {
         self.measure.unit.as_ref()
     }
 
@@ -65,6 +65,22 @@ pub fn objectives(model: &Model) -> impl Iterator<Item = (ItemId, &Item, &Object
             ItemKind::Objective(objective) => Some((id, item, objective)),
             _ => None,
         })
+}
+
+/// Whether the item lost its id to an earlier declaration (a `duplicate-name`): references
+/// name the other one, so rules about what refers to an item do not judge it.
+pub fn is_shadowed(model: &Model, id: ItemId) -> bool {
+    model
+        .names
+        .get(&model.item(id).id.node)
+        .is_some_and(|named| *named != id)
+}
+
+/// Whether every declaration of the project parsed. Rules that report what nothing refers to
+/// (an objective no KPI measures, a metric no KPI uses…) say nothing while one is left out for a
+/// syntax error: it may be the one that refers.
+pub fn all_parsed(model: &Model) -> bool {
+    model.unparsed_names.is_empty()
 }
 
 pub fn as_objective(item: &Item) -> Option<&Objective> {
@@ -110,7 +126,8 @@ pub fn show_value(value: f64, unit: Option<&DeclaredUnit>) -> String {
 
 /// Which perspectives belong to the scorecard, by item index: the project's own, and those of a
 /// library file on which the project places at least one objective (a `use std.bsc` that no
-/// objective builds on brings no perspective into the scorecard).
+/// objective builds on brings no perspective into the scorecard); not one that lost its id to
+/// another declaration.
 pub fn perspectives_in_scorecard(model: &Model) -> Vec<bool> {
     let mut used_files = Vec::new();
     for (_, _, objective) in objectives(model) {
@@ -122,11 +139,12 @@ pub fn perspectives_in_scorecard(model: &Model) -> Vec<bool> {
         }
     }
     model
-        .items
-        .iter()
-        .map(|item| {
+        .ids()
+        .zip(&model.items)
+        .map(|(id, item)| {
             matches!(item.kind, ItemKind::Perspective(_))
                 && (!item.from_stdlib || used_files.contains(&item.id.span.file))
+                && !is_shadowed(model, id)
         })
         .collect()
 }
@@ -147,19 +165,25 @@ pub fn id_list<S: AsRef<str>>(names: &[S], shown: usize) -> String {
     }
 }
 
-/// "1 KPI", "3 KPIs".
-pub fn count(n: usize, singular: &str, plural: &str) -> String {
-    if n == 1 {
-        format!("1 {singular}")
-    } else {
-        format!("{n} {plural}")
-    }
-}
-
 /// A weight or a sum of weights without float noise: `60%`, `33.3%`.
 pub fn percent(value: f64) -> String {
     let rounded = (value * 1e6).round() / 1e6;
     format!("{rounded}%")
+}
+
+/// The findings of one rule on a project written as one entry file, for the rules' tests.
+#[cfg(test)]
+pub fn findings_of(rule: crate::diagnostics::Rule, text: &str) -> Vec<crate::diagnostics::Finding> {
+    let project = crate::project::load_text("scorecard.kpi", std::path::Path::new("."), text);
+    let options = crate::check::CheckOptions {
+        no_data: true,
+        ..Default::default()
+    };
+    crate::check::check_project(project, &options)
+        .findings
+        .into_iter()
+        .filter(|finding| finding.rule == rule)
+        .collect()
 }
 
 #[cfg(test)]
@@ -171,8 +195,6 @@ mod tests {
         assert_eq!(id_list(&["a"], 5), "`a`");
         assert_eq!(id_list(&["a", "b", "c"], 5), "`a`, `b` and `c`");
         assert_eq!(id_list(&["a", "b", "c"], 2), "`a`, `b` and 1 more");
-        assert_eq!(count(1, "KPI", "KPIs"), "1 KPI");
-        assert_eq!(count(4, "KPI", "KPIs"), "4 KPIs");
     }
 
     #[test]

@@ -1,0 +1,41 @@
+//! `missing-owner` (SMART, S): a KPI or an objective of the project without an owner, the person
+//! or role accountable for it. A blank owner counts as none.
+
+use crate::checks::{Check, Context};
+use crate::diagnostics::{Finding, Rule};
+use crate::semantic::model::ItemKind;
+
+pub const CHECK: Check = Check {
+    rule: Rule::MissingOwner,
+    run,
+};
+
+fn run(cx: &Context, out: &mut Vec<Finding>) {
+    for item in cx.model.items.iter().filter(|item| !item.from_stdlib) {
+        let (what, owner) = match &item.kind {
+            ItemKind::Objective(objective) => ("objective", &objective.owner),
+            ItemKind::Measure(measure) => match &measure.kpi {
+                Some(kpi) => ("KPI", &kpi.owner),
+                None => continue,
+            },
+            _ => continue,
+        };
+        if owner
+            .as_ref()
+            .is_some_and(|owner| !owner.node.trim().is_empty())
+        {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                Rule::MissingOwner,
+                item.id.span,
+                format!("{what} `{}` has no owner", item.id.node),
+            )
+            .label("no owner")
+            .help(format!(
+                "name who answers for the {what}: `owner \"Head of Sales\"` (a person or a role)"
+            )),
+        );
+    }
+}

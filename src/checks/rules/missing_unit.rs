@@ -1,0 +1,41 @@
+//! `missing-unit` (SMART, S): a KPI, or an input metric (one without a formula), of the project
+//! without a unit. A derived metric takes the unit of its formula; a KPI that `extends` a
+//! library metric inherits its unit.
+
+use crate::checks::{Check, Context};
+use crate::diagnostics::{Finding, Rule};
+use crate::semantic::model::ItemKind;
+
+pub const CHECK: Check = Check {
+    rule: Rule::MissingUnit,
+    run,
+};
+
+fn run(cx: &Context, out: &mut Vec<Finding>) {
+    for item in cx.model.items.iter().filter(|item| !item.from_stdlib) {
+        let ItemKind::Measure(measure) = &item.kind else {
+            continue;
+        };
+        if measure.unit.is_some() {
+            continue;
+        }
+        let what = if measure.kpi.is_some() {
+            "KPI"
+        } else if measure.formula.is_none() {
+            "input metric"
+        } else {
+            continue;
+        };
+        out.push(
+            Finding::new(
+                Rule::MissingUnit,
+                item.id.span,
+                format!("{what} `{}` has no unit", item.id.node),
+            )
+            .label("no unit")
+            .help(
+                "say what its values count: `unit %`, `unit EUR`, `unit days`, `unit customers`…",
+            ),
+        );
+    }
+}

@@ -1,0 +1,38 @@
+//! `no-target` (SMART, M): a KPI of the project without a target.
+
+use crate::checks::{Check, Context};
+use crate::diagnostics::{Finding, Rule};
+use crate::syntax::ast::Direction;
+
+use super::common;
+
+pub const CHECK: Check = Check {
+    rule: Rule::NoTarget,
+    run,
+};
+
+fn run(cx: &Context, out: &mut Vec<Finding>) {
+    for kpi in common::kpis(cx.model) {
+        if kpi.kpi.target_written {
+            continue;
+        }
+        let help = match kpi.kpi.direction.as_ref().map(|d| d.node) {
+            Some(Direction::Range) => {
+                "say which band it must stay in, and from when: `target LO .. HI by PERIOD`"
+            }
+            _ => {
+                "say what good looks like and by when: `target VALUE by PERIOD`, or milestones \
+                 `target { PERIOD VALUE … }`"
+            }
+        };
+        out.push(
+            Finding::new(
+                Rule::NoTarget,
+                kpi.item.id.span,
+                format!("KPI `{}` has no target", kpi.name()),
+            )
+            .label("no target")
+            .help(help),
+        );
+    }
+}
