@@ -16,6 +16,18 @@ pub enum Grain {
 }
 
 impl Grain {
+    /// One period of this grain, in words: `month`, `half-year`, …
+    pub fn noun(self) -> &'static str {
+        match self {
+            Grain::Day => "day",
+            Grain::Week => "week",
+            Grain::Month => "month",
+            Grain::Quarter => "quarter",
+            Grain::Half => "half-year",
+            Grain::Year => "year",
+        }
+    }
+
     /// The frequency keyword: `daily`, `weekly`, …
     pub fn frequency_name(self) -> &'static str {
         match self {

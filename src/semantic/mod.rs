@@ -3,6 +3,7 @@
 
 mod cycles;
 mod declare;
+pub mod graph;
 pub mod model;
 mod resolve;
 mod targets;

@@ -107,7 +107,7 @@ fn check_schedule(kpi: &KpiPart, target: &Target, grain: Grain, findings: &mut V
                 .with_secondary(pair[0].span, "the milestone before it")
                 .help(format!(
                     "list milestones in time order, each in a later {} than the one before",
-                    grain_word(grain)
+                    grain.noun()
                 )),
             );
         }
@@ -120,17 +120,6 @@ fn check_schedule(kpi: &KpiPart, target: &Target, grain: Grain, findings: &mut V
                     .with_secondary(baseline.period.span, "the baseline")
                     .help("the baseline is where the KPI starts: put it before the deadline and every milestone"),
             );
-    }
-}
-
-fn grain_word(grain: Grain) -> &'static str {
-    match grain {
-        Grain::Day => "day",
-        Grain::Week => "week",
-        Grain::Month => "month",
-        Grain::Quarter => "quarter",
-        Grain::Half => "half-year",
-        Grain::Year => "year",
     }
 }
 

@@ -9,7 +9,6 @@
 
 use crate::checks::{Check, Context};
 use crate::diagnostics::{Finding, Rule};
-use crate::period::Grain;
 use crate::semantic::model::{FormulaKind, ItemId};
 use crate::semantic::visit;
 use crate::source::Span;
@@ -55,7 +54,7 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
                          {}",
                         kpi.name(),
                         used_item.id.node,
-                        period_noun(used_grain)
+                        used_grain.noun()
                     ),
                 )
                 .label(format!("a {theirs} KPI"))
@@ -70,17 +69,6 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
                 )),
             );
         }
-    }
-}
-
-fn period_noun(grain: Grain) -> &'static str {
-    match grain {
-        Grain::Day => "day",
-        Grain::Week => "week",
-        Grain::Month => "month",
-        Grain::Quarter => "quarter",
-        Grain::Half => "half-year",
-        Grain::Year => "year",
     }
 }
 

@@ -1,0 +1,157 @@
+//! Directed graphs over the items of the model, for the findings about loops: formulas that use
+//! themselves (`formula-cycle`) and `drives` links that loop (`strategy-map-cycle`).
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use super::model::ItemId;
+use crate::source::Span;
+
+/// For each item (by index), the items it points at, each with the place it names them.
+pub type Edges = Vec<Vec<(ItemId, Span)>>;
+
+/// One loop per strongly connected group of items that loops (a self-loop included), starting
+/// at the group's first item: a shortest loop through it, as steps (each item with the place
+/// where it names the next one; the last names the first).
+pub fn cycles(edges: &Edges) -> Vec<Vec<(ItemId, Span)>> {
+    strongly_connected(edges)
+        .into_iter()
+        .filter_map(|component| {
+            let first = *component.iter().min().expect("a component has a member");
+            let loops = component.len() > 1
+                || edges[first.0 as usize]
+                    .iter()
+                    .any(|(target, _)| *target == first);
+            loops.then(|| shortest_cycle(edges, first, &component))
+        })
+        .collect()
+}
+
+/// Tarjan's algorithm without recursion (thousands of items may form one chain):
+/// the strongly connected components of the graph, each as its members.
+pub fn strongly_connected(edges: &[Vec<(ItemId, Span)>]) -> Vec<Vec<ItemId>> {
+    const UNSEEN: usize = usize::MAX;
+    let count = edges.len();
+    let mut index = vec![UNSEEN; count];
+    let mut low = vec![0; count];
+    let mut on_stack = vec![false; count];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut next_index = 0;
+    let mut components = Vec::new();
+    // The depth-first path: each node with the position of its next edge to follow.
+    let mut path: Vec<(usize, usize)> = Vec::new();
+    for root in 0..count {
+        if index[root] != UNSEEN || edges[root].is_empty() {
+            continue;
+        }
+        macro_rules! enter {
+            ($node:expr) => {{
+                let node = $node;
+                index[node] = next_index;
+                low[node] = next_index;
+                next_index += 1;
+                stack.push(node);
+                on_stack[node] = true;
+                path.push((node, 0));
+            }};
+        }
+        enter!(root);
+        while let Some(&(node, position)) = path.last() {
+            if let Some(&(target, _)) = edges[node].get(position) {
+                if let Some(top) = path.last_mut() {
+                    top.1 += 1;
+                }
+                let target = target.0 as usize;
+                if index[target] == UNSEEN {
+                    enter!(target);
+                } else if on_stack[target] {
+                    low[node] = low[node].min(index[target]);
+                }
+                continue;
+            }
+            path.pop();
+            if let Some(&(parent, _)) = path.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component.push(ItemId(member as u32));
+                    if member == node {
+                        break;
+                    }
+                }
+                components.push(component);
+            }
+        }
+    }
+    components
+}
+
+/// A shortest loop from `start` back to itself inside `component` (breadth-first), as steps:
+/// each item with the place where it names the next one.
+pub fn shortest_cycle(
+    edges: &[Vec<(ItemId, Span)>],
+    start: ItemId,
+    component: &[ItemId],
+) -> Vec<(ItemId, Span)> {
+    let mut came_from: HashMap<ItemId, (ItemId, Span)> = HashMap::new();
+    let members: HashSet<ItemId> = component.iter().copied().collect();
+    let mut queue = VecDeque::from([start]);
+    while let Some(node) = queue.pop_front() {
+        for &(target, span) in &edges[node.0 as usize] {
+            if target == start {
+                let mut steps = vec![(node, span)];
+                let mut at = node;
+                while at != start {
+                    let (previous, previous_span) = came_from[&at];
+                    steps.push((previous, previous_span));
+                    at = previous;
+                }
+                steps.reverse();
+                return steps;
+            }
+            if members.contains(&target) && !came_from.contains_key(&target) {
+                came_from.insert(target, (node, span));
+                queue.push_back(target);
+            }
+        }
+    }
+    unreachable!("every member of a strongly connected component lies on a cycle")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn graph(links: &[(u32, u32)], nodes: usize) -> Edges {
+        let mut edges = vec![Vec::new(); nodes];
+        for &(from, to) in links {
+            edges[from as usize].push((ItemId(to), Span::new(FileId(0), 0..0)));
+        }
+        edges
+    }
+
+    fn path(steps: &[(ItemId, Span)]) -> Vec<u32> {
+        steps.iter().map(|(id, _)| id.0).collect()
+    }
+
+    #[test]
+    fn one_shortest_cycle_per_group_of_mutual_references() {
+        // 0 → 1 → 2 → 0 and 1 → 0: one group, shortest loop 0 → 1 → 0; 3 → 3: a self-loop;
+        // 4 → 0: no loop.
+        let edges = graph(&[(0, 1), (1, 2), (2, 0), (1, 0), (3, 3), (4, 0)], 5);
+        let mut found: Vec<Vec<u32>> = cycles(&edges).iter().map(|steps| path(steps)).collect();
+        found.sort();
+        assert_eq!(found, vec![vec![0, 1], vec![3]]);
+    }
+
+    #[test]
+    fn a_long_chain_needs_no_deep_stack() {
+        let count = 200_000;
+        let links: Vec<(u32, u32)> = (0..count).map(|i| (i, (i + 1) % count)).collect();
+        let edges = graph(&links, count as usize);
+        assert_eq!(cycles(&edges)[0].len(), count as usize);
+    }
+}
