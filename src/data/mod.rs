@@ -1,6 +1,10 @@
 //! Data files: where actual values come from (SCORING.md). For now, the check that each data file
 //! the scorecard names exists and is of a known form (`data-unreadable`).
 
+mod dataset;
+
+pub use dataset::{DataSet, Observation};
+
 use std::path::Path;
 
 /// The forms of data file kpic reads, by extension.
