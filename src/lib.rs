@@ -16,6 +16,7 @@ pub mod checks;
 pub mod cli;
 pub mod data;
 pub mod diagnostics;
+pub mod eval;
 pub mod period;
 pub mod project;
 pub mod semantic;

@@ -237,6 +237,80 @@ impl fmt::Display for Period {
     }
 }
 
+/// Counting periods: each period of a grain has an ordinal, consecutive periods consecutive
+/// ordinals, so that "n periods earlier" is a subtraction.
+impl Period {
+    /// The position of this period among all periods of its grain (`next` adds one). The origin
+    /// is arbitrary but fixed: compare ordinals of one grain only.
+    pub fn ordinal(self) -> i64 {
+        match self {
+            Period::Year(year) => i64::from(year),
+            Period::Half(year, half) => i64::from(year) * 2 + i64::from(half) - 1,
+            Period::Quarter(year, quarter) => i64::from(year) * 4 + i64::from(quarter) - 1,
+            Period::Month(year, month) => i64::from(year) * 12 + i64::from(month) - 1,
+            // Monday 0001-01-01 is day 1 of the common era.
+            Period::Week(..) => (i64::from(self.first_day().num_days_from_ce()) - 1).div_euclid(7),
+            Period::Day(day) => i64::from(day.num_days_from_ce()),
+        }
+    }
+
+    /// The period of `grain` with this [`ordinal`](Period::ordinal); `None` where its days fall
+    /// outside the calendar chrono knows (beyond ±262,000 years).
+    pub fn from_ordinal(grain: Grain, ordinal: i64) -> Option<Period> {
+        let year_of = |per_year: i64| i32::try_from(ordinal.div_euclid(per_year)).ok();
+        let period = match grain {
+            Grain::Year => Period::Year(year_of(1)?),
+            Grain::Half => Period::Half(year_of(2)?, ordinal.rem_euclid(2) as u32 + 1),
+            Grain::Quarter => Period::Quarter(year_of(4)?, ordinal.rem_euclid(4) as u32 + 1),
+            Grain::Month => Period::Month(year_of(12)?, ordinal.rem_euclid(12) as u32 + 1),
+            Grain::Week => {
+                let monday = i32::try_from(ordinal.checked_mul(7)?.checked_add(1)?).ok()?;
+                let day = NaiveDate::from_num_days_from_ce_opt(monday)?;
+                Period::containing(day, Grain::Week)
+            }
+            Grain::Day => {
+                let day = NaiveDate::from_num_days_from_ce_opt(i32::try_from(ordinal).ok()?)?;
+                Period::Day(day)
+            }
+        };
+        // Every day of the period must exist, or `first_day` and `last_day` would fail.
+        let (first, last) = match period {
+            Period::Year(year)
+            | Period::Half(year, _)
+            | Period::Quarter(year, _)
+            | Period::Month(year, _) => (
+                NaiveDate::from_ymd_opt(year, 1, 1),
+                NaiveDate::from_ymd_opt(year.checked_add(1)?, 1, 1),
+            ),
+            Period::Week(..) | Period::Day(_) => {
+                let first = period.first_day();
+                (Some(first), first.checked_add_days(chrono::Days::new(7)))
+            }
+        };
+        (first.is_some() && last.is_some()).then_some(period)
+    }
+
+    /// The period `n` periods later (earlier when `n` is negative), at the same grain; `None`
+    /// outside the calendar.
+    pub fn offset(self, n: i64) -> Option<Period> {
+        Period::from_ordinal(self.grain(), self.ordinal().checked_add(n)?)
+    }
+
+    /// The period right before this one, at the same grain (the inverse of [`Period::next`]).
+    pub fn prev(self) -> Period {
+        self.offset(-1).expect("within chrono's range")
+    }
+
+    /// The periods of this one's grain from this one to `last`, both included (none when `last`
+    /// comes first). Both must be of one grain.
+    pub fn through(self, last: Period) -> impl Iterator<Item = Period> + use<> {
+        debug_assert_eq!(self.grain(), last.grain());
+        let grain = self.grain();
+        (self.ordinal()..=last.ordinal())
+            .filter_map(move |ordinal| Period::from_ordinal(grain, ordinal))
+    }
+}
+
 /// 52 or 53: the ISO year has 53 weeks when its 28 December falls in week 53.
 pub fn iso_weeks_in_year(year: i32) -> u32 {
     NaiveDate::from_ymd_opt(year, 12, 28).map_or(52, |day| day.iso_week().week())
@@ -318,5 +392,73 @@ mod tests {
         assert_eq!(p("2026-Q4").next(), p("2027-Q1"));
         assert_eq!(p("2026-W53").next(), p("2027-W01"));
         assert_eq!(p("2026-12-31").next(), p("2027-01-01"));
+    }
+
+    #[test]
+    fn prev_is_the_inverse_of_next_across_year_ends() {
+        for text in [
+            "2027-01",
+            "2027-Q1",
+            "2027-H1",
+            "2027",
+            "2027-W01",
+            "2027-01-01",
+            "2024-03-01",
+            "2026-W53",
+            "2026-07",
+        ] {
+            let period = p(text);
+            assert_eq!(period.prev().next(), period, "{text}");
+            assert_eq!(period.next().prev(), period, "{text}");
+        }
+        assert_eq!(p("2027-W01").prev(), p("2026-W53"));
+        assert_eq!(p("2026-W01").prev(), p("2025-W52"));
+        assert_eq!(p("2027-Q1").prev(), p("2026-Q4"));
+        assert_eq!(p("2027-H1").prev(), p("2026-H2"));
+        assert_eq!(p("2026-07").prev(), p("2026-06"));
+        assert_eq!(p("2024-03-01").prev(), p("2024-02-29"));
+        assert_eq!(p("2023-03-01").prev(), p("2023-02-28"));
+    }
+
+    #[test]
+    fn ordinals_count_periods() {
+        for text in [
+            "2026",
+            "2026-H2",
+            "2026-Q3",
+            "2026-07",
+            "2026-W53",
+            "2024-02-29",
+            "0001-W01",
+        ] {
+            let period = p(text);
+            assert_eq!(
+                Period::from_ordinal(period.grain(), period.ordinal()),
+                Some(period),
+                "{text}"
+            );
+        }
+        assert_eq!(p("2027-01").ordinal() - p("2026-01").ordinal(), 12);
+        assert_eq!(p("2027-W01").ordinal() - p("2026-W01").ordinal(), 53);
+        assert_eq!(p("2025-01-01").ordinal() - p("2024-01-01").ordinal(), 366);
+        assert_eq!(p("2026-03").offset(-15), Some(p("2024-12")));
+        assert_eq!(p("2026-Q1").offset(5), Some(p("2027-Q2")));
+        assert_eq!(p("2026-W52").offset(2), Some(p("2027-W01")));
+        assert_eq!(p("2024-02-28").offset(2), Some(p("2024-03-01")));
+        assert_eq!(Period::from_ordinal(Grain::Year, i64::MAX), None);
+        assert_eq!(Period::from_ordinal(Grain::Day, i64::MIN), None);
+        assert_eq!(p("2026-01").offset(i64::MAX), None);
+    }
+
+    #[test]
+    fn through_lists_periods_in_order() {
+        let months: Vec<String> = p("2025-11")
+            .through(p("2026-02"))
+            .map(|m| m.to_string())
+            .collect();
+        assert_eq!(months, ["2025-11", "2025-12", "2026-01", "2026-02"]);
+        assert_eq!(p("2026-W01").through(p("2026-W53")).count(), 53);
+        assert_eq!(p("2024-02-01").through(p("2024-02-29")).count(), 29);
+        assert_eq!(p("2026-Q3").through(p("2026-Q2")).count(), 0);
     }
 }

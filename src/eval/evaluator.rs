@@ -1,0 +1,743 @@
+//! [`Evaluator`]: the value of every measure in every period, memoized.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+use super::aggregate::{InputSeries, aggregate, effective_aggregate, to_display};
+use super::missing::{Missing, Value};
+use super::periods;
+use crate::data::DataSet;
+use crate::period::{Grain, Period};
+use crate::semantic::graph;
+use crate::semantic::model::{
+    Builtin, Callee, Formula, FormulaKind, ItemId, ItemKind, Measure, Model,
+};
+use crate::semantic::visit;
+use crate::source::Span;
+use crate::syntax::ast::{Aggregate, BinaryOp};
+
+/// The longest window `sum_over`/`avg_over` accept (about 27 years of days); longer is invalid.
+const MAX_WINDOW: i64 = 10_000;
+
+/// Computes the values of metrics and KPIs from a [`DataSet`], each (measure, period) once.
+///
+/// ```text
+/// let mut evaluator = Evaluator::new(&model, &data);
+/// let value = evaluator.value(gross_margin, Grain::Month, period); // 0.42 for 42%
+/// let shown = evaluator.display_value(gross_margin, Grain::Month, period); // 42
+/// ```
+///
+/// The period's grain is the grain of evaluation: every measure a formula names is evaluated at
+/// that grain. Dependencies between measures are followed with an explicit stack, so a chain of
+/// thousands of KPIs, or of `lag`s, costs no recursion; recursion only follows the nesting of
+/// one formula (and of the `fn`s it calls).
+pub struct Evaluator<'m> {
+    model: &'m Model,
+    data: &'m DataSet,
+    year_start: u32,
+    inputs: FastMap<ItemId, InputSeries>,
+    /// Metrics, KPIs and `fn`s that are part of a formula cycle: they have no value.
+    in_cycle: Vec<bool>,
+    memo: Memo,
+    /// The value of a `fn` call by the environment of its body, and period.
+    calls: FastMap<(u32, Period), Value>,
+    /// The environments of `fn` bodies: each is a call (its arguments) in its caller's environment.
+    /// Environment 0 is that of a measure's formula, which has no parameters.
+    frames: Vec<Frame<'m>>,
+    frame_ids: FastMap<(u32, usize), u32>,
+    /// (measure, period) still to evaluate, and the ones the current formula found missing.
+    stack: Vec<(ItemId, Period)>,
+    pending: Vec<(ItemId, Period)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Frame<'m> {
+    parent: u32,
+    /// The call whose arguments the parameters stand for; `None` at the root.
+    call: Option<&'m Formula>,
+}
+
+#[derive(Debug, Clone)]
+enum Slot {
+    /// Waiting for the measures its formula uses.
+    Expanding,
+    Done(Value),
+}
+
+/// The values computed so far, by measure, grain and period: a dense row of periods per measure
+/// and grain (periods of one measure sit together), a map for rows that would grow too long.
+struct Memo {
+    rows: Vec<Vec<Row>>,
+    far: FastMap<(ItemId, Period), Slot>,
+}
+
+struct Row {
+    grain: Grain,
+    /// The ordinal of the period in `slots[0]`.
+    base: i64,
+    slots: Vec<Option<Slot>>,
+}
+
+/// The longest row: 16,384 periods (45 years of days); periods beyond go to the map.
+const MAX_ROW: i64 = 1 << 14;
+
+impl Memo {
+    fn new(items: usize) -> Memo {
+        Memo {
+            rows: (0..items).map(|_| Vec::new()).collect(),
+            far: FastMap::default(),
+        }
+    }
+
+    fn get(&self, (id, period): (ItemId, Period)) -> Option<&Slot> {
+        let grain = period.grain();
+        let rows = self.rows.get(id.0 as usize)?;
+        if let Some(row) = rows.iter().find(|row| row.grain == grain) {
+            let index = period.ordinal() - row.base;
+            if (0..row.slots.len() as i64).contains(&index)
+                && let Some(slot) = &row.slots[index as usize]
+            {
+                return Some(slot);
+            }
+        }
+        if self.far.is_empty() {
+            return None;
+        }
+        self.far.get(&(id, period))
+    }
+
+    fn insert(&mut self, (id, period): (ItemId, Period), slot: Slot) {
+        let grain = period.grain();
+        let ordinal = period.ordinal();
+        let Some(rows) = self.rows.get_mut(id.0 as usize) else {
+            return;
+        };
+        let row = match rows.iter().position(|row| row.grain == grain) {
+            Some(position) => &mut rows[position],
+            None => {
+                rows.push(Row {
+                    grain,
+                    base: ordinal,
+                    slots: Vec::new(),
+                });
+                rows.last_mut().expect("just pushed")
+            }
+        };
+        let end = row.base + row.slots.len() as i64;
+        let (low, high) = (row.base.min(ordinal), end.max(ordinal + 1));
+        if high - low > MAX_ROW {
+            self.far.insert((id, period), slot);
+            return;
+        }
+        if ordinal < row.base {
+            // Grow towards the past with some room, as lags and windows walk backwards.
+            let new_base = (ordinal - 16).max(end - MAX_ROW);
+            let mut slots = Vec::with_capacity((end - new_base) as usize);
+            slots.resize_with((row.base - new_base) as usize, || None);
+            slots.append(&mut row.slots);
+            row.slots = slots;
+            row.base = new_base;
+        } else if ordinal >= end {
+            row.slots
+                .resize_with((ordinal + 1 - row.base) as usize, || None);
+        }
+        row.slots[(ordinal - row.base) as usize] = Some(slot);
+    }
+}
+
+const ROOT: u32 = 0;
+
+impl<'m> Evaluator<'m> {
+    /// An evaluator over `model` and its observations. Values of `%` inputs are read as written
+    /// (42 for 42%) and kept as fractions (0.42).
+    pub fn new(model: &'m Model, data: &'m DataSet) -> Evaluator<'m> {
+        let inputs = data
+            .series
+            .iter()
+            .filter_map(|(id, observations)| {
+                let measure = model.items.get(id.0 as usize)?.as_measure()?;
+                Some((*id, InputSeries::new(measure, observations)))
+            })
+            .collect();
+        Evaluator {
+            model,
+            data,
+            year_start: periods::year_start(model),
+            inputs,
+            in_cycle: cyclic_items(model),
+            memo: Memo::new(model.items.len()),
+            calls: FastMap::default(),
+            frames: vec![Frame {
+                parent: ROOT,
+                call: None,
+            }],
+            frame_ids: FastMap::default(),
+            stack: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+
+    /// Records that the observation of input `measure` in `period` could not be read (a
+    /// `bad-value` finding at `place`, e.g. `data/actuals.csv:14`): the periods that hold it have
+    /// no value, `input bad-value at data/actuals.csv:14`. Forgets the values computed so far.
+    pub fn mark_bad(&mut self, measure: ItemId, period: Period, place: &str) {
+        let Some(m) = self.measure(measure) else {
+            return;
+        };
+        self.inputs
+            .entry(measure)
+            .or_insert_with(|| InputSeries::new(m, &[]))
+            .mark_bad(period, Arc::from(place));
+        self.memo = Memo::new(self.model.items.len());
+        self.calls.clear();
+    }
+
+    /// The value of `measure` (a metric or KPI) in `period` evaluated at `grain`, in the internal
+    /// representation (a `%` share as a fraction). A `period` of another grain stands for the
+    /// period of `grain` that holds its last day (as [`Period::at_grain`]).
+    pub fn value(&mut self, measure: ItemId, grain: Grain, period: Period) -> Value {
+        let period = if period.grain() == grain {
+            period
+        } else {
+            period.at_grain(grain)
+        };
+        if measure.0 as usize >= self.model.items.len() {
+            return Err(Missing::Invalid);
+        }
+        let key = (measure, period);
+        if let Some(Slot::Done(value)) = self.memo.get(key) {
+            return value.clone();
+        }
+        self.stack.push(key);
+        while let Some(&key) = self.stack.last() {
+            if let Some(Slot::Done(_)) = self.memo.get(key) {
+                self.stack.pop();
+                continue;
+            }
+            self.pending.clear();
+            let value = self.compute(key);
+            if self.pending.is_empty() {
+                self.memo.insert(key, Slot::Done(value));
+                self.stack.pop();
+            } else {
+                // Evaluate what it uses first, then this formula again.
+                self.memo.insert(key, Slot::Expanding);
+                self.stack.append(&mut self.pending);
+            }
+        }
+        match self.memo.get(key) {
+            Some(Slot::Done(value)) => value.clone(),
+            _ => Err(Missing::Cycle),
+        }
+    }
+
+    /// [`Evaluator::value`] in the measure's display unit: 42 for 42%.
+    pub fn display_value(&mut self, measure: ItemId, grain: Grain, period: Period) -> Value {
+        let value = self.value(measure, grain, period)?;
+        Ok(self
+            .measure(measure)
+            .map_or(value, |m| to_display(m, value)))
+    }
+
+    /// A KPI's (or metric's) value at its own frequency (see [`periods::measure_grain`]) in its
+    /// display unit; `period` may be of any grain, as in [`Evaluator::value`].
+    pub fn kpi_value(&mut self, kpi: ItemId, period: Period) -> Value {
+        let grain = periods::measure_grain(self.model, kpi);
+        self.display_value(kpi, grain, period)
+    }
+
+    /// A KPI's values in the display unit over its periods: the scorecard's span at the KPI's
+    /// frequency (the report's `series`, future periods included).
+    pub fn kpi_series(&mut self, kpi: ItemId) -> Vec<(Period, Value)> {
+        periods::kpi_periods(self.model, kpi)
+            .into_iter()
+            .map(|period| (period, self.kpi_value(kpi, period)))
+            .collect()
+    }
+
+    /// The note of input `measure` for the period (at its grain): that of the latest observation
+    /// inside the period that has one. Measures with a formula have none.
+    pub fn note(&self, measure: ItemId, period: Period) -> Option<&'m str> {
+        let observations = self.data.series.get(&measure)?;
+        let index = self
+            .inputs
+            .get(&measure)?
+            .note_index(period, observations)?;
+        observations[index].note.as_deref()
+    }
+
+    fn measure(&self, id: ItemId) -> Option<&'m Measure> {
+        self.model.items.get(id.0 as usize)?.as_measure()
+    }
+
+    /// The value of a measure whose dependencies are evaluated, or a placeholder while
+    /// `self.pending` lists the ones that are not yet.
+    fn compute(&mut self, (id, period): (ItemId, Period)) -> Value {
+        if self.in_cycle[id.0 as usize] {
+            return Err(Missing::Cycle);
+        }
+        match self.measure(id) {
+            None => Err(Missing::Invalid),
+            Some(Measure {
+                formula: Some(formula),
+                aggregate,
+                ..
+            }) => match (&formula.kind, aggregate) {
+                // `kpi k extends m { aggregate last }`, or `formula m` with an aggregate: the
+                // KPI's own aggregate wins over the input's.
+                (FormulaKind::Measure(input), Some(how))
+                    if self.measure(*input).is_some_and(|m| m.formula.is_none())
+                        && !self.in_cycle[input.0 as usize] =>
+                {
+                    self.input(*input, *how, period)
+                }
+                _ => self.eval(formula, ROOT, period),
+            },
+            Some(measure) => self.input(id, effective_aggregate(measure), period),
+        }
+    }
+
+    fn input(&self, id: ItemId, how: Aggregate, period: Period) -> Value {
+        match self.inputs.get(&id) {
+            Some(series) => series.value(period, how),
+            None => Err(Missing::NoData),
+        }
+    }
+
+    /// A measure named in a formula: its memoized value, an input's value at once, or a
+    /// placeholder and a note in `pending` that it must be evaluated first.
+    fn reference(&mut self, id: ItemId, period: Period) -> Value {
+        if self
+            .in_cycle
+            .get(id.0 as usize)
+            .is_none_or(|&cyclic| cyclic)
+        {
+            return Err(Missing::Cycle);
+        }
+        match self.memo.get((id, period)) {
+            Some(Slot::Done(value)) => return value.clone(),
+            // Only a measure that uses itself can meet itself while it waits.
+            Some(Slot::Expanding) => return Err(Missing::Cycle),
+            None => {}
+        }
+        match self.measure(id) {
+            None => Err(Missing::Invalid),
+            Some(measure @ Measure { formula: None, .. }) => {
+                let value = self.input(id, effective_aggregate(measure), period);
+                self.memo.insert((id, period), Slot::Done(value.clone()));
+                value
+            }
+            Some(_) => {
+                self.pending.push((id, period));
+                Err(Missing::NoData)
+            }
+        }
+    }
+
+    /// `formula` in the environment `env` (where its parameters stand for arguments) at
+    /// `period`. Both operands of an operation are evaluated even when the first is missing, so
+    /// that one pass finds every measure the formula needs.
+    fn eval(&mut self, formula: &'m Formula, env: u32, period: Period) -> Value {
+        match &formula.kind {
+            FormulaKind::Number(value, _) => Ok(*value),
+            FormulaKind::Measure(id) => self.reference(*id, period),
+            FormulaKind::Param(index) => {
+                let frame = self.frames[env as usize];
+                match frame.call {
+                    Some(Formula {
+                        kind: FormulaKind::Call(_, args),
+                        ..
+                    }) if *index < args.len() => self.eval(&args[*index], frame.parent, period),
+                    _ => Err(Missing::Invalid),
+                }
+            }
+            FormulaKind::Negate(operand) => self.eval(operand, env, period).map(|value| -value),
+            FormulaKind::Binary(op, left, right) => {
+                let left = self.eval(left, env, period);
+                let right = self.eval(right, env, period);
+                binary(*op, left, right)
+            }
+            FormulaKind::Call(Callee::Builtin(builtin), args) => {
+                self.builtin(*builtin, args, env, period)
+            }
+            FormulaKind::Call(Callee::Function(function), _) => {
+                self.call(formula, *function, env, period)
+            }
+            FormulaKind::Invalid => Err(Missing::Invalid),
+        }
+    }
+
+    /// A `fn` helper's body with its parameters standing for the call's arguments (evaluated
+    /// where they are written, at the period the body asks for); memoized per call and period.
+    fn call(&mut self, call: &'m Formula, function: ItemId, env: u32, period: Period) -> Value {
+        if self
+            .in_cycle
+            .get(function.0 as usize)
+            .is_none_or(|&cyclic| cyclic)
+        {
+            return Err(Missing::Cycle);
+        }
+        let ItemKind::Function(definition) = &self.model.item(function).kind else {
+            return Err(Missing::Invalid);
+        };
+        let frame = self.frame(env, call);
+        if let Some(value) = self.calls.get(&(frame, period)) {
+            return value.clone();
+        }
+        let pending = self.pending.len();
+        let value = self.eval(&definition.body, frame, period);
+        if self.pending.len() == pending {
+            self.calls.insert((frame, period), value.clone());
+        }
+        value
+    }
+
+    /// The environment of a call's body: interned, so that a call is memoized once per place.
+    fn frame(&mut self, parent: u32, call: &'m Formula) -> u32 {
+        let key = (parent, call as *const Formula as usize);
+        if let Some(&id) = self.frame_ids.get(&key) {
+            return id;
+        }
+        let id = self.frames.len() as u32;
+        self.frames.push(Frame {
+            parent,
+            call: Some(call),
+        });
+        self.frame_ids.insert(key, id);
+        id
+    }
+
+    fn builtin(
+        &mut self,
+        builtin: Builtin,
+        args: &'m [Formula],
+        env: u32,
+        period: Period,
+    ) -> Value {
+        let arg = |index: usize| args.get(index).ok_or(Missing::Invalid);
+        match builtin {
+            Builtin::Lag => {
+                let n = self.count(arg(1)?, env)?;
+                self.lagged(arg(0)?, env, period, n, builtin)
+            }
+            Builtin::Delta => {
+                let now = self.eval(arg(0)?, env, period);
+                let before = self.lagged(arg(0)?, env, period, 1, builtin);
+                binary(BinaryOp::Sub, now, before)
+            }
+            Builtin::Growth => {
+                let n = self.count(arg(1)?, env)?;
+                let now = self.eval(arg(0)?, env, period);
+                let before = self.lagged(arg(0)?, env, period, n, builtin);
+                let ratio = binary(BinaryOp::Div, now, before)?;
+                finite(ratio - 1.0)
+            }
+            Builtin::SumOver | Builtin::AvgOver => {
+                let n = self.count(arg(1)?, env)?;
+                self.window(arg(0)?, env, period, n, builtin)
+            }
+            Builtin::Ytd => self.ytd(arg(0)?, env, period),
+            Builtin::Min | Builtin::Max => {
+                let a = self.eval(arg(0)?, env, period);
+                let b = self.eval(arg(1)?, env, period);
+                let (a, b) = (a?, b?);
+                Ok(if builtin == Builtin::Min {
+                    a.min(b)
+                } else {
+                    a.max(b)
+                })
+            }
+            Builtin::Abs => self.eval(arg(0)?, env, period).map(f64::abs),
+            Builtin::Round => {
+                let digits = self.count(arg(1)?, env)?;
+                self.eval(arg(0)?, env, period)
+                    .map(|value| round(value, digits))
+            }
+            Builtin::Clamp => {
+                let x = self.eval(arg(0)?, env, period);
+                let low = self.eval(arg(1)?, env, period);
+                let high = self.eval(arg(2)?, env, period);
+                let (x, low, high) = (x?, low?, high?);
+                Ok(x.max(low).min(high))
+            }
+            Builtin::Coalesce => {
+                let x = self.eval(arg(0)?, env, period);
+                let y = self.eval(arg(1)?, env, period);
+                x.or(y)
+            }
+        }
+    }
+
+    /// A whole-number literal argument (`n` of `lag`, `digits` of `round`), followed through
+    /// the parameters of `fn`s to the literal given at the call.
+    fn count(&self, mut formula: &'m Formula, mut env: u32) -> Result<i64, Missing> {
+        loop {
+            match &formula.kind {
+                FormulaKind::Number(value, _) if value.fract() == 0.0 && *value >= 0.0 => {
+                    return i64::try_from(*value as u64).map_err(|_| Missing::Invalid);
+                }
+                FormulaKind::Param(index) => {
+                    let frame = self.frames[env as usize];
+                    match frame.call {
+                        Some(Formula {
+                            kind: FormulaKind::Call(_, args),
+                            ..
+                        }) if *index < args.len() => {
+                            formula = &args[*index];
+                            env = frame.parent;
+                        }
+                        _ => return Err(Missing::Invalid),
+                    }
+                }
+                _ => return Err(Missing::Invalid),
+            }
+        }
+    }
+
+    /// `x` n periods before `period`; where it has no data, the reason is that this function
+    /// needs that period: `needs 2025-12 (lag)`.
+    fn lagged(&mut self, x: &'m Formula, env: u32, period: Period, n: i64, why: Builtin) -> Value {
+        let Some(earlier) = period.offset(-n) else {
+            return Err(Missing::NoData);
+        };
+        match self.eval(x, env, earlier) {
+            Err(Missing::NoData) => Err(Missing::Needs {
+                period: earlier,
+                why,
+            }),
+            value => value,
+        }
+    }
+
+    /// `sum_over(x, n)` or `avg_over(x, n)`: over `period` and the n - 1 before it, all of which
+    /// must have a value. Where some do not: this period's reason, else the earliest missing
+    /// one's (no data there reads `needs 2025-11 (sum_over)`).
+    fn window(&mut self, x: &'m Formula, env: u32, period: Period, n: i64, why: Builtin) -> Value {
+        if n == 0 {
+            return if why == Builtin::SumOver {
+                Ok(0.0)
+            } else {
+                Err(Missing::DivisionByZero)
+            };
+        }
+        if n > MAX_WINDOW {
+            return Err(Missing::Invalid);
+        }
+        let now = self.eval(x, env, period);
+        let mut total = 0.0;
+        let mut missing = None;
+        for back in (1..n).rev() {
+            let value = match period.offset(-back) {
+                Some(earlier) => self.eval(x, env, earlier).map_err(|reason| match reason {
+                    Missing::NoData => Missing::Needs {
+                        period: earlier,
+                        why,
+                    },
+                    reason => reason,
+                }),
+                None => Err(Missing::NoData),
+            };
+            match value {
+                Ok(value) => total += value,
+                Err(reason) => {
+                    missing.get_or_insert(reason);
+                }
+            }
+        }
+        total += now?;
+        if let Some(reason) = missing {
+            return Err(reason);
+        }
+        finite(if why == Builtin::SumOver {
+            total
+        } else {
+            total / n as f64
+        })
+    }
+
+    /// `ytd(x)`: `x` aggregated with its own aggregate over the periods of the financial year up
+    /// to `period`, skipping those without a value; none when `x` has none in `period` itself.
+    fn ytd(&mut self, x: &'m Formula, env: u32, period: Period) -> Value {
+        let id = self.measure_argument(x, env)?;
+        let how = self.measure(id).map_or(Aggregate::Sum, effective_aggregate);
+        let now = self.reference(id, period);
+        let year = periods::year_to_date(period, self.year_start);
+        let mut values = Vec::with_capacity(year.len());
+        for earlier in &year[..year.len().saturating_sub(1)] {
+            if let Ok(value) = self.reference(id, *earlier) {
+                values.push(value);
+            }
+        }
+        values.push(now?);
+        finite(aggregate(how, values).expect("at least this period's value"))
+    }
+
+    /// The measure an argument names, followed through `fn` parameters.
+    fn measure_argument(&self, mut formula: &'m Formula, mut env: u32) -> Result<ItemId, Missing> {
+        loop {
+            match &formula.kind {
+                FormulaKind::Measure(id) => return Ok(*id),
+                FormulaKind::Param(index) => {
+                    let frame = self.frames[env as usize];
+                    match frame.call {
+                        Some(Formula {
+                            kind: FormulaKind::Call(_, args),
+                            ..
+                        }) if *index < args.len() => {
+                            formula = &args[*index];
+                            env = frame.parent;
+                        }
+                        _ => return Err(Missing::Invalid),
+                    }
+                }
+                _ => return Err(Missing::Invalid),
+            }
+        }
+    }
+}
+
+/// `left op right`, missing with the first missing operand's reason.
+fn binary(op: BinaryOp, left: Value, right: Value) -> Value {
+    let (left, right) = (left?, right?);
+    match op {
+        BinaryOp::Add => finite(left + right),
+        BinaryOp::Sub => finite(left - right),
+        BinaryOp::Mul => finite(left * right),
+        BinaryOp::Div if right == 0.0 => Err(Missing::DivisionByZero),
+        BinaryOp::Div => finite(left / right),
+    }
+}
+
+fn finite(value: f64) -> Value {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(Missing::Overflow)
+    }
+}
+
+/// `round(x, digits)`: half away from zero, as the number reads in decimal (`round(1.005, 2)`
+/// is 1.01, although 1.005 is stored as 1.00499…).
+pub fn round(value: f64, digits: i64) -> f64 {
+    if digits > 15 {
+        return value;
+    }
+    let factor = 10f64.powi(digits as i32);
+    let scaled = value * factor;
+    if !scaled.is_finite() || scaled.abs() >= 2f64.powi(52) {
+        return value;
+    }
+    // A few units in the last place away from zero, to undo the error of the binary fraction.
+    let nudged = scaled + scaled * (4.0 * f64::EPSILON);
+    nudged.round() / factor
+}
+
+/// The metrics, KPIs and `fn`s on a formula cycle (reported as `formula-cycle`).
+fn cyclic_items(model: &Model) -> Vec<bool> {
+    let edges: Vec<Vec<(ItemId, Span)>> = model
+        .items
+        .iter()
+        .map(|item| {
+            let formula = match &item.kind {
+                ItemKind::Measure(Measure {
+                    formula: Some(formula),
+                    ..
+                }) => formula,
+                ItemKind::Function(function) => &function.body,
+                _ => return Vec::new(),
+            };
+            let mut uses = Vec::new();
+            visit(formula, &mut |node| match &node.kind {
+                FormulaKind::Measure(id) | FormulaKind::Call(Callee::Function(id), _) => {
+                    uses.push((*id, node.span));
+                }
+                _ => {}
+            });
+            uses
+        })
+        .collect();
+    let mut cyclic = vec![false; model.items.len()];
+    for component in graph::strongly_connected(&edges) {
+        let first = component[0];
+        let loops = component.len() > 1
+            || edges[first.0 as usize]
+                .iter()
+                .any(|(target, _)| *target == first);
+        if loops {
+            for member in component {
+                cyclic[member.0 as usize] = true;
+            }
+        }
+    }
+    cyclic
+}
+
+/// A fast hash for the small keys of the memo (the FxHash of rustc).
+#[derive(Default, Clone, Copy)]
+struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+    fn write_i32(&mut self, n: i32) {
+        self.add(n as u32 as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn write_isize(&mut self, n: isize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+#[cfg(test)]
+mod tests {
+    use super::round;
+
+    #[test]
+    fn round_half_away_from_zero_as_written() {
+        assert_eq!(round(2.5, 0), 3.0);
+        assert_eq!(round(-2.5, 0), -3.0);
+        assert_eq!(round(2.4, 0), 2.0);
+        assert_eq!(round(1.005, 2), 1.01);
+        assert_eq!(round(2.675, 2), 2.68);
+        assert_eq!(round(0.12345, 2), 0.12);
+        assert_eq!(round(-0.125, 2), -0.13);
+        assert_eq!(round(1234.5678, 0), 1235.0);
+        assert_eq!(round(1e300, 2), 1e300);
+        assert_eq!(round(0.1 + 0.2, 20), 0.1 + 0.2);
+    }
+}
