@@ -1,9 +1,9 @@
-//! The `check` pipeline: load, analyze, probe the data files; every finding of one run.
+//! The `check` pipeline: load, analyze, check, read the data files; every finding of one run.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::checks::{self, levels::LintOptions};
-use crate::data;
+use crate::data::{self, DataFile, DataSet};
 use crate::diagnostics::{self, Finding, Rule};
 use crate::project::{self, LoadError, Project};
 use crate::semantic::{self, Model};
@@ -18,12 +18,14 @@ pub struct CheckOptions {
     pub lint: LintOptions,
 }
 
-/// Everything a check produced: the sources (to render findings), the model and the findings,
-/// sorted by file and position.
+/// Everything a check produced: the sources (to render findings; the data files read are among
+/// them), the model, the observations read and the findings, sorted by file and position.
 #[derive(Debug)]
 pub struct CheckOutcome {
     pub sources: SourceMap,
     pub model: Model,
+    /// The observations of the data files; empty under `--no-data`.
+    pub data: DataSet,
     pub findings: Vec<Finding>,
     pub entry: FileId,
 }
@@ -44,6 +46,16 @@ pub fn check_path(path: &Path, options: &CheckOptions) -> Result<CheckOutcome, L
 }
 
 pub fn check_project(project: Project, options: &CheckOptions) -> CheckOutcome {
+    check_project_with_data(project, options, &[])
+}
+
+/// Checks a project reading, after the scorecard's data files, the files given on the command
+/// line (`--data FILE`, relative to the working directory).
+pub fn check_project_with_data(
+    project: Project,
+    options: &CheckOptions,
+    extra_data: &[PathBuf],
+) -> CheckOutcome {
     let (model, semantic_findings) = semantic::analyze(&project);
     let mut findings = project.findings;
     findings.extend(semantic_findings);
@@ -51,41 +63,38 @@ pub fn check_project(project: Project, options: &CheckOptions) -> CheckOutcome {
         model: &model,
         sources: &project.sources,
     }));
+    let mut sources = project.sources;
+    let mut data = DataSet::default();
+    let mut data_read = false;
     if !options.no_data {
-        findings.extend(data_findings(&model, &project.sources, project.entry));
+        let mut files = DataFile::of_scorecard(&model, &sources, project.entry);
+        files.extend(
+            extra_data
+                .iter()
+                .map(|path| DataFile::from_command_line(path)),
+        );
+        data_read = !files.is_empty();
+        let (loaded, data_findings) = data::load(&model, &mut sources, &files);
+        data = loaded;
+        findings.extend(data_findings);
     }
     checks::levels::apply(&mut findings, &model, &options.lint);
-    diagnostics::sort(&mut findings, &project.sources);
+    if !data_read {
+        // Where no data file is read (`--no-data`, or a scorecard that names none), an `@allow`
+        // of a data rule suppresses nothing, which says nothing about the allow.
+        findings.retain(|finding| {
+            let text = &sources.get(finding.primary.span.file).text;
+            let named = text.get(finding.primary.span.range()).unwrap_or("");
+            finding.rule != Rule::UnusedAllow
+                || !Rule::from_name(named.trim()).is_some_and(|rule| data::RULES.contains(&rule))
+        });
+    }
+    diagnostics::sort(&mut findings, &sources);
     CheckOutcome {
-        sources: project.sources,
+        sources,
         model,
+        data,
         findings,
         entry: project.entry,
     }
-}
-
-/// `data-unreadable` for each data file of the scorecard that cannot be read.
-fn data_findings(model: &Model, sources: &SourceMap, entry: crate::source::FileId) -> Vec<Finding> {
-    let Some(scorecard) = &model.scorecard else {
-        return Vec::new();
-    };
-    let Origin::Disk(entry_path) = &sources.get(entry).origin else {
-        return Vec::new();
-    };
-    let folder = entry_path.parent().unwrap_or(Path::new("."));
-    scorecard
-        .data
-        .iter()
-        .filter_map(|data| {
-            let reason = data::probe(&folder.join(&data.node)).err()?;
-            let finding = Finding::new(
-                Rule::DataUnreadable,
-                data.span,
-                format!("cannot read data file \"{}\": {reason}", data.node),
-            )
-            .label("this data file")
-            .help("data paths are relative to the file that names them");
-            Some(finding)
-        })
-        .collect()
 }

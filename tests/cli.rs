@@ -171,7 +171,8 @@ fn init_creates_a_project_that_checks_clean_and_refuses_to_overwrite() {
         assert!(dir.path().join(file).is_file(), "{file}");
     }
     let check = kpic(&["check", "new"], dir.path());
-    assert_eq!(stdout(&check), "no findings in 2 files\n");
+    // The entry file, std.bsc and the data file.
+    assert_eq!(stdout(&check), "no findings in 3 files\n");
     assert_eq!(check.status.code(), Some(0));
 
     let edited = "// my own work\n";

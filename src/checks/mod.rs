@@ -34,9 +34,10 @@ pub fn run(context: &Context) -> Vec<Finding> {
 }
 
 /// Whether kpic finds this rule yet: the errors of the first table (found while the model is
-/// built), the rules about the lint settings ([`levels`]) and the rules with a check. The rules
-/// that need data come with data loading.
+/// built), the rules about the lint settings ([`levels`]), the rules with a check, and the rules
+/// that reading the data files finds ([`crate::data::RULES`]).
 pub fn is_implemented(rule: Rule) -> bool {
     matches!(rule.category(), Category::Error | Category::Lint)
         || CHECKS.iter().any(|check| check.rule == rule)
+        || crate::data::RULES.contains(&rule)
 }

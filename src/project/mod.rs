@@ -4,7 +4,7 @@
 //! error that stops the run (the command line reports it, exit code 2).
 
 mod parallel;
-mod paths;
+pub(crate) mod paths;
 
 use std::collections::HashMap;
 use std::fmt;
