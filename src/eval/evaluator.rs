@@ -1,7 +1,5 @@
 //! [`Evaluator`]: the value of every measure in every period, memoized.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use super::aggregate::{InputSeries, aggregate, effective_aggregate, to_display};
@@ -9,12 +7,10 @@ use super::missing::{Missing, Value};
 use super::periods;
 use crate::data::DataSet;
 use crate::period::{Grain, Period};
-use crate::semantic::graph;
 use crate::semantic::model::{
     Builtin, Callee, Formula, FormulaKind, ItemId, ItemKind, Measure, Model,
 };
-use crate::semantic::visit;
-use crate::source::Span;
+use crate::semantic::{cycles, graph};
 use crate::syntax::ast::{Aggregate, BinaryOp};
 
 /// The longest window `sum_over`/`avg_over` accept (about 27 years of days); longer is invalid.
@@ -165,7 +161,7 @@ impl<'m> Evaluator<'m> {
             data,
             year_start: periods::year_start(model),
             inputs,
-            in_cycle: cyclic_items(model),
+            in_cycle: graph::on_cycles(&cycles::formula_edges(model)),
             memo: Memo::new(model.items.len()),
             calls: FastMap::default(),
             frames: vec![Frame {
@@ -475,27 +471,12 @@ impl<'m> Evaluator<'m> {
 
     /// A whole-number literal argument (`n` of `lag`, `digits` of `round`), followed through
     /// the parameters of `fn`s to the literal given at the call.
-    fn count(&self, mut formula: &'m Formula, mut env: u32) -> Result<i64, Missing> {
-        loop {
-            match &formula.kind {
-                FormulaKind::Number(value, _) if value.fract() == 0.0 && *value >= 0.0 => {
-                    return i64::try_from(*value as u64).map_err(|_| Missing::Invalid);
-                }
-                FormulaKind::Param(index) => {
-                    let frame = self.frames[env as usize];
-                    match frame.call {
-                        Some(Formula {
-                            kind: FormulaKind::Call(_, args),
-                            ..
-                        }) if *index < args.len() => {
-                            formula = &args[*index];
-                            env = frame.parent;
-                        }
-                        _ => return Err(Missing::Invalid),
-                    }
-                }
-                _ => return Err(Missing::Invalid),
+    fn count(&self, formula: &'m Formula, env: u32) -> Result<i64, Missing> {
+        match &self.argument(formula, env)?.kind {
+            FormulaKind::Number(value, _) if value.fract() == 0.0 && *value >= 0.0 => {
+                i64::try_from(*value as u64).map_err(|_| Missing::Invalid)
             }
+            _ => Err(Missing::Invalid),
         }
     }
 
@@ -578,26 +559,30 @@ impl<'m> Evaluator<'m> {
     }
 
     /// The measure an argument names, followed through `fn` parameters.
-    fn measure_argument(&self, mut formula: &'m Formula, mut env: u32) -> Result<ItemId, Missing> {
-        loop {
-            match &formula.kind {
-                FormulaKind::Measure(id) => return Ok(*id),
-                FormulaKind::Param(index) => {
-                    let frame = self.frames[env as usize];
-                    match frame.call {
-                        Some(Formula {
-                            kind: FormulaKind::Call(_, args),
-                            ..
-                        }) if *index < args.len() => {
-                            formula = &args[*index];
-                            env = frame.parent;
-                        }
-                        _ => return Err(Missing::Invalid),
-                    }
+    fn measure_argument(&self, formula: &'m Formula, env: u32) -> Result<ItemId, Missing> {
+        match self.argument(formula, env)?.kind {
+            FormulaKind::Measure(id) => Ok(id),
+            _ => Err(Missing::Invalid),
+        }
+    }
+
+    /// What an argument stands for: a parameter of an enclosing `fn` is replaced by the argument
+    /// its call gives, through as many calls as it takes.
+    fn argument(&self, mut formula: &'m Formula, mut env: u32) -> Result<&'m Formula, Missing> {
+        while let FormulaKind::Param(index) = formula.kind {
+            let frame = self.frames[env as usize];
+            match frame.call {
+                Some(Formula {
+                    kind: FormulaKind::Call(_, args),
+                    ..
+                }) if index < args.len() => {
+                    formula = &args[index];
+                    env = frame.parent;
                 }
                 _ => return Err(Missing::Invalid),
             }
         }
+        Ok(formula)
     }
 }
 
@@ -637,91 +622,8 @@ pub fn round(value: f64, digits: i64) -> f64 {
     nudged.round() / factor
 }
 
-/// The metrics, KPIs and `fn`s on a formula cycle (reported as `formula-cycle`).
-fn cyclic_items(model: &Model) -> Vec<bool> {
-    let edges: Vec<Vec<(ItemId, Span)>> = model
-        .items
-        .iter()
-        .map(|item| {
-            let formula = match &item.kind {
-                ItemKind::Measure(Measure {
-                    formula: Some(formula),
-                    ..
-                }) => formula,
-                ItemKind::Function(function) => &function.body,
-                _ => return Vec::new(),
-            };
-            let mut uses = Vec::new();
-            visit(formula, &mut |node| match &node.kind {
-                FormulaKind::Measure(id) | FormulaKind::Call(Callee::Function(id), _) => {
-                    uses.push((*id, node.span));
-                }
-                _ => {}
-            });
-            uses
-        })
-        .collect();
-    let mut cyclic = vec![false; model.items.len()];
-    for component in graph::strongly_connected(&edges) {
-        let first = component[0];
-        let loops = component.len() > 1
-            || edges[first.0 as usize]
-                .iter()
-                .any(|(target, _)| *target == first);
-        if loops {
-            for member in component {
-                cyclic[member.0 as usize] = true;
-            }
-        }
-    }
-    cyclic
-}
-
-/// A fast hash for the small keys of the memo (the FxHash of rustc).
-#[derive(Default, Clone, Copy)]
-struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
-    }
-    fn write_i32(&mut self, n: i32) {
-        self.add(n as u32 as u64);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.add(n);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-    fn write_isize(&mut self, n: isize) {
-        self.add(n as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A fast hash for the small keys of the memo.
+type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 #[cfg(test)]
 mod tests {

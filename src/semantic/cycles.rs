@@ -8,13 +8,17 @@ use crate::diagnostics::{self, Finding, Rule};
 use crate::source::Span;
 
 pub fn check(model: &Model, findings: &mut Vec<Finding>) {
-    let edges: Edges = model.items.iter().map(dependencies).collect();
-    for steps in graph::cycles(&edges) {
+    for steps in graph::cycles(&formula_edges(model)) {
         findings.push(cycle_finding(model, &steps));
     }
 }
 
-/// The metrics, KPIs and functions an item's formula uses, each with the place it is named.
+/// For each item, the metrics, KPIs and functions its formula uses, each with the place it is
+/// named.
+pub fn formula_edges(model: &Model) -> Edges {
+    model.items.iter().map(dependencies).collect()
+}
+
 fn dependencies(item: &Item) -> Vec<(ItemId, Span)> {
     let formula = match &item.kind {
         ItemKind::Measure(Measure {

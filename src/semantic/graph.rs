@@ -13,17 +13,32 @@ pub type Edges = Vec<Vec<(ItemId, Span)>>;
 /// at the group's first item: a shortest loop through it, as steps (each item with the place
 /// where it names the next one; the last names the first).
 pub fn cycles(edges: &Edges) -> Vec<Vec<(ItemId, Span)>> {
-    strongly_connected(edges)
-        .into_iter()
-        .filter_map(|component| {
+    looping_components(edges)
+        .map(|component| {
             let first = *component.iter().min().expect("a component has a member");
-            let loops = component.len() > 1
-                || edges[first.0 as usize]
-                    .iter()
-                    .any(|(target, _)| *target == first);
-            loops.then(|| shortest_cycle(edges, first, &component))
+            shortest_cycle(edges, first, &component)
         })
         .collect()
+}
+
+/// For each item, whether it lies on a loop.
+pub fn on_cycles(edges: &Edges) -> Vec<bool> {
+    let mut on_cycle = vec![false; edges.len()];
+    for member in looping_components(edges).flatten() {
+        on_cycle[member.0 as usize] = true;
+    }
+    on_cycle
+}
+
+/// The strongly connected groups that loop: more than one member, or one that names itself.
+fn looping_components(edges: &Edges) -> impl Iterator<Item = Vec<ItemId>> + '_ {
+    strongly_connected(edges).into_iter().filter(|component| {
+        let first = component[0];
+        component.len() > 1
+            || edges[first.0 as usize]
+                .iter()
+                .any(|(target, _)| *target == first)
+    })
 }
 
 /// Tarjan's algorithm without recursion (thousands of items may form one chain):
