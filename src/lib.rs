@@ -19,6 +19,7 @@ pub mod diagnostics;
 pub mod eval;
 pub mod period;
 pub mod project;
+pub mod report;
 pub mod score;
 pub mod semantic;
 pub mod source;

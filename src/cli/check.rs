@@ -85,7 +85,7 @@ fn render(format: Format, outcome: &CheckOutcome, to_terminal: bool) -> String {
 
 /// Writes `text` to a temporary file beside `path`, then renames it into place: a failed run
 /// never leaves half a file.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub(super) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| std::io::Error::other("not a file name"))?;

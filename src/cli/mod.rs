@@ -3,6 +3,7 @@
 mod check;
 mod init;
 mod lint;
+mod report;
 mod rules;
 
 use std::path::PathBuf;
@@ -36,6 +37,11 @@ enum Command {
         after_help = "Examples:\n  kpic check                      # the project in this folder\n  kpic check examples/acme --format short\n  kpic check scorecard.kpi --format json --no-data\n  kpic check . -D missing-owner -A too-many-kpis --deny warnings\n  kpic check . --format sarif --output-file kpic.sarif\n\nLevels: an attribute (@allow(rule)) beats the scorecard's lint block, which beats -A/-W/-D.\n\nExit codes: 0 no errors, 1 errors found, 2 the check could not run."
     )]
     Check(CheckArgs),
+    /// Check a project, evaluate and score it, and write its report
+    #[command(
+        after_help = "Examples:\n  kpic report --format json                 # writes report/report.json\n  kpic report examples/acme --format json --out build --as-of 2026-06\n  kpic report . --format json --data extra.csv\n\nA project with errors writes no report.\n\nExit codes: 0 written, 1 errors found (nothing written), 2 the report could not be made."
+    )]
+    Report(ReportArgs),
     /// Create a new project that passes `kpic check`
     #[command(
         after_help = "Examples:\n  kpic init                # in this (empty) folder\n  kpic init my-scorecard"
@@ -87,6 +93,33 @@ struct CheckArgs {
     deny: Vec<String>,
 }
 
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// A project folder (holding scorecard.kpi) or an entry .kpi file
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// The folder to write the report to (created if missing)
+    #[arg(long, value_name = "DIR", default_value = "report")]
+    out: PathBuf,
+    /// The report's form: `json` writes report.json (`html` is not yet available)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    format: ReportFormat,
+    /// A data file to read after the scorecard's own (repeatable)
+    #[arg(long, value_name = "FILE")]
+    data: Vec<PathBuf>,
+    /// The period to report as of (default: the latest one with an actual)
+    #[arg(long, value_name = "PERIOD")]
+    as_of: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// one self-contained index.html (not yet available)
+    Html,
+    /// report.json, the document of SCORING.md
+    Json,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// miette's graphical report (colour on a terminal, unless NO_COLOR is set)
@@ -131,6 +164,7 @@ pub fn main() -> ExitCode {
                 }
             }
         }
+        Command::Report(args) => report::run(&args),
         Command::Init { dir } => init::run(&dir),
         Command::Rules => rules::list(),
         Command::Explain { rule } => rules::explain(&rule),

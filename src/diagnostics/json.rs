@@ -11,8 +11,9 @@ struct Document<'a> {
     summary: JsonSummary,
 }
 
+/// One object of the `diagnostics` array (also the `diagnostics` of the JSON report).
 #[derive(Serialize)]
-struct Diagnostic<'a> {
+pub struct Diagnostic<'a> {
     code: &'static str,
     level: &'static str,
     message: &'a str,
@@ -47,26 +48,9 @@ struct JsonSummary {
 
 /// Findings at warn and error level (allowed ones are left out), as one JSON document.
 pub fn render_json(findings: &[Finding], sources: &SourceMap) -> String {
-    let shown: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.level != Level::Allow)
-        .collect();
     let summary = Summary::of(findings);
     let document = Document {
-        diagnostics: shown
-            .iter()
-            .map(|finding| Diagnostic {
-                code: finding.rule.name(),
-                level: finding.level.name(),
-                message: &finding.message,
-                help: finding.help.as_deref(),
-                location: location(sources, finding.primary.span),
-                labels: std::iter::once(&finding.primary)
-                    .chain(&finding.secondary)
-                    .map(|label| label_json(sources, label))
-                    .collect(),
-            })
-            .collect(),
+        diagnostics: diagnostics(findings, sources),
         summary: JsonSummary {
             errors: summary.errors,
             warnings: summary.warnings,
@@ -75,6 +59,25 @@ pub fn render_json(findings: &[Finding], sources: &SourceMap) -> String {
     let mut text = serde_json::to_string_pretty(&document).expect("findings serialize");
     text.push('\n');
     text
+}
+
+/// The objects of the `diagnostics` array: findings at warn and error level, in order.
+pub fn diagnostics<'a>(findings: &'a [Finding], sources: &'a SourceMap) -> Vec<Diagnostic<'a>> {
+    findings
+        .iter()
+        .filter(|f| f.level != Level::Allow)
+        .map(|finding| Diagnostic {
+            code: finding.rule.name(),
+            level: finding.level.name(),
+            message: &finding.message,
+            help: finding.help.as_deref(),
+            location: location(sources, finding.primary.span),
+            labels: std::iter::once(&finding.primary)
+                .chain(&finding.secondary)
+                .map(|label| label_json(sources, label))
+                .collect(),
+        })
+        .collect()
 }
 
 fn label_json<'a>(sources: &'a SourceMap, label: &'a Label) -> JsonLabel<'a> {

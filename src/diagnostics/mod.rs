@@ -14,7 +14,7 @@ mod short;
 pub use github::render_github;
 pub use gitlab::render_gitlab;
 pub use human::render_human;
-pub use json::render_json;
+pub use json::{Diagnostic, diagnostics as json_diagnostics, render_json};
 pub use rules::{Category, Level, Rule};
 pub use sarif::render_sarif;
 pub use short::render_short;

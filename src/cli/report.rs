@@ -1,0 +1,83 @@
+//! `kpic report`: check, evaluate, score and write the report (JSON for now).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use super::check::write_atomically;
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat};
+use crate::check::{CheckOptions, check_project_with_data};
+use crate::diagnostics::{Summary, render_human};
+use crate::period::Period;
+use crate::project;
+
+/// As for `check`: formulas and imports are walked recursively.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+pub fn run(args: &ReportArgs) -> u8 {
+    if args.format == ReportFormat::Html {
+        eprintln!("error: `--format html` is not yet available; use `--format json`");
+        return EXIT_USAGE;
+    }
+    let as_of = match args.as_of.as_deref().map(Period::parse).transpose() {
+        Ok(as_of) => as_of,
+        Err(error) => {
+            eprintln!("error: --as-of: {}", error.0);
+            return EXIT_USAGE;
+        }
+    };
+    let (path, data, out) = (args.path.clone(), args.data.clone(), args.out.clone());
+    std::thread::Builder::new()
+        .stack_size(STACK_SIZE)
+        .spawn(move || report(&path, &data, &out, as_of))
+        .expect("a thread can be started")
+        .join()
+        .expect("the report does not panic")
+}
+
+fn report(path: &Path, data: &[PathBuf], out: &Path, as_of: Option<Period>) -> u8 {
+    let project = match project::load(path) {
+        Ok(project) => project,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return EXIT_USAGE;
+        }
+    };
+    let outcome = check_project_with_data(project, &CheckOptions::default(), data);
+    let to_terminal = std::io::stdout().is_terminal();
+    let colour = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let width = if to_terminal {
+        terminal_size::terminal_size().map_or(100, |(w, _)| w.0 as usize)
+    } else {
+        100
+    };
+    let text = render_human(&outcome.findings, &outcome.sources, colour, width);
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    let summary = Summary::of(&outcome.findings);
+    if summary.errors > 0 {
+        eprintln!(
+            "error: the project has {} error{}; no report written",
+            summary.errors,
+            if summary.errors == 1 { "" } else { "s" }
+        );
+        return EXIT_FINDINGS;
+    }
+    let document = match crate::report::build(&outcome, as_of) {
+        Ok(document) => crate::report::render_json(&document),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let file = out.join("report.json");
+    if let Err(error) =
+        std::fs::create_dir_all(out).and_then(|()| write_atomically(&file, &document))
+    {
+        eprintln!("error: cannot write `{}`: {error}", file.display());
+        return EXIT_USAGE;
+    }
+    eprintln!("wrote {}", file.display());
+    EXIT_OK
+}
