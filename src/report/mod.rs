@@ -542,7 +542,7 @@ fn kpi_json(
     });
     let formula = measure.formula.as_ref().map(|f| {
         let file = outcome.sources.get(f.span.file);
-        balanced(&file.text, f.span.range()).to_string()
+        file.text[f.span.range()].to_string()
     });
     let is_future = |period: Period| as_of.is_some_and(|a| period.last_day() > a.last_day());
     let series = periods::kpi_periods(model, kpi)
@@ -667,39 +667,4 @@ fn kpi_json(
         trend,
         series,
     }
-}
-
-/// The source text of a formula's span, widened over the parentheses the span leaves out (the
-/// span of `(a - b) / c` may start inside the first parenthesis).
-fn balanced(text: &str, range: std::ops::Range<usize>) -> &str {
-    let (mut start, mut end) = (range.start, range.end);
-    let Some(inner) = text.get(start..end) else {
-        return "";
-    };
-    let (mut open, mut close) = (0usize, 0usize);
-    let mut excess_close = 0usize;
-    for c in inner.chars() {
-        match c {
-            '(' => open += 1,
-            ')' if open > close => close += 1,
-            ')' => excess_close += 1,
-            _ => {}
-        }
-    }
-    let excess_open = open - close;
-    for _ in 0..excess_close {
-        match text[..start].trim_end().strip_suffix('(') {
-            Some(before) => start = before.len(),
-            None => break,
-        }
-    }
-    for _ in 0..excess_open {
-        let after = &text[end..];
-        let trimmed = after.trim_start();
-        match trimmed.strip_prefix(')') {
-            Some(_) => end += after.len() - trimmed.len() + 1,
-            None => break,
-        }
-    }
-    &text[start..end]
 }

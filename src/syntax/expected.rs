@@ -59,7 +59,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         comparison => "`>=` or `<=`",
         expr => "a formula",
         add | sub | mul | div => "an operator (+, -, * or /)",
-        unsigned_number | call | formula_quantity => {
+        unsigned_number | call | formula_quantity | paren => {
             "a value (a number, a metric or KPI id, a function call or a parenthesis)"
         }
         neg => return None,
@@ -110,9 +110,12 @@ pub fn syntax_finding(
 /// "A, B or C" from the expected rules, without repeats.
 fn expected_words(positives: &[Rule]) -> String {
     use Rule::*;
-    let operand = positives
-        .iter()
-        .any(|rule| matches!(rule, unsigned_number | call | formula_quantity | reference));
+    let operand = positives.iter().any(|rule| {
+        matches!(
+            rule,
+            unsigned_number | call | formula_quantity | reference | paren
+        )
+    });
     let mut rules: Vec<Rule> = positives
         .iter()
         .copied()

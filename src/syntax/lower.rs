@@ -568,7 +568,20 @@ impl Lowerer {
     fn primary(&mut self, pair: Pair<Rule>) -> Result<(Expr, usize), FormulaError> {
         let span = self.span(&pair);
         match pair.as_rule() {
-            Rule::expr => self.expr_with_depth(pair),
+            Rule::paren => {
+                let inner = pair
+                    .into_inner()
+                    .next()
+                    .expect("parentheses hold a formula");
+                let (expr, depth) = self.expr_with_depth(inner)?;
+                Ok((
+                    Expr {
+                        kind: expr.kind,
+                        span,
+                    },
+                    depth,
+                ))
+            }
             Rule::reference => Ok((
                 Expr {
                     kind: ExprKind::Reference(pair.as_str().to_string()),

@@ -204,6 +204,20 @@ mod tests {
     }
 
     #[test]
+    fn a_formula_span_covers_its_parentheses() {
+        let text = "metric m \"M\" {\n  formula (a - b) / c // margin\n}\n";
+        let (ast, findings) = parse(text);
+        assert!(findings.is_empty(), "{findings:?}");
+        let ast::Decl::Block(block) = &ast.items[0].decl else {
+            panic!("a metric")
+        };
+        let ast::PropertyValue::Formula(formula) = &block.properties[0].value else {
+            panic!("a formula")
+        };
+        assert_eq!(&text[formula.span.range()], "(a - b) / c");
+    }
+
+    #[test]
     fn an_unterminated_string_ends_at_its_line() {
         let (ast, findings) = parse("metric a \"A {\n}\nmetric b \"B\"\n");
         assert_eq!(ast.items.len(), 1, "b parses");
