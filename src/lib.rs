@@ -4,8 +4,9 @@
 //!
 //! ```text
 //! source text ─▶ syntax (pest → spanned AST) ─▶ project (files, `use`, stdlib)
-//!             ─▶ semantic (names, kinds, units, periods, targets, cycles)
-//!             ─▶ checks (SMART and alignment rules, levels) ─▶ diagnostics ─▶ cli
+//!             ─▶ semantic (names, kinds, units, periods, targets, cycles) ─▶ data (observations)
+//!             ─▶ checks (SMART and alignment rules, levels) ─▶ eval and score (values, plans,
+//!                scores, roll-up) ─▶ report (JSON) ─▶ diagnostics ─▶ cli
 //! ```
 //!
 //! Every stage reports [`diagnostics::Finding`]s instead of stopping, so one run reports all
