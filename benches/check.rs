@@ -12,6 +12,13 @@
 //!
 //! Options (after `--`): `--kpis N` (default 10000), `--files N` (default 100, entry included),
 //! `--runs N` (default 5), `--generate-only`.
+//!
+//! With `--report`, the benchmark of `kpic report` instead: into `target/bench-report-project/`
+//! the same KPIs over a 36-month scorecard (2024-01 .. 2026-12) with a long CSV
+//! `data/actuals.csv` of one series per input (the shared metrics of each unit plus one input of
+//! its own for most KPIs: 10,000 series by default), one row per series and month (360,000 rows),
+//! then `kpic report PROJECT --format json --out DIR` timed as above, the size of `report.json`
+//! and the cost of reading the data (`kpic check` minus `kpic check --no-data`).
 
 use std::fmt::Write as _;
 use std::io::Read as _;
@@ -28,6 +35,8 @@ struct Options {
     files: usize,
     runs: usize,
     generate_only: bool,
+    /// Benchmark `kpic report` on a project with 36 months of data.
+    report: bool,
 }
 
 fn options() -> Options {
@@ -36,6 +45,7 @@ fn options() -> Options {
         files: 100,
         runs: 5,
         generate_only: false,
+        report: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -49,6 +59,7 @@ fn options() -> Options {
             "--files" => options.files = number("--files").max(2),
             "--runs" => options.runs = number("--runs").max(1),
             "--generate-only" => options.generate_only = true,
+            "--report" => options.report = true,
             // `cargo bench` passes `--bench`; anything else is a filter we do not use.
             _ => {}
         }
@@ -58,7 +69,7 @@ fn options() -> Options {
 
 fn main() {
     let options = options();
-    let dir = project_dir();
+    let dir = project_dir(options.report);
     let stats = generate(&dir, &options);
     println!(
         "generated {} KPIs, {} objectives, {} input metrics in {} files ({} lines, {}) into {}",
@@ -70,13 +81,25 @@ fn main() {
         megabytes(stats.bytes),
         dir.display()
     );
+    if options.report {
+        println!(
+            "data/actuals.csv: {} series x {MONTHS} months = {} rows, {}",
+            stats.series,
+            stats.csv_rows,
+            megabytes(stats.csv_bytes)
+        );
+    }
     if options.generate_only {
+        return;
+    }
+    if options.report {
+        report_bench(&dir, &stats, &options);
         return;
     }
 
     let kpic = Path::new(env!("CARGO_BIN_EXE_kpic"));
     // A first run, not timed: the project must check clean.
-    let first = run(kpic, &dir);
+    let first = run(kpic, &check_args(&dir, false));
     if first.code != Some(0) || !first.stdout.is_empty() {
         eprintln!(
             "the generated project does not check clean (exit code {:?}):\n{}",
@@ -87,7 +110,9 @@ fn main() {
     }
     println!("the generated project checks clean: exit code 0, no finding");
 
-    let runs: Vec<Run> = (0..options.runs).map(|_| run(kpic, &dir)).collect();
+    let runs: Vec<Run> = (0..options.runs)
+        .map(|_| run(kpic, &check_args(&dir, false)))
+        .collect();
     for (i, run) in runs.iter().enumerate() {
         assert_eq!(run.code, Some(0), "run {i} exited with {:?}", run.code);
     }
@@ -148,6 +173,126 @@ fn main() {
     }
 }
 
+/// The targets of the report benchmark for the default project.
+const TARGET_REPORT_WALL: Duration = Duration::from_secs(2);
+const TARGET_REPORT_PEAK_MB: f64 = 500.0;
+
+/// `--report`: times `kpic report DIR --format json --out OUT` and the reading of the data.
+fn report_bench(dir: &Path, stats: &Stats, options: &Options) {
+    let kpic = Path::new(env!("CARGO_BIN_EXE_kpic"));
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-report-out");
+    let report_args: Vec<std::ffi::OsString> = vec![
+        "report".into(),
+        dir.into(),
+        "--format".into(),
+        "json".into(),
+        "--out".into(),
+        out.as_os_str().into(),
+    ];
+
+    // Untimed: the project must check clean, with its data, and the report must be written.
+    let first = run(kpic, &check_args(dir, false));
+    if first.code != Some(0) || !first.stdout.is_empty() {
+        eprintln!(
+            "the generated project does not check clean (exit code {:?}):\n{}",
+            first.code,
+            first.stdout.lines().take(20).collect::<Vec<_>>().join("\n")
+        );
+        std::process::exit(1);
+    }
+    println!("the generated project checks clean with its data: exit code 0, no finding");
+    let _ = std::fs::remove_dir_all(&out);
+    let first = run(kpic, &report_args);
+    let json = out.join("report.json");
+    assert_eq!(
+        first.code,
+        Some(0),
+        "kpic report exited with {:?}",
+        first.code
+    );
+    let json_bytes = std::fs::metadata(&json)
+        .unwrap_or_else(|error| panic!("{} is not written: {error}", json.display()))
+        .len();
+
+    let median = |mut times: Vec<Duration>| {
+        times.sort();
+        times[times.len() / 2]
+    };
+    let timed = |args: &[std::ffi::OsString]| -> (Vec<Duration>, i64) {
+        let runs: Vec<Run> = (0..options.runs).map(|_| run(kpic, args)).collect();
+        for (i, run) in runs.iter().enumerate() {
+            assert_eq!(run.code, Some(0), "run {i} exited with {:?}", run.code);
+        }
+        let peak = runs.iter().map(|r| r.max_rss_kb).max().unwrap_or(0);
+        (runs.iter().map(|r| r.wall).collect(), peak)
+    };
+    let (mut walls, peak_kb) = timed(&report_args);
+    walls.sort();
+    let (min, max) = (walls[0], walls[walls.len() - 1]);
+    let report_median = median(walls);
+    let peak_mb = peak_kb as f64 / 1024.0;
+    let (with_data, with_data_kb) = timed(&check_args(dir, false));
+    let (no_data, no_data_kb) = timed(&check_args(dir, true));
+    let (with_data, no_data) = (median(with_data), median(no_data));
+    let ingest = with_data.saturating_sub(no_data);
+    let csv_mb = stats.csv_bytes as f64 / 1_000_000.0;
+
+    println!();
+    println!("machine: {} CPUs, {}", cpus(), cpu_model());
+    println!(
+        "command: {} report {} --format json --out {}",
+        kpic.display(),
+        dir.display(),
+        out.display()
+    );
+    println!();
+    println!("| measure                      | value                          |");
+    println!("| ---------------------------- | ------------------------------ |");
+    row("KPIs / files", format!("{} / {}", stats.kpis, stats.files));
+    row(
+        "periods / series",
+        format!("{MONTHS} months / {}", stats.series),
+    );
+    row(".kpi source size", megabytes(stats.bytes));
+    row("CSV rows", stats.csv_rows.to_string());
+    row("CSV size", megabytes(stats.csv_bytes));
+    row("runs", options.runs.to_string());
+    row("report: wall time, min", millis(min));
+    row("report: wall time, median", millis(report_median));
+    row("report: wall time, max", millis(max));
+    row("report: peak memory", format!("{peak_mb:.1} MB"));
+    row("report.json size", megabytes(json_bytes));
+    row("check with data, median", millis(with_data));
+    row("check --no-data, median", millis(no_data));
+    row(
+        "check peak, data / no data",
+        format!(
+            "{:.1} / {:.1} MB",
+            with_data_kb as f64 / 1024.0,
+            no_data_kb as f64 / 1024.0
+        ),
+    );
+    row("data ingest (difference)", millis(ingest));
+    row(
+        "ingest throughput",
+        format!(
+            "{:.1} MB/s, {:.0} k rows/s",
+            csv_mb / ingest.as_secs_f64().max(1e-6),
+            stats.csv_rows as f64 / ingest.as_secs_f64().max(1e-6) / 1000.0
+        ),
+    );
+    if options.kpis == 10_000 && options.files == 100 {
+        println!();
+        let verdict = |ok: bool| if ok { "met" } else { "NOT MET" };
+        println!(
+            "target: median report wall < {} s: {}; peak memory < {TARGET_REPORT_PEAK_MB} MB: {}",
+            TARGET_REPORT_WALL.as_secs(),
+            verdict(report_median < TARGET_REPORT_WALL),
+            verdict(peak_mb < TARGET_REPORT_PEAK_MB)
+        );
+    }
+}
+
 fn row(name: &str, value: String) {
     println!("| {name:<28} | {value:<30} |");
 }
@@ -160,10 +305,16 @@ fn megabytes(bytes: u64) -> String {
     format!("{:.2} MB ({bytes} bytes)", bytes as f64 / 1_000_000.0)
 }
 
-/// `target/bench-project`, next to the `target/tmp` cargo gives benchmarks.
-fn project_dir() -> PathBuf {
+/// `target/bench-project` (or `target/bench-report-project`), next to the `target/tmp` cargo
+/// gives benchmarks.
+fn project_dir(report: bool) -> PathBuf {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    tmp.parent().unwrap_or(tmp).join("bench-project")
+    let name = if report {
+        "bench-report-project"
+    } else {
+        "bench-project"
+    };
+    tmp.parent().unwrap_or(tmp).join(name)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,17 +327,29 @@ struct Run {
     max_rss_kb: i64,
 }
 
-/// Runs `kpic check DIR --format short`, timing it and reading its peak memory from `wait4`.
+/// The arguments of `kpic check DIR --format short` (and `--no-data`).
+fn check_args(dir: &Path, no_data: bool) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = vec![
+        "check".into(),
+        dir.into(),
+        "--format".into(),
+        "short".into(),
+    ];
+    if no_data {
+        args.push("--no-data".into());
+    }
+    args
+}
+
+/// Runs `kpic ARGS`, timing it and reading its peak memory from `wait4`.
 #[expect(
     clippy::zombie_processes,
     reason = "the child is reaped by libc::wait4, which also gives its rusage"
 )]
-fn run(kpic: &Path, dir: &Path) -> Run {
+fn run(kpic: &Path, args: &[std::ffi::OsString]) -> Run {
     let start = Instant::now();
     let mut child = Command::new(kpic)
-        .arg("check")
-        .arg(dir)
-        .args(["--format", "short"])
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -291,6 +454,10 @@ struct Stats {
     metrics: usize,
     lines: usize,
     bytes: u64,
+    /// With `--report`: the series of `data/actuals.csv`, its rows and its size.
+    series: usize,
+    csv_rows: usize,
+    csv_bytes: u64,
 }
 
 /// Writes the project into `dir` (emptied first).
@@ -307,6 +474,9 @@ fn generate(dir: &Path, options: &Options) -> Stats {
         metrics: 0,
         lines: 0,
         bytes: 0,
+        series: 0,
+        csv_rows: 0,
+        csv_bytes: 0,
     };
     let write = |name: &str, text: &str, stats: &mut Stats| {
         std::fs::write(dir.join(name), text).expect("a project file can be written");
@@ -314,6 +484,11 @@ fn generate(dir: &Path, options: &Options) -> Stats {
         stats.lines += text.lines().count();
     };
 
+    let (period, data) = if options.report {
+        ("2024-01 .. 2026-12", "data \"data/actuals.csv\"\n  ")
+    } else {
+        ("2026-01 .. 2026-12", "")
+    };
     let mut entry = String::new();
     let _ = write!(
         entry,
@@ -323,9 +498,10 @@ fn generate(dir: &Path, options: &Options) -> Stats {
          /// business units.\n\
          scorecard \"Generated Group — Consolidated Scorecard 2026\" {{\n  \
            owner \"Group Strategy Office\"\n  \
-           period 2026-01 .. 2026-12\n  \
+           period {period}\n  \
            frequency monthly\n  \
            tolerance 10%\n  \
+           {data}\
            // A consolidated scorecard has far more KPIs and objectives than the practice\n  \
            // for one team: each business unit keeps its own.\n  \
            lint {{\n    allow too-many-kpis, too-many-objectives\n  }}\n\
@@ -337,16 +513,105 @@ fn generate(dir: &Path, options: &Options) -> Stats {
     }
     write("scorecard.kpi", &entry, &mut stats);
 
+    // With `--report`, most KPIs read an input of their own, so that there are as many series
+    // as KPIs: 10,000 - 99 × 11 shared inputs = 8,911 inputs of their own, 90 or 91 a file.
+    let own_total = if options.report {
+        options.kpis.saturating_sub(parts * INPUTS.len())
+    } else {
+        0
+    };
+    let mut csv = Csv::new(options.report);
     for part in 1..=parts {
         // Spread the KPIs evenly: 10,000 over 99 files is 101 each, and one more in the first.
         let kpis = options.kpis / parts + usize::from(part <= options.kpis % parts);
-        let text = part_file(part, kpis);
+        let own = (own_total / parts + usize::from(part <= own_total % parts)).min(kpis);
+        let (text, own_inputs) = part_file(part, kpis, own);
         stats.kpis += kpis;
         stats.objectives += OBJECTIVES.len();
-        stats.metrics += INPUTS.len();
+        stats.metrics += INPUTS.len() + own_inputs.len();
         write(&part_name(part), &text, &mut stats);
+        if options.report {
+            let m = format!("u{part:02}_");
+            for (i, (input, ..)) in INPUTS.iter().enumerate() {
+                csv.series(&format!("{m}{input}"), input, (part * 1000 + i) as u64);
+            }
+            for (i, (id, input)) in own_inputs.iter().enumerate() {
+                csv.series(id, input, (part * 1000 + 100 + i) as u64);
+            }
+        }
+    }
+    if options.report {
+        std::fs::create_dir_all(dir.join("data")).expect("the data folder can be created");
+        std::fs::write(dir.join("data/actuals.csv"), &csv.text).expect("the CSV can be written");
+        stats.series = csv.series;
+        stats.csv_rows = csv.rows;
+        stats.csv_bytes = csv.text.len() as u64;
     }
     stats
+}
+
+/// The months of the report project's scorecard, 2024-01 .. 2026-12.
+const MONTHS: usize = 36;
+
+/// `data/actuals.csv` in the long form, `period,metric,value,note`, series by series.
+struct Csv {
+    text: String,
+    series: usize,
+    rows: usize,
+}
+
+impl Csv {
+    fn new(report: bool) -> Csv {
+        let mut text = String::new();
+        if report {
+            text.push_str("period,metric,value,note\n");
+        }
+        Csv {
+            text,
+            series: 0,
+            rows: 0,
+        }
+    }
+
+    /// The 36 monthly values of series `id`, an instance of the shared input `input`: a
+    /// plausible level for the input, a slow trend and some noise; a note on a few rows.
+    fn series(&mut self, id: &str, input: &str, seed: u64) {
+        let mut random = Random::new(seed + 1);
+        let level = match input {
+            "revenue" => 1_000_000.0,
+            "costs" => 650_000.0,
+            "orders" => 700.0,
+            "late_orders" => 60.0,
+            "customers" => 5_000.0,
+            "lost_customers" => 200.0,
+            "tickets" => 500.0,
+            "defects" => 12.0,
+            "hours" => 300.0,
+            "employees" => 100.0,
+            "certified" => 50.0,
+            other => panic!("no level for input {other}"),
+        };
+        let level = level * random.between(80, 120) as f64 / 100.0;
+        for month in 0..MONTHS {
+            let trend = 1.0 + 0.003 * month as f64;
+            let noise = random.between(950, 1050) as f64 / 1000.0;
+            let value = level * trend * noise;
+            let (year, month_of_year) = (2024 + month / 12, month % 12 + 1);
+            let _ = write!(self.text, "{year}-{month_of_year:02},{id},");
+            if level >= 10_000.0 {
+                let _ = write!(self.text, "{value:.2}");
+            } else {
+                let _ = write!(self.text, "{}", value.round().max(1.0));
+            }
+            if random.chance(1) {
+                self.text.push_str(",Reviewed with the unit's controller\n");
+            } else {
+                self.text.push_str(",\n");
+            }
+            self.rows += 1;
+        }
+        self.series += 1;
+    }
 }
 
 fn part_name(part: usize) -> String {
@@ -495,8 +760,10 @@ const TEMPLATES: &[Template] = &[
         doc: "Net revenue per full-time equivalent.", baseline: (9000, 14000), improvement: (300, 900), suffix: " EUR/employee" },
 ];
 
-/// One business unit's file: its metrics, objectives and `kpis` KPIs.
-fn part_file(part: usize, kpis: usize) -> String {
+/// One business unit's file: its metrics, objectives and `kpis` KPIs, of which `own` read an
+/// input of their own in place of the first shared input of their formula. Returns the text and
+/// the inputs of their own: id and the shared input they stand in for.
+fn part_file(part: usize, kpis: usize, own: usize) -> (String, Vec<(String, &'static str)>) {
     let mut random = Random::new(part as u64);
     let m = format!("u{part:02}_");
     let mut out = String::new();
@@ -512,6 +779,29 @@ fn part_file(part: usize, kpis: usize) -> String {
             out,
             "/// {doc}\nmetric {m}{id} \"{title}, unit {part:02}\" {{\n  unit {unit}\n  aggregate {aggregate}\n}}\n\n"
         );
+    }
+
+    // The inputs of their own of `own` KPIs. The others, from the fourth KPI on, read only the
+    // shared inputs: those of templates 3 to 13 read every shared input at least once, so that
+    // none is an `orphan-metric`.
+    let start = own.min(3);
+    let shared_only = start..start + (kpis - own);
+    let mut own_inputs: Vec<(String, &'static str)> = Vec::new();
+    let mut own_of: Vec<Option<usize>> = vec![None; kpis];
+    for i in (0..kpis).filter(|i| !shared_only.contains(i)) {
+        own_of[i] = Some(own_inputs.len());
+        let template = &TEMPLATES[i % TEMPLATES.len()];
+        let input = first_input(template.formula);
+        let (_, title, unit, aggregate, doc) = INPUTS
+            .iter()
+            .find(|entry| entry.0 == input)
+            .expect("a template's formula names the inputs of INPUTS");
+        let id = format!("{m}{input}_k{i:03}");
+        let _ = write!(
+            out,
+            "/// {doc} For KPI {i:03} only.\nmetric {id} \"{title}, unit {part:02}, KPI {i:03}\" {{\n  unit {unit}\n  aggregate {aggregate}\n}}\n\n"
+        );
+        own_inputs.push((id, input));
     }
 
     out.push_str("// Objectives, learning → internal → customer → financial.\n\n");
@@ -552,9 +842,24 @@ fn part_file(part: usize, kpis: usize) -> String {
                 even
             }
         });
-        kpi(&mut out, &mut random, part, i, template, weight);
+        let own_input = own_of[i].map(|n| own_inputs[n].0.as_str());
+        kpi(&mut out, &mut random, part, i, template, weight, own_input);
     }
-    out
+    (out, own_inputs)
+}
+
+/// The first input a template's formula names: the word after its first `{m}`.
+fn first_input(formula: &str) -> &'static str {
+    let start = formula.find("{m}").expect("a formula names an input") + 3;
+    let rest = &formula[start..];
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    INPUTS
+        .iter()
+        .map(|entry| entry.0)
+        .find(|input| *input == &rest[..end])
+        .expect("a template's formula names the inputs of INPUTS")
 }
 
 /// Appends one KPI.
@@ -565,11 +870,17 @@ fn kpi(
     i: usize,
     template: &Template,
     weight: Option<usize>,
+    own_input: Option<&str>,
 ) {
     let m = format!("u{part:02}_");
     let id = format!("{m}{}_{i:03}", template.name);
     let owner = OWNERS[(part + i) % OWNERS.len()];
-    let formula = template.formula.replace("{m}", &m);
+    let mut formula = template.formula.to_string();
+    if let Some(own) = own_input {
+        let shared = format!("{{m}}{}", first_input(template.formula));
+        formula = formula.replacen(&shared, own, 1);
+    }
+    let formula = formula.replace("{m}", &m);
     let baseline = random.between(template.baseline.0, template.baseline.1);
     let improvement = random.between(template.improvement.0, template.improvement.1);
     let value = |v: u64| format!("{v}{}", template.suffix);
