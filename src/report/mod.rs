@@ -18,6 +18,8 @@
 //! - **Bad values.** A `bad-value` observation is left out of the data set, so its period reads
 //!   `no data` here (the finding is in `diagnostics`).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::check::CheckOutcome;
@@ -231,7 +233,19 @@ pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>
                 .collect()
         })
         .collect();
-    let kpi_index = |id: ItemId| kpis.iter().position(|&k| k == id);
+    let kpi_index: HashMap<ItemId, usize> =
+        kpis.iter().enumerate().map(|(at, &k)| (k, at)).collect();
+    // The KPIs of each objective, and each KPI's effective weight among them.
+    let mut by_objective: HashMap<ItemId, Vec<ItemId>> = HashMap::new();
+    for &kpi in &kpis {
+        if let Some(objective) = kpi_part(model, kpi).and_then(|p| target_of(&p.objective)) {
+            by_objective.entry(objective).or_default().push(kpi);
+        }
+    }
+    let kpi_weight: HashMap<ItemId, f64> = by_objective
+        .values()
+        .flat_map(|siblings| siblings.iter().copied().zip(kpi_weights(model, siblings)))
+        .collect();
 
     let perspectives: Vec<ItemId> = {
         let mut list: Vec<(usize, ItemId)> = model
@@ -276,14 +290,14 @@ pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>
         let mut objective_json = Vec::new();
         let mut objective_histories = Vec::new();
         for (&oid, &oweight) in objectives.iter().zip(&objective_weights) {
-            let own = kpis_of(model, &kpis, oid);
-            let weights = kpi_weights(model, &own);
+            let own = by_objective.get(&oid).map_or(&[][..], Vec::as_slice);
+            let weights = kpi_weights(model, own);
             let history: Vec<Option<f64>> = (0..shown.len())
                 .map(|i| {
                     let children: Vec<(f64, Option<f64>)> = own
                         .iter()
                         .zip(&weights)
-                        .map(|(&k, &w)| (w, kpi_index(k).and_then(|at| kpi_history[at][i])))
+                        .map(|(&k, &w)| (w, kpi_index.get(&k).and_then(|&at| kpi_history[at][i])))
                         .collect();
                     rollup(&children)
                 })
@@ -327,7 +341,15 @@ pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>
 
     let kpi_json = kpis
         .iter()
-        .map(|&kpi| kpi_json(&mut eval, outcome, kpi, as_of))
+        .map(|&kpi| {
+            kpi_json(
+                &mut eval,
+                outcome,
+                kpi,
+                kpi_weight.get(&kpi).copied(),
+                as_of,
+            )
+        })
         .collect();
 
     Ok(Report {
@@ -371,13 +393,6 @@ fn reference_id(model: &Model, reference: &Reference) -> String {
     reference
         .target
         .map_or_else(|| reference.name.clone(), |t| model.item(t).id.node.clone())
-}
-
-fn kpis_of(model: &Model, kpis: &[ItemId], objective: ItemId) -> Vec<ItemId> {
-    kpis.iter()
-        .copied()
-        .filter(|&k| kpi_part(model, k).is_some_and(|p| target_of(&p.objective) == Some(objective)))
-        .collect()
 }
 
 fn kpi_weights(model: &Model, siblings: &[ItemId]) -> Vec<f64> {
@@ -517,10 +532,12 @@ fn bounds(bands: Option<&Bands>) -> (Option<Bound>, Option<Bound>) {
     }
 }
 
+/// One KPI of the report; `weight` is its effective weight among the KPIs of its objective.
 fn kpi_json(
     eval: &mut Evaluator<'_>,
     outcome: &CheckOutcome,
     kpi: ItemId,
+    weight: Option<f64>,
     as_of: Option<Period>,
 ) -> KpiJson {
     let model = &outcome.model;
@@ -530,16 +547,6 @@ fn kpi_json(
     let grain = periods::measure_grain(model, kpi);
     let scorecard_tolerance = model.scorecard.as_ref().map_or(0.1, |s| s.tolerance);
     let tol = score::tolerance(part, scorecard_tolerance);
-    let objective = target_of(&part.objective);
-    let weight = objective.and_then(|o| {
-        let kpis: Vec<ItemId> = model
-            .ids()
-            .filter(|&id| kpi_part(model, id).is_some())
-            .collect();
-        let siblings = kpis_of(model, &kpis, o);
-        let at = siblings.iter().position(|&k| k == kpi)?;
-        Some(kpi_weights(model, &siblings)[at])
-    });
     let formula = measure.formula.as_ref().map(|f| {
         let file = outcome.sources.get(f.span.file);
         file.text[f.span.range()].to_string()
