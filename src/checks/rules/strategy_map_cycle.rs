@@ -3,9 +3,10 @@
 //! each step a label (as `formula-cycle` does for formulas).
 
 use crate::checks::{Check, Context};
-use crate::diagnostics::{self, Finding, Rule};
+use crate::diagnostics::{Finding, Rule};
+use crate::semantic::Model;
+use crate::semantic::graph::{self, LoopWords};
 use crate::semantic::model::{ItemId, ItemKind};
-use crate::semantic::{Model, graph};
 use crate::source::Span;
 
 use super::common;
@@ -32,38 +33,15 @@ pub(super) fn drives_links(model: &Model) -> Vec<Vec<(ItemId, Span)>> {
 
 fn run(cx: &Context, out: &mut Vec<Finding>) {
     for steps in graph::cycles(&drives_links(cx.model)) {
-        out.push(cycle_finding(cx.model, &steps));
+        out.push(graph::loop_finding(cx.model, &steps, &WORDS));
     }
 }
 
-/// `steps[i]` is an objective and the place where it drives the next one (the last drives the
-/// first).
-fn cycle_finding(model: &Model, steps: &[(ItemId, Span)]) -> Finding {
-    let name = |id: ItemId| model.item(id).id.node.as_str();
-    let mut chain: Vec<&str> = steps.iter().map(|(id, _)| name(*id)).collect();
-    chain.push(name(steps[0].0));
-    let (last, last_span) = *steps.last().expect("a cycle has a step");
-    let message = if steps.len() == 1 {
-        format!("objective `{}` drives itself", name(last))
-    } else {
-        format!("`drives` links loop: {}", diagnostics::cycle_chain(&chain))
-    };
-    let mut finding = Finding::new(Rule::StrategyMapCycle, last_span, message)
-        .label(format!(
-            "`{}` drives `{}` here",
-            name(last),
-            name(steps[0].0)
-        ))
-        .help(
-            "a strategy map runs one way, from causes to the effects they drive: remove the \
-             link that leads back",
-        );
-    let labelled = (steps.len() - 1).min(diagnostics::MAX_CYCLE_LABELS);
-    for (i, (id, span)) in steps[..labelled].iter().enumerate() {
-        finding = finding.with_secondary(
-            *span,
-            format!("`{}` drives `{}` here", name(*id), chain[i + 1]),
-        );
-    }
-    finding
-}
+const WORDS: LoopWords = LoopWords {
+    rule: Rule::StrategyMapCycle,
+    itself: |name| format!("objective `{name}` drives itself"),
+    chain: |chain| format!("`drives` links loop: {chain}"),
+    step: |from, to| format!("`{from}` drives `{to}` here"),
+    help: "a strategy map runs one way, from causes to the effects they drive: remove the link \
+           that leads back",
+};
