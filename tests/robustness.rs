@@ -118,6 +118,12 @@ fn render_all(outcome: &CheckOutcome) -> Summary {
         Some(shown),
         "every finding shown is in the JSON"
     );
+    // A project without errors is reported on: evaluation and scoring must not panic either.
+    if findings.iter().all(|f| f.level != Level::Error) {
+        let report = kpic::report::build(outcome, None).expect("no --as-of, no error");
+        let text = kpic::report::render_json(&report);
+        serde_json::from_str::<serde_json::Value>(&text).expect("the report is JSON");
+    }
     Summary {
         errors: findings.iter().filter(|f| f.level == Level::Error).count(),
         syntax_errors: findings
