@@ -162,3 +162,28 @@ fn html_and_bad_as_of_are_usage_errors() {
         assert_eq!(kpic(&args).status.code(), Some(2), "{as_of}");
     }
 }
+
+#[test]
+fn a_span_of_more_periods_than_a_report_covers_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("daily");
+    std::fs::create_dir_all(&project).unwrap();
+    let text = "scorecard \"Thirty years, day by day\" {\n  owner \"S\"\n  period 2000-01-01 .. 2029-12-31\n  frequency daily\n}\n";
+    std::fs::write(project.join("scorecard.kpi"), text).unwrap();
+    let out = dir.path().join("out");
+    let output = kpic(&[
+        "report",
+        project.to_str().unwrap(),
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("10958 daily periods; a report covers at most 10000"),
+        "{stderr}"
+    );
+    assert!(!out.join("report.json").exists());
+}

@@ -190,6 +190,9 @@ struct Assessed {
     score: Option<f64>,
 }
 
+/// The most periods a report covers (27 years of days, 190 of weeks): more is no scorecard.
+const MAX_REPORT_PERIODS: usize = 10_000;
+
 /// Builds the report of a checked project. `as_of` (from `--as-of`) is taken to the scorecard's
 /// frequency and must lie inside its span; the error says why not.
 pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>, String> {
@@ -197,6 +200,13 @@ pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>
     let mut eval = Evaluator::new(model, &outcome.data);
     let grain = periods::scorecard_grain(model);
     let report_periods = periods::report_periods(model);
+    if report_periods.len() > MAX_REPORT_PERIODS {
+        return Err(format!(
+            "the scorecard's span holds {} {} periods; a report covers at most {MAX_REPORT_PERIODS}",
+            report_periods.len(),
+            grain.frequency_name()
+        ));
+    }
     let kpis: Vec<ItemId> = model
         .ids()
         .filter(|&id| kpi_part(model, id).is_some())
