@@ -232,14 +232,11 @@ fn report_unused_allows(scopes: &[Scope], used: &[bool], lint_findings: &mut Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::load_text;
     use crate::semantic;
 
     /// The model of `source`, and a `missing-owner` finding on each KPI (`k1`, `k2`).
     fn setup(source: &str) -> (Model, Vec<Finding>) {
-        let project = load_text("levels.kpi", std::path::Path::new("."), source);
-        let (model, findings) = semantic::analyze(&project);
-        assert!(findings.is_empty(), "{findings:#?}");
+        let model = semantic::model_of(source);
         let owner_findings = ["k1", "k2"]
             .iter()
             .map(|id| {

@@ -160,7 +160,7 @@ pub fn score_range(actual: f64, (lo, hi): (f64, f64), (alo, ahi): (f64, f64)) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::score::test_model;
+    use crate::semantic::model_of;
 
     fn close(actual: f64, expected: f64) {
         assert!((actual - expected).abs() < 1e-9, "{actual} vs {expected}");
@@ -312,7 +312,7 @@ mod tests {
             kpi b \"B\" { objective o owner \"X\" unit % direction down target 2 by 2026-12 tolerance 50% thresholds { green <= 1.8  amber <= 2.5 } }\n\
             kpi c \"C\" { objective o owner \"X\" unit % direction range target 30 .. 50 by 2026-12 tolerance 20% }\n\
             kpi d \"D\" { objective o owner \"X\" unit % direction down target 2 by 2026-12 tolerance 50% }\n";
-        let model = test_model(source);
+        let model = model_of(source);
         let scorecard_tol = model.scorecard.as_ref().unwrap().tolerance;
         let kpi = |id: &str| {
             model

@@ -61,12 +61,3 @@ pub const AMBER_FROM: f64 = 10.0 / 3.0;
 pub const GREEN_FROM: f64 = 20.0 / 3.0;
 /// The top of the scale.
 pub const MAX_SCORE: f64 = 10.0;
-
-/// Parse a small project for the tests of this module.
-#[cfg(test)]
-pub(crate) fn test_model(source: &str) -> crate::semantic::model::Model {
-    let project = crate::project::load_text("score.kpi", std::path::Path::new("."), source);
-    let (model, findings) = crate::semantic::analyze(&project);
-    assert!(findings.is_empty(), "{findings:#?}");
-    model
-}

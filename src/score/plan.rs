@@ -112,7 +112,7 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::score::test_model;
+    use crate::semantic::model_of;
 
     fn p(text: &str) -> Period {
         Period::parse(text).unwrap()
@@ -247,7 +247,7 @@ mod tests {
             kpi b \"B\" { objective o owner \"X\" unit % direction up target { 2026-Q1 10 2026-Q2 16 } }\n\
             kpi c \"C\" { objective o owner \"X\" unit % direction range target 10 .. 20 by 2026-12 }\n\
             kpi d \"D\" { objective o owner \"X\" unit % direction up }\n";
-        let model = test_model(source);
+        let model = model_of(source);
         let kpi = |id: &str| {
             model
                 .item(model.names[id])

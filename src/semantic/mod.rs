@@ -31,3 +31,13 @@ pub fn analyze(project: &Project) -> (Model, Vec<Finding>) {
     cycles::check(&model, &mut findings);
     (model, findings)
 }
+
+/// The model of a project written as one entry file, which must analyze without a finding: for
+/// the tests of the stages after this one.
+#[cfg(test)]
+pub(crate) fn model_of(source: &str) -> Model {
+    let project = crate::project::load_text("test.kpi", std::path::Path::new("."), source);
+    let (model, findings) = analyze(&project);
+    assert!(findings.is_empty(), "{findings:#?}");
+    model
+}
