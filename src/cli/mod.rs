@@ -113,7 +113,7 @@ struct ReportArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ReportFormat {
+pub(crate) enum ReportFormat {
     /// one self-contained index.html (not yet available)
     Html,
     /// report.json, the document of SCORING.md

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::check::write_atomically;
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat};
-use crate::check::{CheckOptions, check_project_with_data};
+use crate::check::{CheckOptions, CheckOutcome, check_project_with_data};
 use crate::diagnostics::{Summary, render_human};
 use crate::period::Period;
 use crate::project;
@@ -14,10 +14,6 @@ use crate::project;
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 pub fn run(args: &ReportArgs) -> u8 {
-    if args.format == ReportFormat::Html {
-        eprintln!("error: `--format html` is not yet available; use `--format json`");
-        return EXIT_USAGE;
-    }
     let as_of = match args.as_of.as_deref().map(Period::parse).transpose() {
         Ok(as_of) => as_of,
         Err(error) => {
@@ -26,15 +22,22 @@ pub fn run(args: &ReportArgs) -> u8 {
         }
     };
     let (path, data, out) = (args.path.clone(), args.data.clone(), args.out.clone());
+    let format = args.format;
     std::thread::Builder::new()
         .stack_size(STACK_SIZE)
-        .spawn(move || report(&path, &data, &out, as_of))
+        .spawn(move || report(&path, &data, &out, format, as_of))
         .expect("a thread can be started")
         .join()
         .expect("the report does not panic")
 }
 
-fn report(path: &Path, data: &[PathBuf], out: &Path, as_of: Option<Period>) -> u8 {
+fn report(
+    path: &Path,
+    data: &[PathBuf],
+    out: &Path,
+    format: ReportFormat,
+    as_of: Option<Period>,
+) -> u8 {
     let project = match project::load(path) {
         Ok(project) => project,
         Err(error) => {
@@ -64,20 +67,38 @@ fn report(path: &Path, data: &[PathBuf], out: &Path, as_of: Option<Period>) -> u
         );
         return EXIT_FINDINGS;
     }
-    let document = match crate::report::build(&outcome, as_of) {
-        Ok(document) => crate::report::render_json(&document),
+    match write_report(&outcome, format, out, as_of) {
+        Ok(file) => {
+            eprintln!("wrote {}", file.display());
+            EXIT_OK
+        }
         Err(message) => {
             eprintln!("error: {message}");
-            return EXIT_USAGE;
+            EXIT_USAGE
+        }
+    }
+}
+
+/// Builds the report of a checked project without errors and writes it into `out` (created if
+/// missing) atomically; returns the file written, or why nothing was.
+pub(super) fn write_report(
+    outcome: &CheckOutcome,
+    format: ReportFormat,
+    out: &Path,
+    as_of: Option<Period>,
+) -> Result<PathBuf, String> {
+    let document = crate::report::build(outcome, as_of)?;
+    let (file, text) = match format {
+        ReportFormat::Json => (
+            out.join("report.json"),
+            crate::report::render_json(&document),
+        ),
+        ReportFormat::Html => {
+            return Err("`--format html` is not yet available; use `--format json`".to_string());
         }
     };
-    let file = out.join("report.json");
-    if let Err(error) =
-        std::fs::create_dir_all(out).and_then(|()| write_atomically(&file, &document))
-    {
-        eprintln!("error: cannot write `{}`: {error}", file.display());
-        return EXIT_USAGE;
-    }
-    eprintln!("wrote {}", file.display());
-    EXIT_OK
+    std::fs::create_dir_all(out)
+        .and_then(|()| write_atomically(&file, &text))
+        .map_err(|error| format!("cannot write `{}`: {error}", file.display()))?;
+    Ok(file)
 }
