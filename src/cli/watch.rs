@@ -12,7 +12,7 @@ use super::{EXIT_OK, EXIT_USAGE, Format, ReportFormat, WatchArgs};
 use crate::check::{CheckOptions, CheckOutcome, check_project_with_data};
 use crate::diagnostics::{Level, Summary, render_short};
 use crate::project::{self, ENTRY_FILE_NAME, Project};
-use crate::watch::files::{self, Ignored};
+use crate::watch::files::{self, Ignored, Input};
 use crate::watch::server::Server;
 use crate::watch::{self, Build};
 
@@ -123,7 +123,7 @@ impl Builder {
                 let status = self.failed("the project could not be loaded", started.elapsed());
                 self.show(&format!("error: {problem}\n"), &status);
                 return Build {
-                    inputs: vec![entry_file(&self.args.path)],
+                    inputs: vec![Input::now(entry_file(&self.args.path))],
                     problems: Some(vec![problem]),
                 };
             }

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use notify::event::{AccessKind, AccessMode};
 use notify::{Event, EventKind};
@@ -17,9 +18,32 @@ use crate::project::{Project, paths};
 use crate::source::Origin;
 use crate::syntax::ast;
 
+/// A file a build read or named, as the build saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub path: PathBuf,
+    /// When it was last modified; `None` where it did not exist.
+    modified: Option<SystemTime>,
+}
+
+impl Input {
+    /// `path` as it is now.
+    pub fn now(path: PathBuf) -> Input {
+        let modified = std::fs::metadata(&path)
+            .and_then(|metadata| metadata.modified())
+            .ok();
+        Input { path, modified }
+    }
+
+    /// Whether the file was modified, created or deleted since it was seen.
+    pub fn changed(&self) -> bool {
+        Input::now(self.path.clone()) != *self
+    }
+}
+
 /// The `.kpi` files of a loaded project and every file its `use` lines name, found or not: a
-/// missing import is watched for, so that writing it rebuilds.
-pub fn project_inputs(project: &Project) -> Vec<PathBuf> {
+/// missing import is watched for, so that writing it rebuilds. Taken right after loading.
+pub fn project_inputs(project: &Project) -> Vec<Input> {
     let mut inputs = Vec::new();
     for (id, source) in project.sources.iter() {
         let Origin::Disk(path) = &source.origin else {
@@ -39,29 +63,32 @@ pub fn project_inputs(project: &Project) -> Vec<PathBuf> {
             }
         }
     }
-    inputs
+    inputs.into_iter().map(Input::now).collect()
 }
 
-/// The data files of a checked project, read or missing, and those given with `--data`.
-pub fn data_inputs(outcome: &CheckOutcome, extra_data: &[PathBuf]) -> Vec<PathBuf> {
+/// The data files of a checked project, read or missing, and those given with `--data`. Taken
+/// right after the check, which read them.
+pub fn data_inputs(outcome: &CheckOutcome, extra_data: &[PathBuf]) -> Vec<Input> {
     DataFile::of_scorecard(&outcome.model, &outcome.sources, outcome.entry)
         .into_iter()
         .map(|file| file.path)
         .chain(extra_data.iter().cloned())
+        .map(Input::now)
         .collect()
 }
 
 /// The folders to watch for `inputs`: each input's folder, or, where that folder does not exist
 /// (yet), the closest one above it that does, so that its creation is seen. Canonical paths, as
 /// the watcher reports changes under the paths it was given.
-pub fn folders(inputs: &[PathBuf]) -> BTreeSet<PathBuf> {
+pub fn folders(inputs: &[Input]) -> BTreeSet<PathBuf> {
     inputs
         .iter()
-        .filter_map(|input| existing_folder_of(input))
+        .filter_map(|input| existing_folder_of(&input.path))
         .collect()
 }
 
-fn existing_folder_of(file: &Path) -> Option<PathBuf> {
+/// The folder watched for `file`.
+pub fn existing_folder_of(file: &Path) -> Option<PathBuf> {
     let absolute = std::path::absolute(file).ok()?;
     absolute
         .ancestors()
@@ -207,12 +234,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
         std::fs::create_dir(root.join("lib")).unwrap();
-        let inputs = [
-            root.join("scorecard.kpi"),
-            root.join("lib/a.kpi"),
-            root.join("data/2026/actuals.csv"),
-        ];
+        let inputs = ["scorecard.kpi", "lib/a.kpi", "data/2026/actuals.csv"]
+            .map(|name| Input::now(root.join(name)));
         let expected: BTreeSet<PathBuf> = [root.clone(), root.join("lib")].into();
         assert_eq!(folders(&inputs), expected);
+    }
+
+    #[test]
+    fn an_input_changed_since_it_was_seen_is_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.kpi");
+        let missing = Input::now(file.clone());
+        assert!(!missing.changed());
+        std::fs::write(&file, "x").unwrap();
+        assert!(missing.changed(), "created");
+        let seen = Input::now(file.clone());
+        assert!(!seen.changed());
+        std::fs::remove_file(&file).unwrap();
+        assert!(seen.changed(), "deleted");
     }
 }

@@ -11,12 +11,12 @@ pub mod server;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-use files::Ignored;
+use files::{Ignored, Input};
 use server::Server;
 
 /// How long a file must be quiet before its changes are taken: an editor's save is several
@@ -27,7 +27,7 @@ pub const DEBOUNCE: Duration = Duration::from_millis(100);
 #[derive(Debug)]
 pub struct Build {
     /// The files the build read or named (found or not); their folders are watched.
-    pub inputs: Vec<PathBuf>,
+    pub inputs: Vec<Input>,
     /// `None` when the build wrote the report; otherwise why it did not, one problem a line,
     /// for the overlay.
     pub problems: Option<Vec<String>>,
@@ -62,7 +62,6 @@ pub fn run(
     let mut watched = BTreeSet::new();
     let mut stale = BTreeSet::new();
     loop {
-        let started = SystemTime::now();
         let built = build();
         if let Some(server) = &server {
             server.publish(built.problems.as_deref());
@@ -74,7 +73,7 @@ pub fn run(
         }
         let newly_watched = sync(&mut watcher, &mut watched, &wanted, &stale);
         stale.clear();
-        if changed_since(&built.inputs, &newly_watched, started) {
+        if changed_unseen(&built.inputs, &newly_watched) {
             continue;
         }
         match next_changes(&wakes, ignored, &watched) {
@@ -121,21 +120,13 @@ fn sync(
 }
 
 /// Whether an input in a folder that was not watched while the build ran has changed since the
-/// build started: that change raised no event, so the build must run again to see it.
-fn changed_since(
-    inputs: &[PathBuf],
-    newly_watched: &BTreeSet<PathBuf>,
-    started: SystemTime,
-) -> bool {
+/// build saw it: that change raised no event, so the build must run again to see it.
+fn changed_unseen(inputs: &[Input], newly_watched: &BTreeSet<PathBuf>) -> bool {
     !newly_watched.is_empty()
         && inputs.iter().any(|input| {
-            let in_new_folder = files::folders(std::slice::from_ref(input))
-                .iter()
-                .any(|folder| newly_watched.contains(folder));
-            in_new_folder
-                && std::fs::metadata(input)
-                    .and_then(|metadata| metadata.modified())
-                    .is_ok_and(|modified| modified >= started)
+            files::existing_folder_of(&input.path)
+                .is_some_and(|folder| newly_watched.contains(&folder))
+                && input.changed()
         })
 }
 
