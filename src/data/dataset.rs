@@ -17,9 +17,19 @@ pub struct Observation {
     pub span: Span,
 }
 
+/// A cell that held no number (a `bad-value` finding): its period has no value, and says where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadCell {
+    pub measure: ItemId,
+    pub period: Period,
+    /// The data file and line, as findings name them: `data/actuals.csv:14`.
+    pub place: String,
+}
+
 /// Every observation, by the input measure (a metric or KPI without formula) it belongs to,
-/// each series sorted by period.
+/// each series sorted by period; and the cells that could not be read.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DataSet {
     pub series: HashMap<ItemId, Vec<Observation>>,
+    pub bad_cells: Vec<BadCell>,
 }

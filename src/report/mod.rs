@@ -15,8 +15,10 @@
 //!   `status`, `score`, `note` and `missing` are `null`; plan and bands remain.
 //! - **Weights.** A KPI's `weight` is its effective weight among the KPIs of its objective, an
 //!   objective's among the objectives of its perspective; `null` for a KPI without objective.
-//! - **Bad values.** A `bad-value` observation is left out of the data set, so its period reads
-//!   `no data` here (the finding is in `diagnostics`).
+//! - **Bad values.** A `bad-value` cell is left out of the data set; the periods it falls in
+//!   have no value and read `input bad-value at FILE:LINE` (the finding is in `diagnostics`).
+//! - **Notes of formula KPIs.** A KPI with a formula has no observations of its own: its `note`
+//!   gathers the notes of the inputs its formula reads in that period, joined by "; ".
 
 use std::collections::HashMap;
 
@@ -586,11 +588,7 @@ fn kpi_json(
                 .name(),
                 score: if future { None } else { assessed.score },
                 carried_from: None,
-                note: if future {
-                    None
-                } else {
-                    eval.note(kpi, period).map(str::to_string)
-                },
+                note: if future { None } else { eval.note(kpi, period) },
                 missing: if future { None } else { assessed.actual.err() },
             }
         })
