@@ -1,6 +1,6 @@
 //! The actual values read from the data files: the input of evaluation.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::period::Period;
 use crate::semantic::model::ItemId;
@@ -27,9 +27,10 @@ pub struct BadCell {
 }
 
 /// Every observation, by the input measure (a metric or KPI without formula) it belongs to,
-/// each series sorted by period; and the cells that could not be read.
+/// each series sorted by period; and the cells that could not be read. (Looked up for every
+/// value and note evaluated, hence the fast hash.)
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DataSet {
-    pub series: HashMap<ItemId, Vec<Observation>>,
+    pub series: FxHashMap<ItemId, Vec<Observation>>,
     pub bad_cells: Vec<BadCell>,
 }

@@ -37,6 +37,8 @@ pub struct Evaluator<'m> {
     edges: graph::Edges,
     /// Metrics, KPIs and `fn`s that are part of a formula cycle: they have no value.
     in_cycle: Vec<bool>,
+    /// For the measures whose notes were asked, the inputs with data their formulas read.
+    inputs_read: FastMap<ItemId, Vec<ItemId>>,
     memo: Memo,
     /// The value of a `fn` call by the environment of its body, and period.
     calls: FastMap<(u32, Period), Value>,
@@ -167,6 +169,7 @@ impl<'m> Evaluator<'m> {
             inputs,
             in_cycle: graph::on_cycles(&edges),
             edges,
+            inputs_read: FastMap::default(),
             memo: Memo::new(model.items.len()),
             calls: FastMap::default(),
             frames: vec![Frame {
@@ -267,14 +270,17 @@ impl<'m> Evaluator<'m> {
     /// latest observation inside the period that has one. A measure with a formula has no data
     /// of its own: its note gathers those of the inputs its formula reads, directly or through
     /// other measures and `fn`s, in the order the formula first names them, joined by "; ".
-    pub fn note(&self, measure: ItemId, period: Period) -> Option<String> {
+    pub fn note(&mut self, measure: ItemId, period: Period) -> Option<String> {
         if self.data.series.contains_key(&measure) {
             return self.input_note(measure, period).map(str::to_string);
         }
-        let notes: Vec<&str> = self
-            .inputs_read(measure)
-            .into_iter()
-            .filter_map(|input| self.input_note(input, period))
+        if !self.inputs_read.contains_key(&measure) {
+            let inputs = self.find_inputs_read(measure);
+            self.inputs_read.insert(measure, inputs);
+        }
+        let notes: Vec<&str> = self.inputs_read[&measure]
+            .iter()
+            .filter_map(|&input| self.input_note(input, period))
             .collect();
         (!notes.is_empty()).then(|| notes.join("; "))
     }
@@ -286,7 +292,7 @@ impl<'m> Evaluator<'m> {
     }
 
     /// The inputs with data that the formula of `measure` reads, depth first, each once.
-    fn inputs_read(&self, measure: ItemId) -> Vec<ItemId> {
+    fn find_inputs_read(&self, measure: ItemId) -> Vec<ItemId> {
         let mut seen = rustc_hash::FxHashSet::default();
         let mut found = Vec::new();
         let mut stack = vec![measure];

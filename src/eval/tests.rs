@@ -709,8 +709,8 @@ fn notes_of_input_periods() {
     let m = model("", &metrics(&[("x", "EUR")]));
     let mut d = data(&m, &[("x", &[("2026-01", 1.0), ("2026-02", 2.0)])]);
     d.series.get_mut(&id(&m, "x")).unwrap()[1].note = Some("price rise".to_string());
-    let e = Evaluator::new(&m, &d);
-    let note = |period: &str| e.note(id(&m, "x"), p(period));
+    let mut e = Evaluator::new(&m, &d);
+    let mut note = |period: &str| e.note(id(&m, "x"), p(period));
     assert_eq!(note("2026-02").as_deref(), Some("price rise"));
     assert_eq!(note("2026-Q1").as_deref(), Some("price rise"));
     assert_eq!(note("2026-01"), None);
@@ -728,7 +728,7 @@ fn a_formula_gathers_the_notes_of_the_inputs_it_reads() {
     for (name, note) in [("a", "price rise"), ("b", "strike")] {
         d.series.get_mut(&id(&m, name)).unwrap()[0].note = Some(note.to_string());
     }
-    let e = Evaluator::new(&m, &d);
+    let mut e = Evaluator::new(&m, &d);
     assert_eq!(
         e.note(id(&m, "k"), p("2026-01")).as_deref(),
         Some("price rise; strike"),
