@@ -1,6 +1,7 @@
 //! `kpic check`.
 
-use std::io::{IsTerminal, Write};
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::Path;
 
 use super::{CheckArgs, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Format};
@@ -91,12 +92,27 @@ pub(super) fn use_colour(to_terminal: bool) -> bool {
 /// Writes `text` to a temporary file beside `path`, then renames it into place: a failed run
 /// never leaves half a file.
 pub(super) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    write_atomically_with(path, |file| file.write_all(text.as_bytes()))
+}
+
+/// [`write_atomically`] for a document written piece by piece (a large report is never held
+/// whole in memory): `write` fills the temporary file, which is removed if anything fails.
+pub(super) fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| std::io::Error::other("not a file name"))?;
     let temporary = path.with_file_name(format!(".{}.kpic-tmp", name.to_string_lossy()));
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
+    let written = File::create(&temporary).and_then(|file| {
+        let mut buffered = BufWriter::with_capacity(1 << 20, file);
+        write(&mut buffered)?;
+        buffered.into_inner().map_err(|error| error.into_error())?;
+        std::fs::rename(&temporary, path)
+    });
+    if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
-    })
+    }
+    written
 }

@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use super::check::write_atomically;
+use super::check::write_atomically_with;
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat};
 use crate::check::{CheckOptions, CheckOutcome, check_project_with_data};
 use crate::diagnostics::{Summary, render_human};
@@ -88,17 +88,16 @@ pub(super) fn write_report(
     as_of: Option<Period>,
 ) -> Result<PathBuf, String> {
     let document = crate::report::build(outcome, as_of)?;
-    let (file, text) = match format {
-        ReportFormat::Json => (
-            out.join("report.json"),
-            crate::report::render_json(&document),
-        ),
+    let file = match format {
+        ReportFormat::Json => out.join("report.json"),
         ReportFormat::Html => {
             return Err("`--format html` is not yet available; use `--format json`".to_string());
         }
     };
     std::fs::create_dir_all(out)
-        .and_then(|()| write_atomically(&file, &text))
+        .and_then(|()| {
+            write_atomically_with(&file, |writer| crate::report::write_json(&document, writer))
+        })
         .map_err(|error| format!("cannot write `{}`: {error}", file.display()))?;
     Ok(file)
 }
