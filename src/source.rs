@@ -40,7 +40,7 @@ impl Span {
 }
 
 /// Where a file came from: a file on disk, or a module of the embedded standard library.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Origin {
     Disk(PathBuf),
     Stdlib(String),

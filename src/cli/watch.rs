@@ -11,7 +11,7 @@ use super::report::write_report;
 use super::{EXIT_OK, EXIT_USAGE, Format, ReportFormat, WatchArgs};
 use crate::check::{CheckOptions, CheckOutcome, check_project_with_data};
 use crate::diagnostics::{Level, Summary, render_short};
-use crate::project::{self, ENTRY_FILE_NAME, Project};
+use crate::project::{self, ENTRY_FILE_NAME, Parses, Project};
 use crate::watch::files::{self, Ignored, Input};
 use crate::watch::server::Server;
 use crate::watch::{self, Build};
@@ -33,7 +33,8 @@ pub fn run(args: WatchArgs) -> u8 {
 
 fn watch_project(args: WatchArgs) -> u8 {
     // A PATH that cannot be loaded at all stops here (exit 2); later, it is a failed build.
-    let project = match project::load(&args.path) {
+    let mut parses = Parses::default();
+    let project = match project::load_reusing(&args.path, &mut parses) {
         Ok(project) => project,
         Err(error) => {
             eprintln!("error: {error}");
@@ -68,6 +69,7 @@ fn watch_project(args: WatchArgs) -> u8 {
         to_terminal: std::io::stdout().is_terminal(),
         args,
         loaded: Some(project),
+        parses,
         address,
         last_written: None,
     };
@@ -101,6 +103,8 @@ struct Builder {
     args: WatchArgs,
     /// The project loaded to check PATH, which the first build uses.
     loaded: Option<Project>,
+    /// The parses of the last load: a file that did not change is not parsed again.
+    parses: Parses,
     to_terminal: bool,
     /// `serving http://…/`, repeated under each build on a terminal (the screen is cleared).
     address: Option<String>,
@@ -114,7 +118,7 @@ impl Builder {
         let started = Instant::now();
         let loaded = match self.loaded.take() {
             Some(project) => Ok(project),
-            None => project::load(&self.args.path),
+            None => project::load_reusing(&self.args.path, &mut self.parses),
         };
         let project = match loaded {
             Ok(project) => project,

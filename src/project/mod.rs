@@ -60,6 +60,43 @@ impl std::error::Error for LoadError {}
 
 /// Loads the project at `path`: a folder holding `scorecard.kpi`, or an entry `.kpi` file.
 pub fn load(path: &Path) -> Result<Project, LoadError> {
+    let (name, origin, bytes) = read_entry(path)?;
+    Ok(Loader::default().run(name, origin, bytes).0)
+}
+
+/// The parses of one load, for the next load to reuse.
+#[derive(Debug, Default)]
+pub struct Parses(HashMap<Origin, Parse>);
+
+/// One file's parse, and what it was parsed from.
+#[derive(Debug)]
+struct Parse {
+    /// The file's id in its load: spans hold it, so a parse is only good for the same id.
+    id: FileId,
+    text: String,
+    ast: ast::File,
+    findings: Vec<Finding>,
+}
+
+/// [`load`], reusing the parse of each file whose text and id are those it had in the load
+/// that filled `parses`; `parses` then holds this load's. For `kpic watch`: a save parses again
+/// only the files it changed (ids stay as they were while the `use` lines do).
+pub fn load_reusing(path: &Path, parses: &mut Parses) -> Result<Project, LoadError> {
+    let (name, origin, bytes) = read_entry(path)?;
+    let loader = Loader {
+        reuse: Some(Reuse {
+            previous: std::mem::take(parses),
+            next: Parses::default(),
+        }),
+        ..Loader::default()
+    };
+    let (project, next) = loader.run(name, origin, bytes);
+    *parses = next;
+    Ok(project)
+}
+
+/// The display name, origin and bytes of the entry file of the project at `path`.
+fn read_entry(path: &Path) -> Result<(String, Origin, Vec<u8>), LoadError> {
     let entry_path = if path.is_dir() {
         let entry = path.join(ENTRY_FILE_NAME);
         if !entry.is_file() {
@@ -74,14 +111,16 @@ pub fn load(path: &Path) -> Result<Project, LoadError> {
     let bytes =
         std::fs::read(&entry_path).map_err(|e| LoadError::Unreadable(entry_path.clone(), e))?;
     let name = paths::display_name(&entry_path);
-    Ok(Loader::default().run(name, Origin::Disk(paths::identity(&entry_path)), bytes))
+    Ok((name, Origin::Disk(paths::identity(&entry_path)), bytes))
 }
 
 /// Loads a project whose entry file is given as text (for tests and tools); its `use "…"` lines
 /// are resolved relative to `dir`.
 pub fn load_text(name: &str, dir: &Path, text: &str) -> Project {
     let origin = Origin::Disk(dir.join(name));
-    Loader::default().run(name.to_string(), origin, text.as_bytes().to_vec())
+    Loader::default()
+        .run(name.to_string(), origin, text.as_bytes().to_vec())
+        .0
 }
 
 #[derive(Default)]
@@ -93,10 +132,19 @@ struct Loader {
     imports: HashMap<FileId, Vec<(Span, FileId)>>,
     /// Files kept for display only: they are not UTF-8, so they are not parsed.
     not_utf8: Vec<FileId>,
+    /// Set by [`load_reusing`] only: other loads keep no copy of their parses.
+    reuse: Option<Reuse>,
+}
+
+/// The parses a load may reuse, and those it keeps for the next one.
+struct Reuse {
+    previous: Parses,
+    next: Parses,
 }
 
 impl Loader {
-    fn run(mut self, name: String, origin: Origin, bytes: Vec<u8>) -> Project {
+    /// The project, and its parses where they are kept for reuse.
+    fn run(mut self, name: String, origin: Origin, bytes: Vec<u8>) -> (Project, Parses) {
         let entry = self.add(name, origin, bytes);
         // Breadth first: the files one level of `use` away are parsed together, in parallel.
         let mut level = vec![entry];
@@ -108,13 +156,17 @@ impl Loader {
                 .collect();
         }
         self.report_cycles(entry);
-        Project {
+        let project = Project {
             sources: self.sources,
             files: self.files,
             entry,
             findings: self.findings,
             imports: self.imports,
-        }
+        };
+        (
+            project,
+            self.reuse.map(|reuse| reuse.next).unwrap_or_default(),
+        )
     }
 
     /// Adds a file to the sources, to be parsed with its level. A file that is not UTF-8 is kept
@@ -148,19 +200,60 @@ impl Loader {
         id
     }
 
-    /// Parses `files` on as many threads as the machine has cores.
+    /// Parses `files` on as many threads as the machine has cores, but for those whose parse
+    /// is reused.
     fn parse(&mut self, files: &[FileId]) {
-        let files: Vec<FileId> = files
-            .iter()
-            .copied()
-            .filter(|id| !self.not_utf8.contains(id))
-            .collect();
+        let mut to_parse = Vec::new();
+        for &id in files {
+            if self.not_utf8.contains(&id) {
+                continue;
+            }
+            match self.reused_parse(id) {
+                Some((ast, findings)) => {
+                    self.files[id.0 as usize] = ast;
+                    self.findings.extend(findings);
+                }
+                None => to_parse.push(id),
+            }
+        }
         let sources = &self.sources;
-        let parsed = parallel::map(&files, |&id| syntax::parse_file(id, &sources.get(id).text));
-        for (id, (ast, findings)) in files.into_iter().zip(parsed) {
+        let parsed = parallel::map(&to_parse, |&id| {
+            syntax::parse_file(id, &sources.get(id).text)
+        });
+        for (id, (ast, findings)) in to_parse.into_iter().zip(parsed) {
+            self.keep_parse(id, &ast, &findings);
             self.files[id.0 as usize] = ast;
             self.findings.extend(findings);
         }
+    }
+
+    /// The previous load's parse of `id`, if it was of the same text at the same id; kept for
+    /// the next load.
+    fn reused_parse(&mut self, id: FileId) -> Option<(ast::File, Vec<Finding>)> {
+        let reuse = self.reuse.as_mut()?;
+        let source = self.sources.get(id);
+        let parse = reuse.previous.0.remove(&source.origin)?;
+        if parse.id != id || parse.text != source.text {
+            return None;
+        }
+        let reused = (parse.ast.clone(), parse.findings.clone());
+        reuse.next.0.insert(source.origin.clone(), parse);
+        Some(reused)
+    }
+
+    /// Keeps a copy of a parse for the next load, where parses are reused.
+    fn keep_parse(&mut self, id: FileId, ast: &ast::File, findings: &[Finding]) {
+        let Some(reuse) = self.reuse.as_mut() else {
+            return;
+        };
+        let source = self.sources.get(id);
+        let parse = Parse {
+            id,
+            text: source.text.clone(),
+            ast: ast.clone(),
+            findings: findings.to_vec(),
+        };
+        reuse.next.0.insert(source.origin.clone(), parse);
     }
 
     /// Resolves the `use` lines of `file`, adding the files seen for the first time; returns those.
@@ -373,4 +466,59 @@ fn missing_import(use_decl: &ast::Use, import: &Import, reason: &str) -> Finding
         finding = finding.help("paths in `use` are relative to the file that uses them");
     }
     finding
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everything a load gives, spans (and so file ids) included.
+    fn shape(project: &Project) -> String {
+        let mut imports: Vec<_> = project.imports.iter().collect();
+        imports.sort();
+        format!(
+            "{:?}\n{:?}\n{imports:?}\n{:?}",
+            project.files,
+            project.findings,
+            project
+                .sources
+                .iter()
+                .map(|(id, file)| (id, file.name.clone(), file.text.clone()))
+                .collect::<Vec<_>>()
+        )
+    }
+
+    #[test]
+    fn a_load_reusing_parses_gives_what_a_fresh_load_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("a.kpi", "metric a \"A\" { unit EUR }\n");
+        write("b.kpi", "metric b \"B\" { unit EUR }\nkpi broken {\n");
+        write(
+            "scorecard.kpi",
+            "use \"a.kpi\"\nuse \"b.kpi\"\nuse std.bsc\n",
+        );
+        let mut parses = Parses::default();
+        let mut check = |step: &str| {
+            let reusing = load_reusing(dir.path(), &mut parses).unwrap();
+            let fresh = load(dir.path()).unwrap();
+            assert_eq!(shape(&reusing), shape(&fresh), "{step}");
+        };
+        check("the first load");
+        check("nothing changed");
+        write("b.kpi", "metric b \"B, fixed\" { unit EUR }\n");
+        check("one file changed");
+        write(
+            "scorecard.kpi",
+            "use \"b.kpi\"\nuse std.bsc\nuse \"a.kpi\"\n",
+        );
+        check("the files' ids changed");
+        write("scorecard.kpi", "use \"b.kpi\"\n");
+        check("a file no longer used");
+        write(
+            "scorecard.kpi",
+            "use \"a.kpi\"\nuse \"b.kpi\"\nuse std.bsc\n",
+        );
+        check("the file used again");
+    }
 }

@@ -19,7 +19,7 @@ impl<T> Spanned<T> {
 
 pub type Ident = Spanned<String>;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct File {
     pub items: Vec<Item>,
     /// Declarations left out because of a syntax error in them: their keyword and id, so that
@@ -35,7 +35,7 @@ pub struct BrokenDecl {
 }
 
 /// A declaration with the doc comments and attributes written before it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Item {
     pub doc: Option<Spanned<String>>,
     pub attributes: Vec<Attribute>,
@@ -58,7 +58,7 @@ pub enum LintLevel {
     Deny,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Decl {
     Use(Use),
     Block(BlockDecl),
@@ -105,7 +105,7 @@ impl BlockKind {
 }
 
 /// A scorecard, perspective, objective, metric, KPI or initiative.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct BlockDecl {
     pub kind: BlockKind,
     pub keyword: Span,
@@ -118,7 +118,7 @@ pub struct BlockDecl {
 }
 
 /// `fn ID(a, b) = EXPR`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FnDecl {
     pub id: Ident,
     pub params: Vec<Ident>,
@@ -126,7 +126,7 @@ pub struct FnDecl {
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Property {
     pub key: PropertyKey,
     /// The keyword.
@@ -163,7 +163,7 @@ property_keys! {
     Budget = "budget",
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum PropertyValue {
     Text(Spanned<String>),
     Ident(Ident),
