@@ -14,7 +14,7 @@ use crate::diagnostics::{
 
 /// The check runs on a thread with a large stack: formulas and imports are walked recursively,
 /// and generated inputs may nest deeply (within the limits the parser enforces).
-const STACK_SIZE: usize = 256 * 1024 * 1024;
+pub(super) const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
     let options = CheckOptions {
@@ -64,11 +64,11 @@ pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
 }
 
 /// The findings in `format`. Colour and the terminal's width only when writing to a terminal.
-fn render(format: Format, outcome: &CheckOutcome, to_terminal: bool) -> String {
+pub(super) fn render(format: Format, outcome: &CheckOutcome, to_terminal: bool) -> String {
     let (findings, sources) = (&outcome.findings, &outcome.sources);
     match format {
         Format::Human => {
-            let colour = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let colour = use_colour(to_terminal);
             let width = if to_terminal {
                 terminal_size::terminal_size().map_or(100, |(w, _)| w.0 as usize)
             } else {
@@ -82,6 +82,11 @@ fn render(format: Format, outcome: &CheckOutcome, to_terminal: bool) -> String {
         Format::Github => render_github(findings, sources),
         Format::Gitlab => render_gitlab(findings, sources),
     }
+}
+
+/// Colour on a terminal, unless `NO_COLOR` is set (and not empty).
+pub(super) fn use_colour(to_terminal: bool) -> bool {
+    to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Writes `text` to a temporary file beside `path`, then renames it into place: a failed run
