@@ -40,7 +40,7 @@ enum Command {
     Check(CheckArgs),
     /// Check a project, evaluate and score it, and write its report
     #[command(
-        after_help = "Examples:\n  kpic report --format json                 # writes report/report.json\n  kpic report examples/acme --format json --out build --as-of 2026-06\n  kpic report . --format json --data extra.csv\n\nA project with errors writes no report.\n\nExit codes: 0 written, 1 errors found (nothing written), 2 the report could not be made."
+        after_help = "Examples:\n  kpic report                               # writes report/index.html\n  kpic report examples/acme --out build --as-of 2026-06\n  kpic report . --format json --data extra.csv   # writes report/report.json\n  kpic report . --stamp                     # the page says when it was generated\n\nA project with errors writes no report; the previous one stays in place.\n\nExit codes: 0 written, 1 errors found (nothing written), 2 the report could not be made."
     )]
     Report(ReportArgs),
     /// Check and report again on every change; with --serve, show the report in a browser that
@@ -108,7 +108,7 @@ struct ReportArgs {
     /// The folder to write the report to (created if missing)
     #[arg(long, value_name = "DIR", default_value = "report")]
     out: PathBuf,
-    /// The report's form: `json` writes report.json (`html` is not yet available)
+    /// The report's form: `html` writes index.html, `json` writes report.json
     #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
     format: ReportFormat,
     /// A data file to read after the scorecard's own (repeatable)
@@ -117,6 +117,10 @@ struct ReportArgs {
     /// The period to report as of (default: the latest one with an actual)
     #[arg(long, value_name = "PERIOD")]
     as_of: Option<String>,
+    /// Show in the HTML page when it was generated (without it, the same input gives the same
+    /// bytes)
+    #[arg(long)]
+    stamp: bool,
 }
 
 #[derive(clap::Args)]
@@ -151,7 +155,7 @@ struct WatchArgs {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ReportFormat {
-    /// one self-contained index.html (not yet available)
+    /// one self-contained index.html: no network, openable from the file system
     Html,
     /// report.json, the document of SCORING.md
     Json,

@@ -1,9 +1,9 @@
-//! `kpic report`: check, evaluate, score and write the report (JSON for now).
+//! `kpic report`: check, evaluate, score and write the report: `index.html` or `report.json`.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use super::check::write_atomically_with;
+use super::check::{write_atomically, write_atomically_with};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat};
 use crate::check::{CheckOptions, CheckOutcome, check_project_with_data};
 use crate::diagnostics::{Summary, render_human};
@@ -22,10 +22,10 @@ pub fn run(args: &ReportArgs) -> u8 {
         }
     };
     let (path, data, out) = (args.path.clone(), args.data.clone(), args.out.clone());
-    let format = args.format;
+    let (format, stamp) = (args.format, args.stamp);
     std::thread::Builder::new()
         .stack_size(STACK_SIZE)
-        .spawn(move || report(&path, &data, &out, format, as_of))
+        .spawn(move || report(&path, &data, &out, format, as_of, stamp))
         .expect("a thread can be started")
         .join()
         .expect("the report does not panic")
@@ -37,6 +37,7 @@ fn report(
     out: &Path,
     format: ReportFormat,
     as_of: Option<Period>,
+    stamp: bool,
 ) -> u8 {
     let project = match project::load(path) {
         Ok(project) => project,
@@ -67,7 +68,7 @@ fn report(
         );
         return EXIT_FINDINGS;
     }
-    match write_report(&outcome, format, out, as_of) {
+    match write_report(&outcome, format, out, as_of, stamp) {
         Ok(file) => {
             eprintln!("wrote {}", file.display());
             EXIT_OK
@@ -80,24 +81,56 @@ fn report(
 }
 
 /// Builds the report of a checked project without errors and writes it into `out` (created if
-/// missing) atomically; returns the file written, or why nothing was.
+/// missing) atomically; returns the file written, or why nothing was. With `stamp`, the HTML
+/// page shows when it was generated.
 pub(super) fn write_report(
     outcome: &CheckOutcome,
     format: ReportFormat,
     out: &Path,
     as_of: Option<Period>,
+    stamp: bool,
 ) -> Result<PathBuf, String> {
     let document = crate::report::build(outcome, as_of)?;
-    let file = match format {
-        ReportFormat::Json => out.join("report.json"),
-        ReportFormat::Html => {
-            return Err("`--format html` is not yet available; use `--format json`".to_string());
-        }
+    // The page is rendered before anything is written: a failed render writes nothing.
+    let (file, page) = match format {
+        ReportFormat::Json => (out.join("report.json"), None),
+        ReportFormat::Html => (
+            out.join("index.html"),
+            Some(crate::html::render_html(
+                &document,
+                stamp.then(now_utc).as_deref(),
+            )?),
+        ),
     };
     std::fs::create_dir_all(out)
-        .and_then(|()| {
-            write_atomically_with(&file, |writer| crate::report::write_json(&document, writer))
+        .and_then(|()| match &page {
+            Some(page) => write_atomically(&file, page),
+            None => {
+                write_atomically_with(&file, |writer| crate::report::write_json(&document, writer))
+            }
         })
         .map_err(|error| format!("cannot write `{}`: {error}", file.display()))?;
     Ok(file)
+}
+
+/// The time now, in UTC, to the second: `2026-09-30 14:05:09 UTC`.
+fn now_utc() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    use chrono::{Datelike, Timelike};
+    chrono::DateTime::from_timestamp(i64::try_from(seconds).unwrap_or(0), 0).map_or_else(
+        String::new,
+        |t| {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            )
+        },
+    )
 }

@@ -141,7 +141,7 @@ impl Builder {
             let status = self.failed(&counts(summary), started.elapsed());
             (Some(error_lines(&outcome)), status)
         } else {
-            match write_report(&outcome, self.args.format, &self.args.out, None) {
+            match write_report(&outcome, self.args.format, &self.args.out, None, false) {
                 Ok(file) => {
                     let status = format!(
                         "{} rebuilt {} in {}, {}",

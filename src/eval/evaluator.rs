@@ -42,6 +42,9 @@ pub struct Evaluator<'m> {
     memo: Memo,
     /// The value of a `fn` call by the environment of its body, and period.
     calls: FastMap<(u32, Period), Value>,
+    /// The value of a parameter by the environment of the body it is used in, its index, and
+    /// period.
+    parameters: FastMap<(u32, usize, Period), Value>,
     /// The environments of `fn` bodies: each is a call (its arguments) in its caller's environment.
     /// Environment 0 is that of a measure's formula, which has no parameters.
     frames: Vec<Frame<'m>>,
@@ -172,6 +175,7 @@ impl<'m> Evaluator<'m> {
             inputs_read: FastMap::default(),
             memo: Memo::new(model.items.len()),
             calls: FastMap::default(),
+            parameters: FastMap::default(),
             frames: vec![Frame {
                 parent: ROOT,
                 call: None,
@@ -384,16 +388,7 @@ impl<'m> Evaluator<'m> {
         match &formula.kind {
             FormulaKind::Number(value, _) => Ok(*value),
             FormulaKind::Measure(id) => self.reference(*id, period),
-            FormulaKind::Param(index) => {
-                let frame = self.frames[env as usize];
-                match frame.call {
-                    Some(Formula {
-                        kind: FormulaKind::Call(_, args),
-                        ..
-                    }) if *index < args.len() => self.eval(&args[*index], frame.parent, period),
-                    _ => Err(Missing::Invalid),
-                }
-            }
+            FormulaKind::Param(index) => self.parameter(*index, env, period),
             FormulaKind::Negate(operand) => self.eval(operand, env, period).map(|value| -value),
             FormulaKind::Binary(op, left, right) => {
                 let left = self.eval(left, env, period);
@@ -431,6 +426,33 @@ impl<'m> Evaluator<'m> {
         let value = self.eval(&definition.body, frame, period);
         if self.pending.len() == pending {
             self.calls.insert((frame, period), value.clone());
+        }
+        value
+    }
+
+    /// A parameter of the `fn` body running in `env`: its argument, evaluated where the call
+    /// writes it; memoized per environment and period, as `fn`s that pass a parameter on to
+    /// other `fn`s would otherwise evaluate it again at every level of the chain.
+    fn parameter(&mut self, index: usize, env: u32, period: Period) -> Value {
+        let key = (env, index, period);
+        if let Some(value) = self.parameters.get(&key) {
+            return value.clone();
+        }
+        let frame = self.frames[env as usize];
+        let Some(Formula {
+            kind: FormulaKind::Call(_, args),
+            ..
+        }) = frame.call
+        else {
+            return Err(Missing::Invalid);
+        };
+        let Some(argument) = args.get(index) else {
+            return Err(Missing::Invalid);
+        };
+        let pending = self.pending.len();
+        let value = self.eval(argument, frame.parent, period);
+        if self.pending.len() == pending {
+            self.parameters.insert(key, value.clone());
         }
         value
     }

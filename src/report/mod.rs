@@ -288,6 +288,7 @@ pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>
             .collect::<Vec<_>>(),
     );
 
+    let mut initiatives = initiatives_by_objective(model);
     let mut perspective_json = Vec::new();
     let mut perspective_histories = Vec::new();
     for (&pid, &pweight) in perspectives.iter().zip(&perspective_weights) {
@@ -340,7 +341,7 @@ pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>
                 status: status_of_score(history.last().copied().flatten()).name(),
                 history: history_json(&shown, &history),
                 kpis: own.iter().map(|&k| model.item(k).id.node.clone()).collect(),
-                initiatives: initiatives_of(model, oid),
+                initiatives: initiatives.remove(&oid).unwrap_or_default(),
             });
             objective_histories.push((oweight, history));
         }
@@ -447,15 +448,21 @@ fn history_json(periods: &[Period], scores: &[Option<f64>]) -> Vec<HistoryEntry>
         .collect()
 }
 
-fn initiatives_of(model: &Model, objective: ItemId) -> Vec<InitiativeJson> {
-    model
-        .ids()
-        .filter_map(|id| {
-            let item = model.item(id);
-            let ItemKind::Initiative(initiative) = &item.kind else {
-                return None;
-            };
-            (target_of(&initiative.objective) == Some(objective)).then(|| InitiativeJson {
+/// The initiatives of each objective, in declaration order.
+fn initiatives_by_objective(model: &Model) -> HashMap<ItemId, Vec<InitiativeJson>> {
+    let mut by_objective: HashMap<ItemId, Vec<InitiativeJson>> = HashMap::new();
+    for id in model.ids() {
+        let item = model.item(id);
+        let ItemKind::Initiative(initiative) = &item.kind else {
+            continue;
+        };
+        let Some(objective) = target_of(&initiative.objective) else {
+            continue;
+        };
+        by_objective
+            .entry(objective)
+            .or_default()
+            .push(InitiativeJson {
                 id: item.id.node.clone(),
                 title: item.title.clone(),
                 owner: initiative.owner.as_ref().map(|o| o.node.clone()),
@@ -465,9 +472,9 @@ fn initiatives_of(model: &Model, objective: ItemId) -> Vec<InitiativeJson> {
                     value: b.value,
                     unit: b.unit.as_ref().map(|u| u.text.clone()),
                 }),
-            })
-        })
-        .collect()
+            });
+    }
+    by_objective
 }
 
 fn initiative_status(status: InitiativeStatus) -> &'static str {

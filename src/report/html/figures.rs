@@ -1,0 +1,298 @@
+//! What the page shows of one KPI in each period the reader can pick: the JSON report's numbers
+//! (`latest` and `trend` at `as_of`, the `series` entries before it), and what the page derives
+//! from them: the variance, the trend of earlier periods and the period each report period
+//! shows.
+
+use super::format;
+use crate::period::Period;
+use crate::report::{Bound, KpiJson, Latest, SeriesEntry};
+use crate::score::{self, Sense};
+
+/// One KPI in one of its own periods, as the JSON report gives it.
+#[derive(Clone, Copy, Debug)]
+pub struct Reading<'r> {
+    pub period: &'r str,
+    pub actual: Option<f64>,
+    pub plan: Option<f64>,
+    pub green: Option<Bound>,
+    pub amber: Option<Bound>,
+    pub status: &'r str,
+    pub score: Option<f64>,
+    pub trend: Option<&'static str>,
+}
+
+impl<'r> Reading<'r> {
+    /// The `latest` of the JSON with its `trend`; the bands come from the series entry of that
+    /// period (none when `latest` is a period before the scorecard's span).
+    pub fn latest(kpi: &'r KpiJson, latest: &'r Latest) -> Reading<'r> {
+        let entry = kpi.series.iter().find(|e| e.period == latest.period);
+        Reading {
+            period: &latest.period,
+            actual: latest.actual,
+            plan: latest.plan,
+            green: entry.and_then(|e| e.green),
+            amber: entry.and_then(|e| e.amber),
+            status: latest.status,
+            score: latest.score,
+            trend: kpi.trend,
+        }
+    }
+
+    /// Series entry `at`, with the trend from the entry before it (SCORING.md's trend, which
+    /// the JSON gives for `as_of` only).
+    pub fn of_series(kpi: &'r KpiJson, at: usize) -> Reading<'r> {
+        let entry: &SeriesEntry = &kpi.series[at];
+        let previous = at.checked_sub(1).and_then(|i| kpi.series[i].actual);
+        let trend = sense(kpi.direction, entry.green)
+            .and_then(|sense| score::trend(sense, entry.actual, previous))
+            .map(|trend| trend.name());
+        Reading {
+            period: &entry.period,
+            actual: entry.actual,
+            plan: entry.plan,
+            green: entry.green,
+            amber: entry.amber,
+            status: entry.status,
+            score: entry.score,
+            trend,
+        }
+    }
+
+    /// Actual minus plan; for a `range` KPI without a plan, the distance to the green band
+    /// (0 inside it).
+    pub fn variance(&self) -> Option<f64> {
+        let actual = self.actual?;
+        match (self.plan, self.green) {
+            (Some(plan), _) => Some(actual - plan),
+            (None, Some(Bound::Pair([low, high]))) => Some(if actual < low {
+                actual - low
+            } else if actual > high {
+                actual - high
+            } else {
+                0.0
+            }),
+            _ => None,
+        }
+    }
+}
+
+fn sense(direction: Option<&str>, green: Option<Bound>) -> Option<Sense> {
+    match (direction?, green) {
+        ("up", _) => Some(Sense::Up),
+        ("down", _) => Some(Sense::Down),
+        ("range", Some(Bound::Pair([low, high]))) => Some(Sense::Range { low, high }),
+        _ => None,
+    }
+}
+
+/// A reading in words and numbers for the page.
+#[derive(serde::Serialize, Clone, Debug)]
+pub struct Shown {
+    pub period: String,
+    /// The raw actual of the JSON (for the page's `data-value`), and its text.
+    pub actual: Option<f64>,
+    pub actual_text: String,
+    pub plan_text: String,
+    pub variance_text: String,
+    pub score: Option<f64>,
+    pub score_text: String,
+    pub status: String,
+    pub trend: Option<&'static str>,
+}
+
+/// How one KPI's numbers are written: its unit and decimals.
+#[derive(Clone, Copy, Debug)]
+pub struct Style<'r> {
+    pub unit: Option<&'r str>,
+    pub decimals: usize,
+}
+
+impl<'r> Style<'r> {
+    /// The decimals suit the largest of the KPI's actuals, plans and target values.
+    pub fn of(kpi: &'r KpiJson) -> Style<'r> {
+        let target = kpi
+            .target
+            .as_ref()
+            .and_then(|t| t.value)
+            .map(bound_values)
+            .unwrap_or_default();
+        let magnitude = kpi
+            .series
+            .iter()
+            .flat_map(|e| [e.actual, e.plan])
+            .flatten()
+            .chain(target)
+            .filter(|v| v.is_finite())
+            .fold(0.0_f64, |m, v| m.max(v.abs()));
+        Style {
+            unit: kpi.unit.as_deref(),
+            decimals: format::decimals_for(magnitude),
+        }
+    }
+
+    pub fn quantity(&self, value: Option<f64>) -> String {
+        value.map_or_else(
+            || format::NO_VALUE.to_string(),
+            |v| format::quantity(v, self.unit, self.decimals),
+        )
+    }
+
+    /// A value or a `[low, high]` band.
+    pub fn bound(&self, bound: Bound) -> String {
+        match bound {
+            Bound::Value(v) => format::quantity(v, self.unit, self.decimals),
+            Bound::Pair([low, high]) => format::band(low, high, self.unit, self.decimals),
+        }
+    }
+
+    pub fn shown(&self, reading: &Reading<'_>) -> Shown {
+        let plan_text = match (reading.plan, reading.green) {
+            (Some(plan), _) => self.quantity(Some(plan)),
+            (None, Some(band @ Bound::Pair(_))) => self.bound(band),
+            _ => format::NO_VALUE.to_string(),
+        };
+        Shown {
+            period: format::period(reading.period),
+            actual: reading.actual,
+            actual_text: self.quantity(reading.actual),
+            plan_text,
+            variance_text: reading.variance().map_or_else(
+                || format::NO_VALUE.to_string(),
+                |v| format::difference(v, self.unit, self.decimals),
+            ),
+            score: reading.score,
+            score_text: reading
+                .score
+                .map_or_else(|| format::NO_VALUE.to_string(), format::score),
+            status: reading.status.to_string(),
+            trend: reading.trend,
+        }
+    }
+}
+
+pub fn bound_values(bound: Bound) -> Vec<f64> {
+    match bound {
+        Bound::Value(v) => vec![v],
+        Bound::Pair([low, high]) => vec![low, high],
+    }
+}
+
+/// For each report period (each of `shown`, as written), the index of the series entry the KPI
+/// shows there: its latest own period ending on or before the report period's end (so a
+/// quarterly KPI shows 2026-Q1 in 2026-04); `None` before its first period.
+pub fn contributing(kpi: &KpiJson, shown: &[&str]) -> Vec<Option<usize>> {
+    let ends: Vec<Option<chrono::NaiveDate>> = kpi
+        .series
+        .iter()
+        .map(|e| Period::parse(&e.period).ok().map(Period::last_day))
+        .collect();
+    shown
+        .iter()
+        .map(|written| {
+            let end = Period::parse(written).ok()?.last_day();
+            let count = ends.partition_point(|e| e.is_some_and(|e| e <= end));
+            count.checked_sub(1)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::SeriesEntry;
+
+    fn entry(period: &str, actual: Option<f64>, plan: f64) -> SeriesEntry {
+        SeriesEntry {
+            period: period.to_string(),
+            actual,
+            plan: Some(plan),
+            green: Some(Bound::Value(plan)),
+            amber: Some(Bound::Value(plan * 0.9)),
+            status: "green",
+            score: actual.map(|_| 7.0),
+            carried_from: None,
+            note: None,
+            missing: None,
+        }
+    }
+
+    fn kpi(direction: &str, series: Vec<SeriesEntry>) -> KpiJson {
+        KpiJson {
+            id: "k".into(),
+            title: "K".into(),
+            description: None,
+            objective: None,
+            owner: None,
+            unit: Some("%".into()),
+            direction: Some(match direction {
+                "up" => "up",
+                "down" => "down",
+                _ => "range",
+            }),
+            frequency: "quarterly",
+            weight: None,
+            formula: None,
+            baseline: None,
+            deadline: None,
+            target: None,
+            thresholds: None,
+            tolerance: 10.0,
+            latest: None,
+            trend: None,
+            series,
+        }
+    }
+
+    #[test]
+    fn a_report_period_shows_the_latest_completed_period_of_the_kpi() {
+        let k = kpi(
+            "up",
+            vec![
+                entry("2026-Q1", Some(1.0), 1.0),
+                entry("2026-Q2", Some(2.0), 1.0),
+            ],
+        );
+        let shown = ["2026-01", "2026-03", "2026-04", "2026-06", "2026-07"];
+        assert_eq!(
+            contributing(&k, &shown),
+            vec![None, Some(0), Some(0), Some(1), Some(1)]
+        );
+    }
+
+    #[test]
+    fn earlier_trends_compare_with_the_entry_before_in_the_direction_s_sense() {
+        let series = vec![
+            entry("2026-Q1", Some(2.0), 1.0),
+            entry("2026-Q2", Some(1.0), 1.0),
+        ];
+        let up = kpi("up", series);
+        assert_eq!(Reading::of_series(&up, 0).trend, None);
+        assert_eq!(Reading::of_series(&up, 1).trend, Some("worsening"));
+        let down = kpi("down", up.series);
+        assert_eq!(Reading::of_series(&down, 1).trend, Some("improving"));
+    }
+
+    #[test]
+    fn variance_of_a_range_is_the_distance_to_its_band() {
+        let mut reading = Reading {
+            period: "2026-01",
+            actual: Some(72.0),
+            plan: None,
+            green: Some(Bound::Pair([55.0, 70.0])),
+            amber: Some(Bound::Pair([49.5, 77.0])),
+            status: "amber",
+            score: Some(5.7),
+            trend: None,
+        };
+        assert_eq!(reading.variance(), Some(2.0));
+        reading.actual = Some(60.0);
+        assert_eq!(reading.variance(), Some(0.0));
+        reading.actual = Some(50.0);
+        assert_eq!(reading.variance(), Some(-5.0));
+        let style = Style {
+            unit: Some("days"),
+            decimals: 0,
+        };
+        assert_eq!(style.shown(&reading).plan_text, "55–70 days");
+    }
+}

@@ -1,0 +1,79 @@
+//! The HTML report (`kpic report`, the default format): one self-contained `index.html` rendered
+//! from the JSON report's [`Report`], so the page shows the JSON's numbers.
+//!
+//! minijinja templates embedded in the binary (`src/report/templates/`; their `.html` names
+//! turn autoescaping on, and an undefined variable is an error) render a model of the page
+//! ([`page::Page`]) that this module derives from the `Report`: numbers written for people,
+//! the layout of the strategy map and the geometry of the charts. The choices are in
+//! `docs/html-report.md`.
+
+mod data;
+mod figures;
+pub mod format;
+mod kpis;
+mod map;
+mod page;
+mod svg;
+
+use minijinja::value::{Serde, Value};
+use minijinja::{Environment, UndefinedBehavior, context};
+
+use crate::report::Report;
+
+/// The templates, by the names they include each other by.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("index.html", include_str!("../templates/index.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("header.html", include_str!("../templates/header.html")),
+    (
+        "highlights.html",
+        include_str!("../templates/highlights.html"),
+    ),
+    ("map.html", include_str!("../templates/map.html")),
+    ("table.html", include_str!("../templates/table.html")),
+    ("row.html", include_str!("../templates/row.html")),
+    ("kpi.html", include_str!("../templates/kpi.html")),
+    ("warnings.html", include_str!("../templates/warnings.html")),
+    ("style.css", include_str!("../templates/style.css")),
+    ("script.js", include_str!("../templates/script.js")),
+];
+
+/// Renders the page of `report`. `stamp`, when given, is shown as the time the page was made
+/// (without it the page holds no time, so the same report gives the same bytes).
+pub fn render_html(report: &Report<'_>, stamp: Option<&str>) -> Result<String, String> {
+    let shown: Vec<&str> = report.history.iter().map(|h| h.period.as_str()).collect();
+    let kpis: Vec<kpis::Kpi<'_>> = report
+        .kpis
+        .iter()
+        .map(|kpi| kpis::Kpi::new(kpi, &shown))
+        .collect();
+    let page = page::Page::new(report, &kpis);
+    let data = data::script_data(report, &kpis)?;
+    let environment = environment().map_err(|error| format!("a template is broken: {error}"))?;
+    let context = context! {
+        page => Value::from(Serde(&page)),
+        diagnostics => Value::from(Serde(&report.diagnostics)),
+        data => Value::from_safe_string(data),
+        stamp => stamp,
+        version => env!("CARGO_PKG_VERSION"),
+    };
+    environment
+        .get_template("index.html")
+        .and_then(|template| template.render(context))
+        .map_err(|error| format!("cannot render the HTML report: {error:#}"))
+}
+
+fn environment() -> Result<Environment<'static>, minijinja::Error> {
+    let mut environment = Environment::new();
+    environment.set_undefined_behavior(UndefinedBehavior::Strict);
+    for (name, source) in TEMPLATES {
+        environment.add_template(name, source)?;
+    }
+    environment.add_filter("symbol", |status: &str| format::status_symbol(status));
+    environment.add_filter("word", |status: &str| format::status_word(status));
+    environment.add_filter("arrow", |trend: Option<&str>| format::trend_arrow(trend));
+    environment.add_filter("trend_word", |trend: Option<&str>| {
+        format::trend_word(trend)
+    });
+    Ok(environment)
+}

@@ -1,0 +1,416 @@
+//! The page's model: the JSON report arranged as the page shows it at `as_of`, perspective by
+//! perspective, with the numbers written for people and the figures laid out.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::format;
+use super::kpis::{Kpi, KpiView, target_text};
+use super::map::{self, Map};
+use crate::report::{HistoryEntry, InitiativeJson, PerspectiveJson, Report};
+
+#[derive(Serialize)]
+pub struct Page<'r> {
+    pub title: &'r str,
+    pub owner: Option<&'r str>,
+    pub frequency: Option<&'r str>,
+    /// `Jan 2026 – Dec 2026`.
+    pub span: Option<String>,
+    pub as_of: Option<String>,
+    pub score: Option<f64>,
+    pub score_text: String,
+    pub status: &'r str,
+    pub counts: Vec<Count>,
+    pub periods: Vec<Choice>,
+    pub highlights: Highlights<'r>,
+    pub map: Option<Map<'r>>,
+    /// Why there is no map, when there is none.
+    pub map_note: Option<String>,
+    pub perspectives: Vec<PerspectiveView<'r>>,
+    /// KPIs that no objective of the map lists.
+    pub unplaced: Vec<TableKpi<'r>>,
+    pub kpi_count: usize,
+}
+
+/// How many KPIs have a status.
+#[derive(Serialize)]
+pub struct Count {
+    pub status: &'static str,
+    pub count: usize,
+}
+
+/// A period of the selector.
+#[derive(Serialize)]
+pub struct Choice {
+    pub index: usize,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Serialize)]
+pub struct PerspectiveView<'r> {
+    pub index: usize,
+    pub id: &'r str,
+    pub title: &'r str,
+    pub weight: String,
+    pub score: Option<f64>,
+    pub score_text: String,
+    pub status: &'r str,
+    pub status_line: String,
+    pub objectives: Vec<ObjectiveView<'r>>,
+}
+
+#[derive(Serialize)]
+pub struct ObjectiveView<'r> {
+    pub index: usize,
+    pub id: &'r str,
+    pub title: &'r str,
+    pub owner: Option<&'r str>,
+    pub weight: String,
+    pub score: Option<f64>,
+    pub score_text: String,
+    pub status: &'r str,
+    pub status_line: String,
+    pub drives: Vec<Link<'r>>,
+    pub driven_by: Vec<Link<'r>>,
+    pub initiatives: Vec<InitiativeView<'r>>,
+    pub kpis: Vec<TableKpi<'r>>,
+}
+
+/// A KPI in the table and in its section.
+#[derive(Serialize)]
+pub struct TableKpi<'r> {
+    #[serde(flatten)]
+    pub view: KpiView<'r>,
+    /// Its final target and deadline.
+    pub target_short: String,
+}
+
+#[derive(Serialize)]
+pub struct Link<'r> {
+    pub id: &'r str,
+    pub title: &'r str,
+}
+
+#[derive(Serialize)]
+pub struct InitiativeView<'r> {
+    pub id: &'r str,
+    pub title: &'r str,
+    pub owner: Option<&'r str>,
+    pub due: Option<String>,
+    pub status: Option<&'r str>,
+    pub status_text: &'static str,
+    pub budget: Option<String>,
+}
+
+/// The highlights at `as_of`.
+#[derive(Serialize, Default)]
+pub struct Highlights<'r> {
+    pub improved: Vec<Change<'r>>,
+    pub declined: Vec<Change<'r>>,
+    pub red: Vec<Red<'r>>,
+}
+
+#[derive(Serialize)]
+pub struct Change<'r> {
+    pub id: &'r str,
+    pub title: &'r str,
+    pub owner: Option<&'r str>,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+pub struct Red<'r> {
+    pub id: &'r str,
+    pub title: &'r str,
+    pub owner: Option<&'r str>,
+    pub text: String,
+}
+
+/// How many KPIs a highlight list of changes names.
+pub const CHANGES_SHOWN: usize = 3;
+
+/// The KPIs that changed most in report period `i`, as (KPI, score before, score now): the
+/// improved ones, most first, and the declined ones, most first. Ties keep the report's order.
+pub fn changes(kpis: &[Kpi<'_>], i: usize) -> [Vec<(usize, f64, f64)>; 2] {
+    let moved: Vec<(usize, f64, f64)> = kpis
+        .iter()
+        .enumerate()
+        .filter_map(|(k, kpi)| kpi.score_change(i).map(|(before, now)| (k, before, now)))
+        .collect();
+    let mut improved: Vec<_> = moved.iter().copied().filter(|c| c.2 > c.1).collect();
+    improved.sort_by(|a, b| (b.2 - b.1).total_cmp(&(a.2 - a.1)));
+    improved.truncate(CHANGES_SHOWN);
+    let mut declined: Vec<_> = moved.into_iter().filter(|c| c.2 < c.1).collect();
+    declined.sort_by(|a, b| (a.2 - a.1).total_cmp(&(b.2 - b.1)));
+    declined.truncate(CHANGES_SHOWN);
+    [improved, declined]
+}
+
+/// The red KPIs of report period `i`, lowest score first (ties in the report's order).
+pub fn reds(kpis: &[Kpi<'_>], i: usize) -> Vec<usize> {
+    let mut red: Vec<(usize, f64)> = kpis
+        .iter()
+        .enumerate()
+        .filter_map(|(k, kpi)| {
+            let reading = kpi.reading_at(i)?;
+            (reading.status == "red").then(|| (k, reading.score.unwrap_or(0.0)))
+        })
+        .collect();
+    red.sort_by(|a, b| a.1.total_cmp(&b.1));
+    red.into_iter().map(|(k, _)| k).collect()
+}
+
+/// A change of score in words: `3.7 → 5.3 (+1.6)`.
+pub fn change_text(before: f64, now: f64) -> String {
+    format!(
+        "{} → {} ({})",
+        format::score(before),
+        format::score(now),
+        format::difference(now - before, None, 1)
+    )
+}
+
+pub fn score_text(score: Option<f64>) -> String {
+    score.map_or_else(|| format::NO_VALUE.to_string(), format::score)
+}
+
+/// The statuses of the KPIs in report period `i`: green, amber, red, none.
+pub fn counts(kpis: &[Kpi<'_>], i: Option<usize>) -> [usize; 4] {
+    let mut counts = [0; 4];
+    for kpi in kpis {
+        let status = i
+            .and_then(|i| kpi.reading_at(i))
+            .map_or("none", |r| r.status);
+        counts[status_slot(status)] += 1;
+    }
+    counts
+}
+
+fn status_slot(status: &str) -> usize {
+    match status {
+        "green" => 0,
+        "amber" => 1,
+        "red" => 2,
+        _ => 3,
+    }
+}
+
+pub const STATUSES: [&str; 4] = ["green", "amber", "red", "none"];
+
+impl<'r> Page<'r> {
+    pub fn new(report: &'r Report<'_>, kpis: &[Kpi<'r>]) -> Page<'r> {
+        let last = report.history.len().checked_sub(1);
+        let kpi_at: std::collections::HashMap<&str, usize> = report
+            .kpis
+            .iter()
+            .enumerate()
+            .map(|(k, json)| (json.id.as_str(), k))
+            .collect();
+        let table_kpi = |k: usize| {
+            let kpi = &kpis[k];
+            TableKpi {
+                view: kpi.view(k),
+                target_short: kpi
+                    .json
+                    .target
+                    .as_ref()
+                    .and_then(|t| target_text(&kpi.style, t))
+                    .unwrap_or_else(|| format::NO_VALUE.to_string()),
+            }
+        };
+        let titles: std::collections::HashMap<&str, &str> = report
+            .perspectives
+            .iter()
+            .flat_map(|p| &p.objectives)
+            .map(|o| (o.id.as_str(), o.title.as_str()))
+            .collect();
+        let mut placed: HashSet<usize> = HashSet::new();
+        let mut objective_index = 0;
+        let perspectives = report
+            .perspectives
+            .iter()
+            .enumerate()
+            .map(|(index, p)| {
+                let objectives = p
+                    .objectives
+                    .iter()
+                    .map(|o| {
+                        let own: Vec<usize> = o
+                            .kpis
+                            .iter()
+                            .filter_map(|id| kpi_at.get(id.as_str()).copied())
+                            .collect();
+                        placed.extend(&own);
+                        let view = ObjectiveView {
+                            index: objective_index,
+                            id: &o.id,
+                            title: &o.title,
+                            owner: o.owner.as_deref(),
+                            weight: format::weight(o.weight),
+                            score: o.score,
+                            score_text: score_text(o.score),
+                            status: o.status,
+                            status_line: map::status_line(o.status, o.score),
+                            drives: o
+                                .drives
+                                .iter()
+                                .filter_map(|d| titles.get_key_value(d.as_str()))
+                                .map(|(id, title)| Link { id, title })
+                                .collect(),
+                            driven_by: driven_by(&report.perspectives, &o.id),
+                            initiatives: o.initiatives.iter().map(initiative).collect(),
+                            kpis: own.into_iter().map(table_kpi).collect(),
+                        };
+                        objective_index += 1;
+                        view
+                    })
+                    .collect();
+                perspective_view(index, p, objectives)
+            })
+            .collect();
+        let unplaced = (0..kpis.len())
+            .filter(|k| !placed.contains(k))
+            .map(table_kpi)
+            .collect();
+        let objectives: usize = report.perspectives.iter().map(|p| p.objectives.len()).sum();
+        let map = map::layout(&report.perspectives);
+        let map_note = match (&map, objectives) {
+            (Some(_), _) => None,
+            (None, 0) => Some("The scorecard has no objectives to draw.".to_string()),
+            (None, n) => Some(format!(
+                "The map is drawn for up to {} objectives; this scorecard has {n}. The scorecard \
+                 table below lists them all, perspective by perspective.",
+                map::MAX_MAP_OBJECTIVES
+            )),
+        };
+        let counts = counts(kpis, last);
+        let scorecard = report.scorecard.as_ref();
+        Page {
+            title: scorecard.map_or("Scorecard", |s| s.title.as_str()),
+            owner: scorecard.and_then(|s| s.owner.as_deref()),
+            frequency: scorecard.map(|s| s.frequency),
+            span: scorecard.and_then(|s| s.period.as_ref()).map(|span| {
+                format!(
+                    "{} – {}",
+                    format::period(&span.from),
+                    format::period(&span.to)
+                )
+            }),
+            as_of: report.as_of.as_deref().map(format::period),
+            score: report.score,
+            score_text: score_text(report.score),
+            status: report.status,
+            counts: STATUSES
+                .iter()
+                .zip(counts)
+                .map(|(&status, count)| Count { status, count })
+                .collect(),
+            periods: choices(&report.history),
+            highlights: last.map_or_else(Highlights::default, |i| highlights(kpis, i)),
+            map,
+            map_note,
+            perspectives,
+            unplaced,
+            kpi_count: kpis.len(),
+        }
+    }
+}
+
+fn perspective_view<'r>(
+    index: usize,
+    p: &'r PerspectiveJson,
+    objectives: Vec<ObjectiveView<'r>>,
+) -> PerspectiveView<'r> {
+    PerspectiveView {
+        index,
+        id: &p.id,
+        title: &p.title,
+        weight: format::weight(p.weight),
+        score: p.score,
+        score_text: score_text(p.score),
+        status: p.status,
+        status_line: map::status_line(p.status, p.score),
+        objectives,
+    }
+}
+
+fn driven_by<'r>(perspectives: &'r [PerspectiveJson], id: &str) -> Vec<Link<'r>> {
+    perspectives
+        .iter()
+        .flat_map(|p| &p.objectives)
+        .filter(|o| o.drives.iter().any(|d| d == id))
+        .map(|o| Link {
+            id: &o.id,
+            title: &o.title,
+        })
+        .collect()
+}
+
+fn initiative(i: &InitiativeJson) -> InitiativeView<'_> {
+    InitiativeView {
+        id: &i.id,
+        title: &i.title,
+        owner: i.owner.as_deref(),
+        due: i.due.as_deref().map(format::period),
+        status: i.status,
+        status_text: i.status.map_or("", format::initiative_status),
+        budget: i.budget.as_ref().map(|b| {
+            let decimals = if b.value.fract() == 0.0 { 0 } else { 2 };
+            format::quantity(b.value, b.unit.as_deref(), decimals)
+        }),
+    }
+}
+
+fn choices(history: &[HistoryEntry]) -> Vec<Choice> {
+    history
+        .iter()
+        .enumerate()
+        .map(|(index, h)| Choice {
+            index,
+            label: format::period(&h.period),
+            selected: index + 1 == history.len(),
+        })
+        .collect()
+}
+
+fn highlights<'r>(kpis: &[Kpi<'r>], i: usize) -> Highlights<'r> {
+    let [improved, declined] = changes(kpis, i);
+    let change = |(k, before, now): (usize, f64, f64)| {
+        let json = kpis[k].json;
+        Change {
+            id: &json.id,
+            title: &json.title,
+            owner: json.owner.as_deref(),
+            text: change_text(before, now),
+        }
+    };
+    Highlights {
+        improved: improved.into_iter().map(change).collect(),
+        declined: declined.into_iter().map(change).collect(),
+        red: reds(kpis, i)
+            .into_iter()
+            .map(|k| {
+                let kpi = &kpis[k];
+                Red {
+                    id: &kpi.json.id,
+                    title: &kpi.json.title,
+                    owner: kpi.json.owner.as_deref(),
+                    text: red_text(kpi, i),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// What a red KPI's line says in report period `i`: `89.2% against a plan of 93.3%`.
+pub fn red_text(kpi: &Kpi<'_>, i: usize) -> String {
+    kpi.reading_at(i).map_or_else(String::new, |reading| {
+        let shown = kpi.style.shown(&reading);
+        format!(
+            "{} against a plan of {}",
+            shown.actual_text, shown.plan_text
+        )
+    })
+}

@@ -1,0 +1,563 @@
+//! The geometry of a KPI's figures, drawn as inline SVG by the templates: the chart of actuals
+//! against the plan with the green and amber bands and the deadline, the sparkline of the
+//! scorecard table and the bullet graph of one period.
+//!
+//! Coordinates are written with at most one decimal, and only the numbers the script needs to
+//! move a figure to another period are embedded for it (the x of each period; the bullet's
+//! positions), so that a page of thousands of KPIs stays small.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::figures::{Reading, bound_values};
+use super::format;
+use crate::report::{Bound, KpiJson};
+
+/// A coordinate with at most one decimal: `12`, `12.5`.
+pub fn coordinate(value: f64) -> String {
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded == rounded.trunc() {
+        format!("{}", rounded as i64)
+    } else {
+        format!("{rounded:.1}")
+    }
+}
+
+fn push_point(path: &mut String, command: char, x: f64, y: f64) {
+    let _ = write!(path, "{command}{} {}", coordinate(x), coordinate(y));
+}
+
+/// The smallest and largest of `values`, widened by `pad` of their span on each side (a span of
+/// zero becomes ±10% of the value, or ±1 around zero); `None` without finite values.
+fn extent(values: impl Iterator<Item = f64>, pad: f64) -> Option<(f64, f64)> {
+    let (low, high) =
+        values
+            .filter(|v| v.is_finite())
+            .fold(None, |acc: Option<(f64, f64)>, v| match acc {
+                None => Some((v, v)),
+                Some((low, high)) => Some((low.min(v), high.max(v))),
+            })?;
+    let span = high - low;
+    if span > 0.0 {
+        Some((low - pad * span, high + pad * span))
+    } else {
+        let half = if low == 0.0 { 1.0 } else { low.abs() * 0.1 };
+        Some((low - half, high + half))
+    }
+}
+
+/// Maps values in `[low, high]` onto `[from, to]` (either way round), clamping outside values.
+#[derive(Clone, Copy, Debug)]
+struct Axis {
+    low: f64,
+    high: f64,
+    from: f64,
+    to: f64,
+}
+
+impl Axis {
+    fn at(&self, value: f64) -> f64 {
+        let share = ((value - self.low) / (self.high - self.low)).clamp(0.0, 1.0);
+        self.from + share * (self.to - self.from)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The chart
+
+const CHART_LEFT: f64 = 56.0;
+/// The right edge of the plot; the space after it keeps the deadline's diamond whole.
+pub const CHART_RIGHT: f64 = 612.0;
+const CHART_TOP: f64 = 12.0;
+const CHART_BOTTOM: f64 = 190.0;
+/// At most this many period labels under a chart.
+const CHART_X_LABELS: usize = 6;
+
+#[derive(Serialize, Debug)]
+pub struct Chart {
+    /// Polygons (`points` lists) of the green and the amber band.
+    pub green: Vec<String>,
+    pub amber: Vec<String>,
+    /// Path data of the plan, the actuals and a dot on each actual.
+    pub plan: String,
+    pub actual: String,
+    pub dots: String,
+    pub y_ticks: Vec<Tick>,
+    pub x_ticks: Vec<Tick>,
+    pub deadline: Option<Deadline>,
+    /// The x of series entry `i` is `x0 + i·dx` (for the script's cursor).
+    pub x0: String,
+    pub dx: String,
+    /// The cursor at `as_of`'s entry, and the shade over the periods after it.
+    pub cursor: Option<String>,
+    pub shade_width: String,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Tick {
+    pub at: String,
+    pub label: String,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Deadline {
+    pub x: String,
+    pub label_x: String,
+    pub label: String,
+    /// `end` (the label left of the line) in the right half of the chart, else `start`.
+    pub anchor: &'static str,
+    /// The target value at the deadline, as a diamond's path.
+    pub target: Option<String>,
+}
+
+/// The chart of a KPI over its whole series, with `now` the series entry of `as_of`; `None`
+/// when the KPI has nothing to draw (no actual, plan or band).
+pub fn chart(kpi: &KpiJson, now: Option<usize>) -> Option<Chart> {
+    let series = &kpi.series;
+    let bands = series
+        .iter()
+        .flat_map(|e| [e.green, e.amber])
+        .flatten()
+        .flat_map(bound_values);
+    let values = series.iter().flat_map(|e| [e.actual, e.plan]).flatten();
+    let target = kpi
+        .target
+        .as_ref()
+        .and_then(|t| t.value)
+        .map(bound_values)
+        .unwrap_or_default();
+    let (low, high) = extent(values.chain(bands).chain(target), 0.08)?;
+    let y = Axis {
+        low,
+        high,
+        from: CHART_BOTTOM,
+        to: CHART_TOP,
+    };
+    let n = series.len();
+    let dx = if n > 1 {
+        (CHART_RIGHT - CHART_LEFT) / (n - 1) as f64
+    } else {
+        0.0
+    };
+    let x0 = if n > 1 {
+        CHART_LEFT
+    } else {
+        (CHART_LEFT + CHART_RIGHT) / 2.0
+    };
+    let x = |i: usize| x0 + i as f64 * dx;
+
+    let (green, amber) = band_polygons(kpi, &x, &y);
+    let mut plan = String::new();
+    let mut actual = String::new();
+    let mut dots = String::new();
+    let (mut plan_open, mut actual_open) = (false, false);
+    for (i, entry) in series.iter().enumerate() {
+        match entry.plan.filter(|v| v.is_finite()) {
+            Some(v) => {
+                push_point(&mut plan, if plan_open { 'L' } else { 'M' }, x(i), y.at(v));
+                plan_open = true;
+            }
+            None => plan_open = false,
+        }
+        match entry.actual.filter(|v| v.is_finite()) {
+            Some(v) => {
+                push_point(
+                    &mut actual,
+                    if actual_open { 'L' } else { 'M' },
+                    x(i),
+                    y.at(v),
+                );
+                push_point(&mut dots, 'M', x(i), y.at(v));
+                dots.push_str("h0");
+                actual_open = true;
+            }
+            None => actual_open = false,
+        }
+    }
+    let cursor = now.map(x);
+    Some(Chart {
+        green,
+        amber,
+        plan,
+        actual,
+        dots,
+        y_ticks: y_ticks(low, high, &y),
+        x_ticks: x_ticks(kpi, &x),
+        deadline: deadline(kpi, &x, &y),
+        x0: coordinate(x0),
+        dx: format!("{dx:.3}"),
+        cursor: cursor.map(coordinate),
+        shade_width: coordinate(cursor.map_or(0.0, |c| CHART_RIGHT - c)),
+    })
+}
+
+/// The band polygons, one per run of consecutive entries that have bands: green and amber from
+/// the direction (`up`: green above the green bound, amber between the bounds; `down` mirrored;
+/// `range`: green inside, amber on either side).
+fn band_polygons(kpi: &KpiJson, x: &dyn Fn(usize) -> f64, y: &Axis) -> (Vec<String>, Vec<String>) {
+    let (top, bottom) = (y.high, y.low);
+    // For each entry, the green band and the amber bands as (low, high) in values.
+    type Spans = (Option<(f64, f64)>, [Option<(f64, f64)>; 2]);
+    let spans: Vec<Spans> = kpi
+        .series
+        .iter()
+        .map(|e| match (kpi.direction, e.green, e.amber) {
+            (_, Some(Bound::Pair([gl, gh])), Some(Bound::Pair([al, ah]))) => {
+                (Some((gl, gh)), [Some((al, gl)), Some((gh, ah))])
+            }
+            (Some("down"), Some(Bound::Value(g)), Some(Bound::Value(a))) => {
+                (Some((bottom, g)), [Some((g, a)), None])
+            }
+            (_, Some(Bound::Value(g)), Some(Bound::Value(a))) if g >= a => {
+                (Some((g, top)), [Some((a, g)), None])
+            }
+            _ => (None, [None, None]),
+        })
+        .collect();
+    let green = runs(&spans.iter().map(|s| s.0).collect::<Vec<_>>(), x, y);
+    let mut amber = runs(&spans.iter().map(|s| s.1[0]).collect::<Vec<_>>(), x, y);
+    amber.extend(runs(
+        &spans.iter().map(|s| s.1[1]).collect::<Vec<_>>(),
+        x,
+        y,
+    ));
+    (green, amber)
+}
+
+/// Polygons over the runs of entries that have a span: the upper edge left to right, the lower
+/// edge back; a run of one entry is widened to a bar.
+fn runs(spans: &[Option<(f64, f64)>], x: &dyn Fn(usize) -> f64, y: &Axis) -> Vec<String> {
+    let mut polygons = Vec::new();
+    let mut start = 0;
+    while start < spans.len() {
+        if spans[start].is_none() {
+            start += 1;
+            continue;
+        }
+        let end = (start..spans.len())
+            .find(|&i| spans[i].is_none())
+            .unwrap_or(spans.len());
+        let run: Vec<(f64, f64, f64)> = (start..end)
+            .filter_map(|i| spans[i].map(|(low, high)| (x(i), y.at(low), y.at(high))))
+            .collect();
+        let widened: Vec<(f64, f64, f64)> = match run.as_slice() {
+            [(x, low, high)] => vec![(x - 6.0, *low, *high), (x + 6.0, *low, *high)],
+            _ => run,
+        };
+        let mut points = String::new();
+        let upper = widened.iter().map(|&(x, _, high)| (x, high));
+        let lower = widened.iter().rev().map(|&(x, low, _)| (x, low));
+        for (x, y) in upper.chain(lower) {
+            if !points.is_empty() {
+                points.push(' ');
+            }
+            let _ = write!(points, "{},{}", coordinate(x), coordinate(y));
+        }
+        polygons.push(points);
+        start = end;
+    }
+    polygons
+}
+
+/// Four to six round-numbered ticks between `low` and `high`.
+fn y_ticks(low: f64, high: f64, y: &Axis) -> Vec<Tick> {
+    let raw = (high - low) / 5.0;
+    if !raw.is_finite() || raw <= 0.0 {
+        return Vec::new();
+    }
+    let mut exponent = raw.log10().floor();
+    let mut mantissa = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .find(|&m| m * 10f64.powf(exponent) >= raw)
+        .unwrap_or(10.0);
+    if mantissa == 10.0 {
+        (mantissa, exponent) = (1.0, exponent + 1.0);
+    }
+    let step = mantissa * 10f64.powf(exponent);
+    let decimals = (-exponent).max(0.0) as usize + usize::from(mantissa == 2.5);
+    let first = (low / step).ceil() as i64;
+    let last = (high / step).floor() as i64;
+    (first..=last)
+        .take(12)
+        .map(|k| {
+            let value = k as f64 * step;
+            Tick {
+                at: coordinate(y.at(value)),
+                label: format::number(value, decimals),
+            }
+        })
+        .collect()
+}
+
+/// Labels under the chart: at most [`CHART_X_LABELS`] periods, evenly spread, the first one
+/// always.
+fn x_ticks(kpi: &KpiJson, x: &dyn Fn(usize) -> f64) -> Vec<Tick> {
+    let n = kpi.series.len();
+    let every = n.div_ceil(CHART_X_LABELS).max(1);
+    kpi.series
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % every == 0)
+        .map(|(i, e)| Tick {
+            at: coordinate(x(i)),
+            label: format::period(&e.period),
+        })
+        .collect()
+}
+
+/// The deadline's line: at the KPI's own period that holds the deadline's last day.
+fn deadline(kpi: &KpiJson, x: &dyn Fn(usize) -> f64, y: &Axis) -> Option<Deadline> {
+    use crate::period::Period;
+    let written = kpi.deadline.as_deref()?;
+    let day = Period::parse(written).ok()?.last_day();
+    let at = kpi.series.iter().position(|e| {
+        Period::parse(&e.period).is_ok_and(|p| p.first_day() <= day && day <= p.last_day())
+    })?;
+    let target = match kpi.target.as_ref().and_then(|t| t.value) {
+        Some(Bound::Value(v)) if v.is_finite() => {
+            let (cx, cy) = (x(at), y.at(v));
+            Some(format!(
+                "M{} {}l5 5-5 5-5-5z",
+                coordinate(cx),
+                coordinate(cy - 5.0)
+            ))
+        }
+        _ => None,
+    };
+    let right_half = x(at) > (CHART_LEFT + CHART_RIGHT) / 2.0;
+    Some(Deadline {
+        x: coordinate(x(at)),
+        label_x: coordinate(x(at) + if right_half { -4.0 } else { 4.0 }),
+        label: format!("Deadline {}", format::period(written)),
+        anchor: if right_half { "end" } else { "start" },
+        target,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sparkline
+
+const SPARK_WIDTH: f64 = 100.0;
+const SPARK_HEIGHT: f64 = 24.0;
+
+#[derive(Serialize, Debug)]
+pub struct Sparkline {
+    pub path: String,
+    /// A dot on the last actual.
+    pub dot: String,
+    pub x0: String,
+    pub dx: String,
+}
+
+/// The actuals of the series entries `0..=last`; `None` without any.
+pub fn sparkline(kpi: &KpiJson, last: usize) -> Option<Sparkline> {
+    let entries = kpi.series.get(..=last)?;
+    let (low, high) = extent(entries.iter().filter_map(|e| e.actual), 0.1)?;
+    let y = Axis {
+        low,
+        high,
+        from: SPARK_HEIGHT - 2.0,
+        to: 2.0,
+    };
+    let n = entries.len();
+    let dx = if n > 1 {
+        (SPARK_WIDTH - 6.0) / (n - 1) as f64
+    } else {
+        0.0
+    };
+    let x0 = if n > 1 { 3.0 } else { SPARK_WIDTH / 2.0 };
+    let mut path = String::new();
+    let mut dot = String::new();
+    let mut open = false;
+    for (i, entry) in entries.iter().enumerate() {
+        match entry.actual.filter(|v| v.is_finite()) {
+            Some(v) => {
+                let (px, py) = (x0 + i as f64 * dx, y.at(v));
+                push_point(&mut path, if open { 'L' } else { 'M' }, px, py);
+                dot.clear();
+                push_point(&mut dot, 'M', px, py);
+                dot.push_str("h0");
+                open = true;
+            }
+            None => open = false,
+        }
+    }
+    Some(Sparkline {
+        path,
+        dot,
+        x0: coordinate(x0),
+        dx: format!("{dx:.3}"),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bullet graph
+
+pub const BULLET_WIDTH: f64 = 300.0;
+
+/// The fixed scale of a KPI's bullet graph over every period the reader can pick, so that a
+/// change of period moves the bar and not the scale.
+#[derive(Clone, Copy, Debug)]
+pub struct BulletScale {
+    axis: Axis,
+    direction: Shape,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Shape {
+    /// Bounds `[amber, green]`: red, amber, green from the left.
+    Up,
+    /// Bounds `[green, amber]`: green, amber, red.
+    Down,
+    /// Bounds `[amber low, green low, green high, amber high]`.
+    Range,
+}
+
+/// Positions on the bullet graph (0 to [`BULLET_WIDTH`]) of one period: the actual's bar, the
+/// plan's mark and the band bounds, left to right.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct BulletAt {
+    pub actual: Option<i32>,
+    pub plan: Option<i32>,
+    pub bounds: Vec<i32>,
+}
+
+/// One coloured segment of a bullet graph.
+#[derive(Serialize, Debug)]
+pub struct Segment {
+    pub class: &'static str,
+    pub x: i32,
+    pub width: i32,
+}
+
+impl BulletScale {
+    /// The scale over `readings`; `None` when they hold no number.
+    pub fn of(kpi: &KpiJson, readings: &[Reading<'_>]) -> Option<BulletScale> {
+        let values = readings.iter().flat_map(|r| {
+            [r.actual, r.plan].into_iter().flatten().chain(
+                [r.green, r.amber]
+                    .into_iter()
+                    .flatten()
+                    .flat_map(bound_values),
+            )
+        });
+        let (low, high) = extent(values, 0.05)?;
+        let direction = match kpi.direction {
+            Some("down") => Shape::Down,
+            Some("range") => Shape::Range,
+            _ => Shape::Up,
+        };
+        Some(BulletScale {
+            axis: Axis {
+                low,
+                high,
+                from: 0.0,
+                to: BULLET_WIDTH,
+            },
+            direction,
+        })
+    }
+
+    /// The classes of the segments, left to right (their number never changes with the period:
+    /// a period without bands gives them zero width).
+    pub fn classes(&self) -> &'static [&'static str] {
+        match self.direction {
+            Shape::Up => &["red", "amber", "green"],
+            Shape::Down => &["green", "amber", "red"],
+            Shape::Range => &["red", "amber", "green", "amber", "red"],
+        }
+    }
+
+    pub fn at(&self, reading: &Reading<'_>) -> BulletAt {
+        let position = |v: f64| self.axis.at(v).round() as i32;
+        let mut bounds: Vec<i32> = match (self.direction, reading.green, reading.amber) {
+            (Shape::Range, Some(Bound::Pair([gl, gh])), Some(Bound::Pair([al, ah]))) => {
+                vec![position(al), position(gl), position(gh), position(ah)]
+            }
+            (Shape::Up, Some(Bound::Value(g)), Some(Bound::Value(a))) => {
+                vec![position(a), position(g)]
+            }
+            (Shape::Down, Some(Bound::Value(g)), Some(Bound::Value(a))) => {
+                vec![position(g), position(a)]
+            }
+            _ => Vec::new(),
+        };
+        bounds.sort_unstable();
+        BulletAt {
+            actual: reading.actual.filter(|v| v.is_finite()).map(position),
+            plan: reading.plan.filter(|v| v.is_finite()).map(position),
+            bounds,
+        }
+    }
+
+    /// The segments at `at`: each from the bound before it (or 0) to the bound after it (or
+    /// the width); all of zero width without bounds. The script does the same.
+    pub fn segments(&self, at: &BulletAt) -> Vec<Segment> {
+        let width = BULLET_WIDTH as i32;
+        self.classes()
+            .iter()
+            .enumerate()
+            .map(|(i, &class)| {
+                let (from, to) = if at.bounds.is_empty() {
+                    (0, 0)
+                } else {
+                    let from = if i == 0 { 0 } else { at.bounds[i - 1] };
+                    let to = at.bounds.get(i).copied().unwrap_or(width);
+                    (from, to)
+                };
+                Segment {
+                    class,
+                    x: from,
+                    width: (to - from).max(0),
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinates_have_at_most_one_decimal() {
+        assert_eq!(coordinate(12.0), "12");
+        assert_eq!(coordinate(12.04), "12");
+        assert_eq!(coordinate(12.25), "12.3");
+        assert_eq!(coordinate(-3.5), "-3.5");
+    }
+
+    #[test]
+    fn extent_widens_a_zero_span() {
+        assert_eq!(extent([5.0, 5.0].into_iter(), 0.1), Some((4.5, 5.5)));
+        assert_eq!(extent([0.0].into_iter(), 0.1), Some((-1.0, 1.0)));
+        assert_eq!(extent([f64::NAN].into_iter(), 0.1), None);
+        assert_eq!(extent([0.0, 10.0].into_iter(), 0.1), Some((-1.0, 11.0)));
+    }
+
+    #[test]
+    fn ticks_are_round_numbers_inside_the_range() {
+        let axis = Axis {
+            low: 36.1,
+            high: 40.2,
+            from: 190.0,
+            to: 12.0,
+        };
+        let labels: Vec<String> = y_ticks(36.1, 40.2, &axis)
+            .into_iter()
+            .map(|t| t.label)
+            .collect();
+        assert_eq!(labels, ["37", "38", "39", "40"]);
+        let axis = Axis {
+            low: 1.2,
+            high: 1.95,
+            ..axis
+        };
+        let labels: Vec<String> = y_ticks(1.2, 1.95, &axis)
+            .into_iter()
+            .map(|t| t.label)
+            .collect();
+        assert_eq!(labels, ["1.2", "1.4", "1.6", "1.8"]);
+    }
+}

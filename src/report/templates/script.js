@@ -1,0 +1,182 @@
+// The period selector: shows every figure of the page in an earlier period. The page is
+// complete without this script (it shows `as_of`); the figures of every period are written in
+// the data element, as the page writes them, so this only puts them in place.
+(function () {
+  "use strict";
+  var holder = document.getElementById("kpic-data");
+  var select = document.getElementById("period");
+  if (!holder || !select || !select.form) return;
+  var data = JSON.parse(holder.textContent);
+  var last = data.periods.length - 1;
+  var statuses = {}, trends = {};
+  data.statuses.forEach(function (s) { statuses[s[0]] = s; });
+  data.trends.forEach(function (t) { trends[t[0]] = t; });
+  var NONE = "\u2014";
+  var BLANK = [NONE, NONE, NONE, NONE, NONE, "none", null, null];
+
+  // The elements of each KPI, objective and perspective, found once.
+  function byIndex(attribute) {
+    var found = {};
+    document.querySelectorAll("[" + attribute + "]").forEach(function (el) {
+      var key = el.getAttribute(attribute);
+      (found[key] = found[key] || []).push(el);
+    });
+    return found;
+  }
+  var kpiNodes = byIndex("data-k"), objectiveNodes = byIndex("data-o"),
+    perspectiveNodes = byIndex("data-p");
+
+  function setText(root, field, text) {
+    root.querySelectorAll('[data-f="' + field + '"]').forEach(function (el) {
+      el.textContent = text;
+    });
+  }
+  function setStatus(root, status) {
+    var s = statuses[status] || statuses.none;
+    root.querySelectorAll(".st").forEach(function (el) {
+      el.setAttribute("data-st", s[0]);
+      el.firstChild.textContent = s[1];
+      el.lastChild.textContent = " " + s[2];
+    });
+    // A box or band of the strategy map.
+    root.querySelectorAll("text.line").forEach(function (el) {
+      if (el.hasAttribute("data-st")) el.setAttribute("data-st", s[0]);
+    });
+    if (root.classList.contains("box")) root.setAttribute("data-st", s[0]);
+  }
+  function setLine(root, score, status) {
+    var s = statuses[status] || statuses.none;
+    root.querySelectorAll("text.line").forEach(function (el) {
+      el.textContent = s[1] + " " + s[2] + " \u00b7 " + score;
+    });
+  }
+  function setTrend(root, trend) {
+    var t = trends[trend];
+    root.querySelectorAll(".tr").forEach(function (el) {
+      el.setAttribute("data-tr", t ? t[0] : "none");
+      el.firstChild.textContent = t ? t[1] : "";
+      el.lastChild.textContent = t ? t[2] : "no trend";
+    });
+    root.querySelectorAll(".trend-word").forEach(function (el) {
+      el.textContent = t ? t[2] : "no trend";
+    });
+  }
+  function setBullet(svg, b) {
+    var bounds = b ? b.slice(2) : [];
+    svg.querySelectorAll(".seg").forEach(function (seg, j) {
+      var from = 0, to = 0;
+      if (bounds.length) {
+        from = j === 0 ? 0 : bounds[j - 1];
+        to = j < bounds.length ? bounds[j] : 300;
+      }
+      seg.setAttribute("x", from);
+      seg.setAttribute("width", Math.max(0, to - from));
+    });
+    svg.querySelector(".bar").setAttribute("width", b && b[0] !== null ? b[0] : 0);
+    var mark = svg.querySelector(".pm");
+    if (b && b[1] !== null) {
+      mark.setAttribute("x1", b[1]);
+      mark.setAttribute("x2", b[1]);
+      mark.removeAttribute("visibility");
+    } else {
+      mark.setAttribute("visibility", "hidden");
+    }
+  }
+  // Moves a chart's cursor and shade (or a sparkline's shade, `offset` right of its point) to
+  // entry `at`; -1: no entry, no cursor.
+  function setCursor(svg, at, right, offset) {
+    var x = right;
+    if (at >= 0) {
+      x = parseFloat(svg.getAttribute("data-x0")) + at * parseFloat(svg.getAttribute("data-dx")) + offset;
+    }
+    var shade = svg.querySelector(".shade"), cursor = svg.querySelector(".cursor");
+    shade.setAttribute("x", x);
+    shade.setAttribute("width", Math.max(0, right - x));
+    if (cursor) {
+      cursor.setAttribute("x1", x);
+      cursor.setAttribute("x2", x);
+      if (at < 0) cursor.setAttribute("visibility", "hidden");
+      else cursor.removeAttribute("visibility");
+    }
+  }
+
+  function entryAt(k, i) {
+    var kpi = data.kpis[k];
+    var at = kpi.r ? kpi.r[i] : i;
+    if (i === last && kpi.n) return { e: kpi.n, at: at };
+    return { e: at >= 0 && at < kpi.e.length ? kpi.e[at] : BLANK, at: at };
+  }
+
+  function showKpi(k, i) {
+    var found = entryAt(k, i), e = found.e;
+    (kpiNodes[k] || []).forEach(function (root) {
+      setText(root, "period", e[0]);
+      setText(root, "actual", e[1]);
+      setText(root, "plan", e[2]);
+      setText(root, "variance", e[3]);
+      setText(root, "score", e[4]);
+      setStatus(root, e[5]);
+      setTrend(root, e[6]);
+      root.querySelectorAll("svg.bullet").forEach(function (svg) { setBullet(svg, e[7]); });
+      root.querySelectorAll("svg.chart").forEach(function (svg) { setCursor(svg, found.at, 612, 0); });
+      root.querySelectorAll("svg.spark").forEach(function (svg) { setCursor(svg, found.at, 100, 3); });
+    });
+  }
+
+  function showScores(nodes, scores, i) {
+    Object.keys(nodes).forEach(function (key) {
+      var s = (scores[key] || [])[i] || [NONE, "none"];
+      nodes[key].forEach(function (root) {
+        setText(root, "score", s[0]);
+        setStatus(root, s[1]);
+        setLine(root, s[0], s[1]);
+      });
+    });
+  }
+
+  var rows = {};
+  document.querySelectorAll("tr[data-k]").forEach(function (row) {
+    rows[row.getAttribute("data-k")] = row;
+  });
+  function showHighlights(i) {
+    document.querySelectorAll("[data-hl]").forEach(function (list) {
+      var items = data.highlights[i][parseInt(list.getAttribute("data-hl"), 10)];
+      list.textContent = "";
+      items.forEach(function (item) {
+        var row = rows[item[0]], li = document.createElement("li");
+        if (!row) return;
+        var link = row.querySelector("th a").cloneNode(true);
+        var who = document.createElement("span"), what = document.createElement("span");
+        who.className = "who";
+        who.textContent = row.lastElementChild.textContent;
+        what.className = "chg";
+        what.textContent = item[1];
+        li.append(link, " ", who, " ", what);
+        list.appendChild(li);
+      });
+      if (!items.length) {
+        var empty = document.createElement("li");
+        empty.className = "empty";
+        empty.textContent = list.getAttribute("data-empty");
+        list.appendChild(empty);
+      }
+    });
+  }
+
+  function show(i) {
+    var card = document.querySelector("[data-card]");
+    setText(card, "score", data.card[i][0]);
+    setStatus(card, data.card[i][1]);
+    document.querySelectorAll("[data-count]").forEach(function (li) {
+      setText(li, "count", data.counts[i][parseInt(li.getAttribute("data-count"), 10)]);
+    });
+    showScores(perspectiveNodes, data.perspectives, i);
+    showScores(objectiveNodes, data.objectives, i);
+    data.kpis.forEach(function (_, k) { showKpi(k, i); });
+    showHighlights(i);
+  }
+
+  select.form.hidden = false;
+  select.form.addEventListener("submit", function (event) { event.preventDefault(); });
+  select.addEventListener("change", function () { show(parseInt(select.value, 10)); });
+})();
