@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 const DEADLINE: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(20);
 
+/// The start of the overlay of errors in a page.
+const OVERLAY: &str = "<details id=\"kpic-overlay\"";
+
 /// A scorecard without findings, titled `title`, that reads `data/actuals.csv`.
 fn scorecard(title: &str) -> String {
     format!(
@@ -152,6 +155,20 @@ impl Watch {
         });
     }
 
+    /// Waits until no build has started for `quiet` (five times the debounce is plenty);
+    /// returns the number of builds.
+    fn wait_for_quiet(&self, quiet: Duration) -> usize {
+        let mut builds = self.builds();
+        let mut since = Instant::now();
+        self.wait_for("the builds to stop", || {
+            if self.builds() != builds {
+                builds = self.builds();
+                since = Instant::now();
+            }
+            (since.elapsed() >= quiet).then_some(builds)
+        })
+    }
+
     fn wait_for_report(&self, project: &Project, text: &str) {
         self.wait_for(&format!("a report with {text:?}"), || {
             project.report().contains(text).then_some(())
@@ -238,6 +255,15 @@ fn http(address: &str, method: &str, target: &str) -> (u16, String, String) {
 fn get(address: &str, target: &str) -> (u16, String) {
     let (status, _, body) = http(address, "GET", target);
     (status, body)
+}
+
+/// The generation of a served page, from its live-reload script.
+fn generation_of(page: &str) -> u64 {
+    let rest = page
+        .split("/__kpic/events?generation=")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no live-reload script in {page}"));
+    rest[..rest.find('"').unwrap()].parse().unwrap()
 }
 
 /// An open event stream, read on a thread of its own into `text`.
@@ -426,10 +452,8 @@ fn the_report_written_into_a_watched_folder_does_not_rebuild() {
             .is_ok_and(|report| report.contains("Edited"))
             .then_some(())
     });
-    watch.wait_for_builds(2);
-    // Were kpic's own write a change, another build would follow within the debounce.
-    std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(watch.builds(), 2, "{}", watch.output());
+    // Were kpic's own writes a change, each build would call for another, and never stop.
+    watch.wait_for_quiet(Duration::from_millis(500));
 }
 
 #[test]
@@ -448,7 +472,7 @@ fn the_event_stream_sends_a_reload_after_a_good_rebuild_and_the_overlay_after_a_
     watch.wait_for("a reload event", || {
         events
             .text()
-            .contains("event: reload\ndata: 2\n\n")
+            .contains("event: reload\ndata: ")
             .then_some(())
     });
     project.write(
@@ -469,35 +493,40 @@ fn the_event_stream_sends_a_reload_after_a_good_rebuild_and_the_overlay_after_a_
     assert!(!overlay.contains("<broken>"), "{overlay}");
     project.write("scorecard.kpi", &scorecard("Fixed"));
     watch.wait_for("a reload event after the fix", || {
-        events
-            .text()
-            .contains("event: reload\ndata: 4\n\n")
-            .then_some(())
+        let text = events.text();
+        let after_overlay = text.rsplit("event: overlay").next()?;
+        after_overlay.contains("event: reload").then_some(())
     });
 }
 
 #[test]
 fn a_page_that_missed_a_rebuild_catches_up_when_its_stream_opens() {
     let project = Project::new();
-    let watch = Watch::start(&project, &["--serve", "--port", "0"]);
+    let watch = Watch::start_with(
+        &project,
+        &["--format", "html", "--out", "out", "--serve", "--port", "0"],
+    );
     let address = watch.address();
-    watch.wait_for_report(&project, "Title one");
+    watch.wait_for_builds(1);
     project.write("scorecard.kpi", &scorecard("Title two"));
-    watch.wait_for_report(&project, "Title two");
     watch.wait_for_builds(2);
-    // A page served by the first build opens its stream only now.
-    let late = EventStream::open(&address, "?generation=1");
+    watch.wait_for_quiet(Duration::from_millis(300));
+    let current = generation_of(&get(&address, "/").1);
+    // A page served by an earlier build opens its stream only now.
+    let late = EventStream::open(&address, &format!("?generation={}", current - 1));
+    let up_to_date = EventStream::open(&address, &format!("?generation={current}"));
+    let reload = format!("event: reload\ndata: {current}\n\n");
     watch.wait_for("the catch-up reload", || {
-        late.text()
-            .contains("event: reload\ndata: 2\n\n")
-            .then_some(())
+        late.text().contains(&reload).then_some(())
     });
-    let current = EventStream::open(&address, "?generation=2");
-    let other = EventStream::open(&address, "?generation=1");
-    watch.wait_for("the streams to open", || {
-        other.text().contains("event: reload").then_some(())
+    watch.wait_for("the other stream to open", || {
+        up_to_date.text().contains("retry: 1000").then_some(())
     });
-    assert!(!current.text().contains("event:"), "{}", current.text());
+    assert!(
+        !up_to_date.text().contains("event:"),
+        "{}",
+        up_to_date.text()
+    );
 }
 
 #[test]
@@ -573,7 +602,7 @@ fn a_page_served_while_the_project_is_broken_shows_the_overlay() {
     let (status, page) = get(&address, "/");
     assert_eq!(status, 503, "no report yet: {page}");
     assert!(page.contains("No report yet"), "{page}");
-    assert!(page.contains("id=\"kpic-overlay\""), "{page}");
+    assert!(page.contains(OVERLAY), "{page}");
     assert!(page.contains("This page is out of date"), "{page}");
     assert!(page.contains("error[import-not-found]"), "{page}");
     assert!(
@@ -582,7 +611,7 @@ fn a_page_served_while_the_project_is_broken_shows_the_overlay() {
     );
     assert!(!page.contains("<script>alert"), "{page}");
     assert!(page.contains("new EventSource(\"/__kpic/events?generation=1\")"));
-    let overlay_at = page.find("kpic-overlay").unwrap();
+    let overlay_at = page.find(OVERLAY).unwrap();
     assert!(overlay_at < page.rfind("</body>").unwrap(), "{page}");
 }
 
@@ -647,4 +676,60 @@ fn a_watch_that_cannot_start_exits_with_2() {
     let out = project.path("file").join("out");
     let unwritable = run(&[path, "--out", out.to_str().unwrap()]);
     assert_eq!(unwritable.status.code(), Some(2));
+}
+
+#[test]
+fn the_overlay_covers_the_last_good_page_until_the_fix() {
+    let project = Project::new();
+    let watch = Watch::start_with(
+        &project,
+        &["--format", "html", "--out", "out", "--serve", "--port", "0"],
+    );
+    let address = watch.address();
+    watch.wait_for_builds(1);
+    let (status, page) = get(&address, "/");
+    assert_eq!(status, 200, "{}", watch.output());
+    assert!(page.contains("<title>Title one</title>"), "{page}");
+    let good = generation_of(&page);
+    assert!(!page.contains(OVERLAY), "{page}");
+
+    project.write(
+        "scorecard.kpi",
+        &format!("{}\nuse \"<b>&amp;.kpi\"\n", scorecard("Broken")),
+    );
+    watch.wait_for("the failed build", || {
+        watch.output().contains("✗ ").then_some(())
+    });
+    let (status, page) = get(&address, "/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<title>Title one</title>"),
+        "the last good page"
+    );
+    let overlay_at = page.find(OVERLAY).expect("the overlay");
+    assert!(overlay_at < page.rfind("</body>").unwrap());
+    assert!(page[overlay_at..].contains("This page is out of date"));
+    assert!(page[overlay_at..].contains("error[import-not-found]"));
+    assert!(
+        page[overlay_at..].contains("&lt;b&gt;&amp;amp;.kpi"),
+        "escaped"
+    );
+    let broken = generation_of(&page);
+    assert!(broken > good);
+    let on_disk = std::fs::read_to_string(project.path("out/index.html")).unwrap();
+    assert!(on_disk.contains("<title>Title one</title>"));
+    assert!(
+        !on_disk.contains("kpic-overlay") && !on_disk.contains("__kpic"),
+        "the report on disk is the report alone"
+    );
+
+    project.write("scorecard.kpi", &scorecard("Fixed"));
+    // The report is renamed into place just before the server learns of the build.
+    let page = watch.wait_for("the fixed page, without the overlay", || {
+        let (status, page) = get(&address, "/index.html");
+        (status == 200 && page.contains("<title>Fixed</title>") && !page.contains(OVERLAY))
+            .then_some(page)
+    });
+    assert!(generation_of(&page) > broken);
+    assert!(watch.output().contains("✓ rebuilt out/index.html in "));
 }

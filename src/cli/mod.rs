@@ -131,7 +131,7 @@ struct WatchArgs {
     /// The folder to write the report to (created if missing)
     #[arg(long, value_name = "DIR", default_value = "report")]
     out: PathBuf,
-    /// The report's form: `json` writes report.json (`html` is not yet available)
+    /// The report's form: `html` writes index.html, `json` writes report.json
     #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
     format: ReportFormat,
     /// A data file to read after the scorecard's own (repeatable); it is watched too
