@@ -10,7 +10,7 @@ pub mod server;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 use notify::{RecommendedWatcher, RecursiveMode};
@@ -22,6 +22,14 @@ use server::Server;
 /// How long a file must be quiet before its changes are taken: an editor's save is several
 /// events (write a temporary file, rename it, set its mode) within a few milliseconds.
 pub const DEBOUNCE: Duration = Duration::from_millis(100);
+
+/// How often the debouncer looks for events that are due. It lets each event go once it is
+/// [`DEBOUNCE`] old, so the events of one save, a few milliseconds apart, may come out at two
+/// successive ticks.
+const TICK: Duration = Duration::from_millis(10);
+
+/// How long the loop waits after a batch of events for the rest of the burst: two ticks.
+const GRACE: Duration = Duration::from_millis(20);
 
 /// What one build did.
 #[derive(Debug)]
@@ -55,7 +63,7 @@ pub fn run(
         let _ = stopper.send(Wake::Stop);
     })
     .map_err(|error| format!("cannot handle Ctrl-C: {error}"))?;
-    let mut watcher = new_debouncer(DEBOUNCE, None, move |changes| {
+    let mut watcher = new_debouncer(DEBOUNCE, Some(TICK), move |changes| {
         let _ = sender.send(Wake::Changes(changes));
     })
     .map_err(|error| format!("cannot watch files: {error}"))?;
@@ -130,9 +138,9 @@ fn changed_unseen(inputs: &[Input], newly_watched: &BTreeSet<PathBuf>) -> bool {
         })
 }
 
-/// Waits for a change that calls for a rebuild, then takes the changes already queued as well:
-/// one rebuild for them all. Returns the watched folders that were themselves deleted or
-/// renamed, or `None` on Ctrl-C.
+/// Waits for a change that calls for a rebuild, then for the rest of its burst (until no events
+/// come for [`GRACE`]): one rebuild for them all. Returns the watched folders that were
+/// themselves deleted or renamed, or `None` on Ctrl-C.
 fn next_changes(
     wakes: &Receiver<Wake>,
     ignored: &Ignored,
@@ -142,9 +150,10 @@ fn next_changes(
     let mut stale = BTreeSet::new();
     loop {
         let wake = if rebuild {
-            match wakes.try_recv() {
+            match wakes.recv_timeout(GRACE) {
                 Ok(wake) => wake,
-                Err(_) => return Some(stale),
+                Err(RecvTimeoutError::Timeout) => return Some(stale),
+                Err(RecvTimeoutError::Disconnected) => return None,
             }
         } else {
             wakes.recv().ok()?
