@@ -733,3 +733,16 @@ fn the_overlay_covers_the_last_good_page_until_the_fix() {
     assert!(generation_of(&page) > broken);
     assert!(watch.output().contains("✓ rebuilt out/index.html in "));
 }
+
+#[test]
+fn a_data_file_given_on_the_command_line_is_watched_in_its_own_folder() {
+    let project = Project::new();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let extra = elsewhere.path().join("more.csv");
+    let more = |value: u32| format!("period,metric,value,note\n2026-03,revenue,{value},\n");
+    std::fs::write(&extra, more(612)).unwrap();
+    let watch = Watch::start(&project, &["--data", extra.to_str().unwrap()]);
+    watch.wait_for_report(&project, "612.0");
+    std::fs::write(&extra, more(613)).unwrap();
+    watch.wait_for_report(&project, "613.0");
+}

@@ -7,6 +7,7 @@
 use std::fs::File;
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -77,7 +78,11 @@ impl Server {
         root: PathBuf,
         index: &'static str,
     ) -> Result<Server, String> {
-        let listener = listen(host, port)?;
+        let ports = match port {
+            Some(port) => port..=port,
+            None => DEFAULT_PORT..=DEFAULT_PORT + PORTS_TRIED - 1,
+        };
+        let listener = listen(host, ports)?;
         let address = listener
             .local_addr()
             .map_err(|error| format!("cannot listen on {host}: {error}"))?;
@@ -128,21 +133,24 @@ impl Server {
     }
 }
 
-/// A listener on `host`: at `port`, or at the first free port from 8000 when none is given.
-fn listen(host: &str, port: Option<u16>) -> Result<TcpListener, String> {
-    let ports = match port {
-        Some(port) => port..=port,
-        None => DEFAULT_PORT..=DEFAULT_PORT + PORTS_TRIED - 1,
-    };
-    let last = *ports.end();
+/// A listener on `host`, at the first port of `ports` that is free.
+fn listen(host: &str, ports: RangeInclusive<u16>) -> Result<TcpListener, String> {
+    let mut taken = Vec::new();
     for port in ports {
         match TcpListener::bind((host, port)) {
             Ok(listener) => return Ok(listener),
-            Err(error) if error.kind() == std::io::ErrorKind::AddrInUse && port < last => {}
+            Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => taken.push(port),
             Err(error) => return Err(format!("cannot listen on {host} port {port}: {error}")),
         }
     }
-    unreachable!("the last port tried returns")
+    Err(match taken.as_slice() {
+        [port] => format!("cannot listen on {host} port {port}: it is taken"),
+        ports => format!(
+            "cannot listen on {host}: ports {} to {} are taken",
+            ports.first().unwrap_or(&DEFAULT_PORT),
+            ports.last().unwrap_or(&DEFAULT_PORT)
+        ),
+    })
 }
 
 fn accept(http: &tiny_http::Server, site: &Arc<Site>) {
@@ -441,6 +449,19 @@ mod tests {
             resolve(&root, "/in.html", "index.html"),
             Ok(root.join("index.html"))
         );
+    }
+
+    #[test]
+    fn a_taken_port_moves_to_the_next_free_one_unless_it_is_the_only_one() {
+        let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let Some(last) = port.checked_add(20) else {
+            return;
+        };
+        let next = listen("127.0.0.1", port..=last).unwrap();
+        assert_ne!(next.local_addr().unwrap().port(), port);
+        let refused = listen("127.0.0.1", port..=port).unwrap_err();
+        assert!(refused.contains("is taken"), "{refused}");
     }
 
     #[test]
