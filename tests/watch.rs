@@ -457,6 +457,34 @@ fn the_report_written_into_a_watched_folder_does_not_rebuild() {
 }
 
 #[test]
+fn files_that_are_no_input_do_not_rebuild() {
+    let project = Project::new();
+    let watch = Watch::start(&project, &[]);
+    watch.wait_for_builds(1);
+    // A log of the watch itself kept beside the project, notes, a file no `use` names, and
+    // what editors write on the way to saving.
+    for name in [
+        "watch.log",
+        "notes.txt",
+        "other.kpi",
+        "data/other.csv",
+        ".scorecard.kpi.swp",
+        "scorecard.kpi~",
+        "4913",
+    ] {
+        project.write(name, "x");
+    }
+    assert_eq!(
+        watch.wait_for_quiet(Duration::from_millis(500)),
+        1,
+        "{}",
+        watch.output()
+    );
+    project.write("scorecard.kpi", &scorecard("Still watching"));
+    watch.wait_for_report(&project, "Still watching");
+}
+
+#[test]
 fn the_event_stream_sends_a_reload_after_a_good_rebuild_and_the_overlay_after_a_failed_one() {
     let project = Project::new();
     let watch = Watch::start(&project, &["--serve", "--port", "0"]);
@@ -745,4 +773,21 @@ fn a_data_file_given_on_the_command_line_is_watched_in_its_own_folder() {
     watch.wait_for_report(&project, "612.0");
     std::fs::write(&extra, more(613)).unwrap();
     watch.wait_for_report(&project, "613.0");
+}
+
+#[test]
+fn a_data_folder_renamed_away_and_back_is_watched_again() {
+    let project = Project::new();
+    let watch = Watch::start(&project, &[]);
+    watch.wait_for_report(&project, "425.0");
+    std::fs::rename(project.path("data"), project.path("data-old")).unwrap();
+    watch.wait_for("the build without the data folder", || {
+        watch.output().contains("data-unreadable").then_some(())
+    });
+    // Edits to the folder moved away are no change to the project.
+    std::fs::write(project.path("data-old/actuals.csv"), actuals(111)).unwrap();
+    std::fs::rename(project.path("data-old"), project.path("data")).unwrap();
+    watch.wait_for_report(&project, "111.0");
+    std::fs::write(project.path("data/actuals.csv"), actuals(222)).unwrap();
+    watch.wait_for_report(&project, "222.0");
 }

@@ -12,7 +12,7 @@ use super::{EXIT_OK, EXIT_USAGE, Format, ReportFormat, WatchArgs};
 use crate::check::{CheckOptions, CheckOutcome, check_project_with_data};
 use crate::diagnostics::{Level, Summary, render_short};
 use crate::project::{self, ENTRY_FILE_NAME, Parses, Project};
-use crate::watch::files::{self, Ignored, Input};
+use crate::watch::files::{self, Input};
 use crate::watch::server::Server;
 use crate::watch::{self, Build};
 
@@ -48,11 +48,7 @@ fn watch_project(args: WatchArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let server = match args
-        .serve
-        .then(|| serve(&args, out_dir.clone()))
-        .transpose()
-    {
+    let server = match args.serve.then(|| serve(&args, out_dir)).transpose() {
         Ok(server) => server,
         Err(message) => {
             eprintln!("error: {message}");
@@ -73,7 +69,7 @@ fn watch_project(args: WatchArgs) -> u8 {
         address,
         last_written: None,
     };
-    match watch::run(&Ignored::new(out_dir), server, || builder.build()) {
+    match watch::run(server, || builder.build()) {
         Ok(()) => EXIT_OK,
         Err(message) => {
             eprintln!("error: {message}");

@@ -1,5 +1,5 @@
 //! What a watch looks at: the folders of the files a build read or named, and the changes in
-//! them that call for a rebuild.
+//! them that call for a rebuild (those to the files, and to the folders on the way to them).
 //!
 //! Folders, not files: editors save by writing a new file and renaming it over the old one, and
 //! a watch on the old file would follow it into oblivion. A watch on the folder sees the rename,
@@ -83,36 +83,49 @@ pub fn data_inputs(outcome: &CheckOutcome, extra_data: &[PathBuf]) -> Vec<Input>
 pub fn folders(inputs: &[Input]) -> BTreeSet<PathBuf> {
     inputs
         .iter()
-        .filter_map(|input| existing_folder_of(&input.path))
+        .filter_map(|input| locate(&input.path))
+        .map(|(folder, _)| folder)
         .collect()
 }
 
 /// The folder watched for `file`.
-pub fn existing_folder_of(file: &Path) -> Option<PathBuf> {
-    let absolute = std::path::absolute(file).ok()?;
-    absolute
+pub fn folder_of(file: &Path) -> Option<PathBuf> {
+    locate(file).map(|(folder, _)| folder)
+}
+
+/// The folder watched for `file` (the closest existing folder above it, canonical), and the path
+/// the watcher reports changes to `file` under: that folder and the rest of `file` below it.
+fn locate(file: &Path) -> Option<(PathBuf, PathBuf)> {
+    let absolute = paths::normalize(&std::path::absolute(file).ok()?);
+    let existing = absolute
         .ancestors()
         .skip(1)
-        .find(|folder| folder.is_dir())?
-        .canonicalize()
-        .ok()
+        .find(|folder| folder.is_dir())?;
+    let rest = absolute.strip_prefix(existing).ok()?;
+    let folder = existing.canonicalize().ok()?;
+    let reported = folder.join(rest);
+    Some((folder, reported))
 }
 
-/// The files `kpic report` writes into its output folder.
-const REPORT_FILES: [&str; 2] = ["index.html", "report.json"];
-
-/// Which changes do not call for a rebuild: editors' temporary files, and kpic's own writes to
-/// the output folder (which would otherwise rebuild forever when that folder is watched).
-#[derive(Debug, Clone)]
-pub struct Ignored {
-    /// The output folder, canonical.
-    out_dir: PathBuf,
+/// Which changes call for a rebuild: changes to an input of the last build, to a folder on the
+/// way to one (created, deleted, renamed), or to a watched folder itself. Nothing else in the
+/// watched folders: not the files editors write on the way to saving (`.swp`, `~`, `.#…`,
+/// `4913`), not kpic's own report and its `.kpic-tmp`, not a log written beside the project.
+#[derive(Debug)]
+pub struct Relevant {
+    /// The inputs as the watcher reports them, and the watched folders.
+    paths: BTreeSet<PathBuf>,
 }
 
-impl Ignored {
-    /// `out_dir` must be canonical, as the paths of changes are.
-    pub fn new(out_dir: PathBuf) -> Ignored {
-        Ignored { out_dir }
+impl Relevant {
+    pub fn new(inputs: &[Input], watched: &BTreeSet<PathBuf>) -> Relevant {
+        let reported = inputs
+            .iter()
+            .filter_map(|input| locate(&input.path))
+            .map(|(_, reported)| reported);
+        Relevant {
+            paths: reported.chain(watched.iter().cloned()).collect(),
+        }
     }
 
     /// Whether `event` may change the next build. Opening and reading a file is no change (the
@@ -122,34 +135,13 @@ impl Ignored {
             EventKind::Access(kind) => kind == AccessKind::Close(AccessMode::Write),
             _ => true,
         };
-        is_change && (event.paths.is_empty() || event.paths.iter().any(|path| !self.ignores(path)))
+        is_change && (event.paths.is_empty() || event.paths.iter().any(|path| self.concerns(path)))
     }
 
-    fn ignores(&self, path: &Path) -> bool {
-        let written_by_kpic = path == self.out_dir
-            || path.parent() == Some(self.out_dir.as_path())
-                && path
-                    .file_name()
-                    .and_then(|name| name.to_str())
-                    .is_some_and(|name| REPORT_FILES.contains(&name));
-        written_by_kpic
-            || path
-                .file_name()
-                .and_then(|name| name.to_str())
-                .is_some_and(is_temporary)
+    /// Whether `path` is an input or a watched folder, or lies on the way to one.
+    fn concerns(&self, path: &Path) -> bool {
+        self.paths.iter().any(|known| known.starts_with(path))
     }
-}
-
-/// Files that editors (and kpic) write on the way to saving another one.
-fn is_temporary(name: &str) -> bool {
-    name.ends_with('~') // backups: Emacs, Vim, gedit, Kate
-        || name.starts_with(".#") // Emacs lock files
-        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#')) // Emacs auto-saves
-        || name == "4913" // Vim checks that it may create files in the folder
-        || [".swp", ".swo", ".swx"].iter().any(|ext| name.ends_with(ext)) // Vim swap files
-        || name.ends_with("___jb_tmp___") // JetBrains safe write
-        || name.ends_with("___jb_old___")
-        || name.ends_with(".kpic-tmp") // kpic's own, renamed into place
 }
 
 #[cfg(test)]
@@ -163,70 +155,97 @@ mod tests {
             .fold(Event::new(kind), |event, path| event.add_path(path.into()))
     }
 
-    fn ignored() -> Ignored {
-        Ignored::new(PathBuf::from("/p/report"))
+    /// A project in `/p`: its entry, an import in `lib/`, a data file in `data/` (missing).
+    fn relevant() -> Relevant {
+        let inputs = [
+            "/p/scorecard.kpi",
+            "/p/lib/extra.kpi",
+            "/p/data/actuals.csv",
+        ]
+        .map(|path| Input {
+            path: PathBuf::from(path),
+            modified: None,
+        });
+        Relevant {
+            paths: inputs
+                .iter()
+                .map(|input| input.path.clone())
+                .chain([PathBuf::from("/p"), PathBuf::from("/p/lib")])
+                .collect(),
+        }
     }
 
     #[test]
-    fn editors_temporary_files_are_no_change() {
+    fn changes_to_inputs_and_the_folders_on_the_way_to_them_rebuild() {
+        let created = |path| event(EventKind::Create(CreateKind::Any), &[path]);
+        for path in [
+            "/p/scorecard.kpi",
+            "/p/lib/extra.kpi",
+            "/p/data/actuals.csv",
+            "/p/data",
+            "/p/lib",
+            "/p",
+        ] {
+            assert!(relevant().triggers_rebuild(&created(path)), "{path}");
+        }
+    }
+
+    #[test]
+    fn other_files_in_the_watched_folders_do_not() {
         for name in [
             "scorecard.kpi~",
             ".#scorecard.kpi",
             "#scorecard.kpi#",
             "4913",
             ".scorecard.kpi.swp",
-            ".scorecard.kpi.swx",
             "scorecard.kpi___jb_tmp___",
-            ".report.json.kpic-tmp",
+            "report",
+            "report/report.json",
+            "report/.index.html.kpic-tmp",
+            "watch.log",
+            "other.kpi",
+            "data/other.csv",
         ] {
             let path = format!("/p/{name}");
-            let created = event(EventKind::Create(CreateKind::File), &[&path]);
-            assert!(!ignored().triggers_rebuild(&created), "{name}");
-        }
-        for name in ["scorecard.kpi", "actuals.csv", "#", "49130", "swp"] {
-            let path = format!("/p/{name}");
-            let created = event(EventKind::Create(CreateKind::File), &[&path]);
-            assert!(ignored().triggers_rebuild(&created), "{name}");
+            let modified = event(EventKind::Modify(ModifyKind::Any), &[&path]);
+            assert!(!relevant().triggers_rebuild(&modified), "{name}");
         }
     }
 
     #[test]
-    fn the_report_written_is_no_change_but_other_files_beside_it_are() {
-        let modified = |path| event(EventKind::Modify(ModifyKind::Any), &[path]);
-        assert!(!ignored().triggers_rebuild(&modified("/p/report")));
-        assert!(!ignored().triggers_rebuild(&modified("/p/report/index.html")));
-        assert!(!ignored().triggers_rebuild(&modified("/p/report/report.json")));
-        assert!(ignored().triggers_rebuild(&modified("/p/report/scorecard.kpi")));
-        assert!(ignored().triggers_rebuild(&modified("/p/report.json")));
-    }
-
-    #[test]
-    fn a_rename_onto_a_watched_file_is_a_change_even_from_a_temporary_name() {
+    fn a_rename_onto_an_input_rebuilds_even_from_a_temporary_name() {
         let renamed = event(
             EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
             &["/p/.scorecard.kpi.swp", "/p/scorecard.kpi"],
         );
-        assert!(ignored().triggers_rebuild(&renamed));
+        assert!(relevant().triggers_rebuild(&renamed));
     }
 
     #[test]
     fn reading_is_no_change_but_closing_after_writing_is() {
-        let open = event(
-            EventKind::Access(AccessKind::Open(AccessMode::Any)),
-            &["/p/a.kpi"],
+        let access = |kind| event(EventKind::Access(kind), &["/p/scorecard.kpi"]);
+        assert!(!relevant().triggers_rebuild(&access(AccessKind::Open(AccessMode::Any))));
+        assert!(!relevant().triggers_rebuild(&access(AccessKind::Close(AccessMode::Read))));
+        assert!(relevant().triggers_rebuild(&access(AccessKind::Close(AccessMode::Write))));
+        assert!(relevant().triggers_rebuild(&event(EventKind::Other, &[])));
+    }
+
+    #[test]
+    fn inputs_are_reported_under_the_canonical_folder_that_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(root.join("lib")).unwrap();
+        let input = |path: PathBuf| Input::now(path);
+        let relevant = Relevant::new(
+            &[
+                input(dir.path().join("lib/../lib/a.kpi")),
+                input(dir.path().join("data/2026/b.csv")),
+            ],
+            &BTreeSet::new(),
         );
-        let read = event(
-            EventKind::Access(AccessKind::Close(AccessMode::Read)),
-            &["/p/a.kpi"],
-        );
-        let written = event(
-            EventKind::Access(AccessKind::Close(AccessMode::Write)),
-            &["/p/a.kpi"],
-        );
-        assert!(!ignored().triggers_rebuild(&open));
-        assert!(!ignored().triggers_rebuild(&read));
-        assert!(ignored().triggers_rebuild(&written));
-        assert!(ignored().triggers_rebuild(&event(EventKind::Other, &[])));
+        let expected: BTreeSet<PathBuf> =
+            [root.join("lib/a.kpi"), root.join("data/2026/b.csv")].into();
+        assert_eq!(relevant.paths, expected);
     }
 
     #[test]

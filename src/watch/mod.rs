@@ -13,14 +13,16 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-use notify::{RecommendedWatcher, RecursiveMode};
+use notify::event::ModifyKind;
+use notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-use files::{Ignored, Input};
+use files::{Input, Relevant};
 use server::Server;
 
-/// How long a file must be quiet before its changes are taken: an editor's save is several
-/// events (write a temporary file, rename it, set its mode) within a few milliseconds.
+/// How long each change is held before it is taken, so that a burst makes one build: an
+/// editor's save is several events (write a temporary file, rename it, set its mode) within a
+/// few milliseconds.
 pub const DEBOUNCE: Duration = Duration::from_millis(100);
 
 /// How often the debouncer looks for events that are due. It lets each event go once it is
@@ -50,13 +52,8 @@ enum Wake {
 type Watcher = Debouncer<RecommendedWatcher, RecommendedCache>;
 
 /// Builds with `build`, then again after every burst of changes to its inputs, until Ctrl-C.
-/// `ignored` tells the changes that are no change; `server`, if any, is told of each build.
-/// Returns why the watch could not start.
-pub fn run(
-    ignored: &Ignored,
-    server: Option<Server>,
-    mut build: impl FnMut() -> Build,
-) -> Result<(), String> {
+/// `server`, if any, is told of each build. Returns why the watch could not start.
+pub fn run(server: Option<Server>, mut build: impl FnMut() -> Build) -> Result<(), String> {
     let (sender, wakes) = mpsc::channel();
     let stopper = sender.clone();
     ctrlc::set_handler(move || {
@@ -67,6 +64,7 @@ pub fn run(
         let _ = sender.send(Wake::Changes(changes));
     })
     .map_err(|error| format!("cannot watch files: {error}"))?;
+    let mut inputs = Vec::new();
     let mut watched = BTreeSet::new();
     let mut stale = BTreeSet::new();
     loop {
@@ -74,17 +72,17 @@ pub fn run(
         if let Some(server) = &server {
             server.publish(built.problems.as_deref());
         }
-        let mut wanted = files::folders(&built.inputs);
-        if built.problems.is_some() {
+        inputs = match built.problems {
             // A broken file may not name all it will name once fixed: a failed build only adds.
-            wanted.extend(watched.iter().cloned());
-        }
-        let newly_watched = sync(&mut watcher, &mut watched, &wanted, &stale);
+            Some(_) => union(built.inputs, inputs),
+            None => built.inputs,
+        };
+        let newly_watched = sync(&mut watcher, &mut watched, &files::folders(&inputs), &stale);
         stale.clear();
-        if changed_unseen(&built.inputs, &newly_watched) {
+        if changed_unseen(&inputs, &newly_watched) {
             continue;
         }
-        match next_changes(&wakes, ignored, &watched) {
+        match next_changes(&wakes, &Relevant::new(&inputs, &watched), &watched) {
             Some(folders) => stale = folders,
             None => break,
         }
@@ -93,6 +91,17 @@ pub fn run(
         server.stop();
     }
     Ok(())
+}
+
+/// `newer`, and those of `older` that it does not hold.
+fn union(mut newer: Vec<Input>, older: Vec<Input>) -> Vec<Input> {
+    let known: BTreeSet<PathBuf> = newer.iter().map(|input| input.path.clone()).collect();
+    newer.extend(
+        older
+            .into_iter()
+            .filter(|input| !known.contains(&input.path)),
+    );
+    newer
 }
 
 /// Watches the folders of `wanted` and no others. `stale` folders were themselves deleted or
@@ -132,8 +141,7 @@ fn sync(
 fn changed_unseen(inputs: &[Input], newly_watched: &BTreeSet<PathBuf>) -> bool {
     !newly_watched.is_empty()
         && inputs.iter().any(|input| {
-            files::existing_folder_of(&input.path)
-                .is_some_and(|folder| newly_watched.contains(&folder))
+            files::folder_of(&input.path).is_some_and(|folder| newly_watched.contains(&folder))
                 && input.changed()
         })
 }
@@ -143,7 +151,7 @@ fn changed_unseen(inputs: &[Input], newly_watched: &BTreeSet<PathBuf>) -> bool {
 /// themselves deleted or renamed, or `None` on Ctrl-C.
 fn next_changes(
     wakes: &Receiver<Wake>,
-    ignored: &Ignored,
+    relevant: &Relevant,
     watched: &BTreeSet<PathBuf>,
 ) -> Option<BTreeSet<PathBuf>> {
     let mut rebuild = false;
@@ -162,14 +170,14 @@ fn next_changes(
             Wake::Stop => return None,
             Wake::Changes(Ok(events)) => {
                 for event in events {
-                    rebuild |= ignored.triggers_rebuild(&event);
-                    stale.extend(
-                        event
-                            .paths
-                            .iter()
-                            .filter(|path| watched.contains(*path))
-                            .cloned(),
-                    );
+                    rebuild |= relevant.triggers_rebuild(&event);
+                    if matches!(
+                        event.kind,
+                        EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
+                    ) {
+                        let moved = event.paths.iter().filter(|path| watched.contains(*path));
+                        stale.extend(moved.cloned());
+                    }
                 }
             }
             Wake::Changes(Err(errors)) => {
