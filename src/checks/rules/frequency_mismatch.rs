@@ -1,23 +1,39 @@
 //! `frequency-mismatch` (alignment): a KPI more frequent than one of its inputs.
 //!
-//! Decided here from the definitions alone: a KPI whose frequency (its own, else the
-//! scorecard's) is finer than that of a KPI its formula names, e.g. a monthly KPI computed from
-//! a quarterly one, which has a value only once a quarter. Metrics have no frequency of their
-//! own (they are computed at the frequency of the KPI that uses them), so only KPIs named in
-//! the formula are compared. The other half of the rule, an input metric observed only
-//! quarterly behind a monthly KPI, needs the data files and comes with data loading.
+//! From the definitions ([`CHECK`]): a KPI whose frequency (its own, else the scorecard's) is
+//! finer than that of a KPI its formula names, e.g. a monthly KPI computed from a quarterly one,
+//! which has a value only once a quarter. Metrics have no frequency of their own (they are
+//! computed at the frequency of the KPI that uses them), so only KPIs named in the formula are
+//! compared.
+//!
+//! From the data files ([`DATA_CHECK`]): a KPI whose inputs — the metrics and KPIs without a
+//! formula that it reaches through formulas and `fn`s, itself when it has no formula — include
+//! one observed only at a coarser grain than the KPI's frequency (quarterly data behind a
+//! monthly KPI), which leaves the KPI without a value in its periods. The walk does not go
+//! through a KPI of a coarser frequency than the one judged: that KPI is the mismatch, and the
+//! definitions half names it.
 
-use crate::checks::{Check, Context};
+use std::collections::HashSet;
+
+use crate::checks::{Check, Context, DataCheck, DataContext};
 use crate::diagnostics::{Finding, Rule};
+use crate::period::Grain;
+use crate::semantic::cycles::formula_edges;
+use crate::semantic::graph::Edges;
 use crate::semantic::model::{FormulaKind, ItemId};
 use crate::semantic::visit;
 use crate::source::Span;
 
-use super::common;
+use super::common::{self, Kpi};
 
 pub const CHECK: Check = Check {
     rule: Rule::FrequencyMismatch,
     run,
+};
+
+pub const DATA_CHECK: DataCheck = DataCheck {
+    rule: Rule::FrequencyMismatch,
+    run: run_on_data,
 };
 
 fn run(cx: &Context, out: &mut Vec<Finding>) {
@@ -70,6 +86,132 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+fn run_on_data(cx: &mut DataContext, out: &mut Vec<Finding>) {
+    let model = cx.model;
+    let mut observed: Vec<Option<Grain>> = vec![None; model.items.len()];
+    for (input, series) in &cx.data.series {
+        if let (Some(slot), Some(first)) = (observed.get_mut(input.0 as usize), series.first()) {
+            *slot = Some(first.period.grain());
+        }
+    }
+    let edges = formula_edges(model);
+    let coarsest = coarsest_reached(&edges, &observed);
+    for kpi in common::kpis(model) {
+        let grain = common::grain(model, kpi.kpi);
+        if coarsest[kpi.id.0 as usize].is_none_or(|reached| reached <= grain) {
+            continue;
+        }
+        for input in coarser_inputs(cx, &edges, &observed, &kpi, grain) {
+            out.push(data_finding(cx, &kpi, grain, input));
+        }
+    }
+}
+
+/// For each item, the coarsest grain at which an input it reaches through formulas and `fn`s
+/// (itself included) is observed. Iterative, as formulas may chain thousands of measures; on a
+/// formula cycle (an error of its own) the items of the loop see part of it.
+fn coarsest_reached(edges: &Edges, observed: &[Option<Grain>]) -> Vec<Option<Grain>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        Open,
+        Done,
+    }
+    let mut state = vec![State::New; edges.len()];
+    let mut coarsest = observed.to_vec();
+    for root in 0..edges.len() {
+        if state[root] != State::New {
+            continue;
+        }
+        state[root] = State::Open;
+        // Each open item with the index of the next of its edges to follow.
+        let mut stack = vec![(root, 0usize)];
+        while let Some((item, next)) = stack.last_mut() {
+            let item = *item;
+            if let Some((child, _)) = edges[item].get(*next) {
+                *next += 1;
+                let child = child.0 as usize;
+                if state.get(child) == Some(&State::New) {
+                    state[child] = State::Open;
+                    stack.push((child, 0));
+                }
+                continue;
+            }
+            let reached = edges[item]
+                .iter()
+                .filter_map(|(child, _)| coarsest.get(child.0 as usize).copied().flatten())
+                .max();
+            coarsest[item] = coarsest[item].max(reached);
+            state[item] = State::Done;
+            stack.pop();
+        }
+    }
+    coarsest
+}
+
+/// The inputs of `kpi` observed at a grain coarser than its own, in the order reached, not
+/// walking through KPIs coarser than it (module docs).
+fn coarser_inputs(
+    cx: &DataContext,
+    edges: &Edges,
+    observed: &[Option<Grain>],
+    kpi: &Kpi,
+    grain: Grain,
+) -> Vec<ItemId> {
+    let model = cx.model;
+    let mut seen = HashSet::from([kpi.id]);
+    let mut stack = vec![kpi.id];
+    let mut found = Vec::new();
+    while let Some(item) = stack.pop() {
+        if observed[item.0 as usize].is_some_and(|observed| observed > grain) {
+            found.push(item);
+        }
+        for (child, _) in &edges[item.0 as usize] {
+            let coarser_kpi = model
+                .item(*child)
+                .as_measure()
+                .and_then(|m| m.kpi.as_deref())
+                .is_some_and(|other| common::grain(model, other) > grain);
+            if !coarser_kpi && seen.insert(*child) {
+                stack.push(*child);
+            }
+        }
+    }
+    found
+}
+
+fn data_finding(cx: &DataContext, kpi: &Kpi, grain: Grain, input: ItemId) -> Finding {
+    let input_name = &cx.model.item(input).id.node;
+    let first = cx.data.series.get(&input).and_then(|series| series.first());
+    let observed = first.map_or(grain, |first| first.period.grain());
+    let (mine, theirs) = (grain.frequency_name(), observed.frequency_name());
+    let message = if input == kpi.id {
+        format!(
+            "{mine} KPI `{}` is observed only {theirs} in the data files: it has no {mine} value",
+            kpi.name()
+        )
+    } else {
+        format!(
+            "{mine} KPI `{}` reads the input `{input_name}`, which the data files hold only \
+             {theirs}: the KPI has no {mine} value",
+            kpi.name()
+        )
+    };
+    let mut finding = Finding::new(Rule::FrequencyMismatch, kpi.item.id.span, message)
+        .label(format!("a {mine} KPI"))
+        .help(format!(
+            "give `{}` `frequency {theirs}` (or coarser), or deliver `{input_name}` {mine}",
+            kpi.name()
+        ));
+    if let Some(first) = first {
+        finding = finding.with_secondary(
+            first.span,
+            format!("`{input_name}` is observed {theirs}: {}", first.period),
+        );
+    }
+    finding
 }
 
 #[cfg(test)]
