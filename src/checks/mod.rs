@@ -13,6 +13,8 @@ use crate::diagnostics::{Category, Finding, Rule};
 use crate::eval::{Evaluator, latest_with_actual, periods};
 use crate::period::Period;
 use crate::semantic::Model;
+use crate::semantic::cycles::formula_edges;
+use crate::semantic::graph::{Edges, fold_reachable};
 use crate::source::SourceMap;
 
 /// What a check reads.
@@ -47,8 +49,11 @@ pub struct DataContext<'a> {
     /// The period the rules judge "now" by: `--as-of` (at the scorecard's frequency), else the
     /// latest report period in which any KPI has an actual; `None` when no KPI has one.
     pub as_of: Option<Period>,
-    /// The first day of the earliest observation of any series: where histories start.
-    pub earliest: Option<NaiveDate>,
+    /// The formulas' edges: for each item, the metrics, KPIs and `fn`s it uses.
+    pub edges: Edges,
+    /// For each item, the first day of the earliest observation of an input it reaches through
+    /// formulas and `fn`s (itself included): where its history can start.
+    pub earliest: Vec<Option<NaiveDate>>,
     pub eval: Evaluator<'a>,
     /// The KPIs' histories computed so far, shared by the rules that judge them.
     histories: rules::HistoryCache,
@@ -69,16 +74,21 @@ impl<'a> DataContext<'a> {
                 latest_with_actual(&mut eval, &kpis, &periods::report_periods(model), grain)
             }
         };
-        let earliest = data
-            .series
-            .values()
-            .filter_map(|series| series.first())
-            .map(|observation| observation.period.first_day())
-            .min();
+        let mut first_observed = vec![None; model.items.len()];
+        for (input, series) in &data.series {
+            if let (Some(slot), Some(first)) =
+                (first_observed.get_mut(input.0 as usize), series.first())
+            {
+                *slot = Some(first.period.first_day());
+            }
+        }
+        let edges = formula_edges(model);
+        let earliest = fold_reachable(&edges, &first_observed, NaiveDate::min);
         DataContext {
             model,
             data,
             as_of,
+            edges,
             earliest,
             eval,
             histories: rules::HistoryCache::default(),

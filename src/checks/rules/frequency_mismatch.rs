@@ -18,8 +18,7 @@ use std::collections::HashSet;
 use crate::checks::{Check, Context, DataCheck, DataContext};
 use crate::diagnostics::{Finding, Rule};
 use crate::period::Grain;
-use crate::semantic::cycles::formula_edges;
-use crate::semantic::graph::Edges;
+use crate::semantic::graph::fold_reachable;
 use crate::semantic::model::{FormulaKind, ItemId};
 use crate::semantic::visit;
 use crate::source::Span;
@@ -96,66 +95,23 @@ fn run_on_data(cx: &mut DataContext, out: &mut Vec<Finding>) {
             *slot = Some(first.period.grain());
         }
     }
-    let edges = formula_edges(model);
-    let coarsest = coarsest_reached(&edges, &observed);
+    // The coarsest grain each item reaches decides cheaply which KPIs to walk.
+    let coarsest = fold_reachable(&cx.edges, &observed, Grain::max);
     for kpi in common::kpis(model) {
         let grain = common::grain(model, kpi.kpi);
         if coarsest[kpi.id.0 as usize].is_none_or(|reached| reached <= grain) {
             continue;
         }
-        for input in coarser_inputs(cx, &edges, &observed, &kpi, grain) {
+        for input in coarser_inputs(cx, &observed, &kpi, grain) {
             out.push(data_finding(cx, &kpi, grain, input));
         }
     }
-}
-
-/// For each item, the coarsest grain at which an input it reaches through formulas and `fn`s
-/// (itself included) is observed. Iterative, as formulas may chain thousands of measures; on a
-/// formula cycle (an error of its own) the items of the loop see part of it.
-fn coarsest_reached(edges: &Edges, observed: &[Option<Grain>]) -> Vec<Option<Grain>> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum State {
-        New,
-        Open,
-        Done,
-    }
-    let mut state = vec![State::New; edges.len()];
-    let mut coarsest = observed.to_vec();
-    for root in 0..edges.len() {
-        if state[root] != State::New {
-            continue;
-        }
-        state[root] = State::Open;
-        // Each open item with the index of the next of its edges to follow.
-        let mut stack = vec![(root, 0usize)];
-        while let Some((item, next)) = stack.last_mut() {
-            let item = *item;
-            if let Some((child, _)) = edges[item].get(*next) {
-                *next += 1;
-                let child = child.0 as usize;
-                if state.get(child) == Some(&State::New) {
-                    state[child] = State::Open;
-                    stack.push((child, 0));
-                }
-                continue;
-            }
-            let reached = edges[item]
-                .iter()
-                .filter_map(|(child, _)| coarsest.get(child.0 as usize).copied().flatten())
-                .max();
-            coarsest[item] = coarsest[item].max(reached);
-            state[item] = State::Done;
-            stack.pop();
-        }
-    }
-    coarsest
 }
 
 /// The inputs of `kpi` observed at a grain coarser than its own, in the order reached, not
 /// walking through KPIs coarser than it (module docs).
 fn coarser_inputs(
     cx: &DataContext,
-    edges: &Edges,
     observed: &[Option<Grain>],
     kpi: &Kpi,
     grain: Grain,
@@ -168,7 +124,7 @@ fn coarser_inputs(
         if observed[item.0 as usize].is_some_and(|observed| observed > grain) {
             found.push(item);
         }
-        for (child, _) in &edges[item.0 as usize] {
+        for (child, _) in &cx.edges[item.0 as usize] {
             let coarser_kpi = model
                 .item(*child)
                 .as_measure()

@@ -2,7 +2,7 @@
 //! target against, at the KPI's frequency.
 //!
 //! - With a `baseline`, the KPI's periods up to and including the baseline period, from the
-//!   period of the earliest observation in the data files (at most [`MAX_HISTORY`] periods): the
+//!   period of the earliest observation of its inputs (at most [`MAX_HISTORY`] periods): the
 //!   record the target was set on. Observations before the scorecard's span are kept for this
 //!   (`period-outside-scorecard` counts them as needed by the baseline).
 //! - Without one, the KPI's periods in the scorecard's span up to its latest period complete at
@@ -77,7 +77,7 @@ impl History {
 pub type Cache = rustc_hash::FxHashMap<ItemId, Option<Rc<History>>>;
 
 /// The history of `kpi` (module docs); `None` without a baseline when there is no `as_of`, or
-/// when no data file has an observation.
+/// with one when no input of the KPI has an observation.
 pub fn of(cx: &mut DataContext, kpi: &Kpi) -> Option<Rc<History>> {
     if let Some(known) = cx.histories.get(&kpi.id) {
         return known.clone();
@@ -92,7 +92,7 @@ fn compute(cx: &mut DataContext, kpi: &Kpi) -> Option<History> {
     let (first, end) = match &kpi.kpi.baseline {
         Some(baseline) => {
             let end = baseline.period.node.at_grain(grain);
-            let earliest = Period::containing(cx.earliest?, grain);
+            let earliest = Period::containing(cx.earliest[kpi.id.0 as usize]?, grain);
             (earliest, End::Baseline(end))
         }
         None => {

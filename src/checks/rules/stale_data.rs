@@ -3,7 +3,7 @@
 //!
 //! The KPI's period at `as_of` is its latest period complete then (a quarterly KPI at 2026-05
 //! is at 2026-Q1), so a quarter whose figures are not yet in is never stale before it ends. The
-//! latest actual is sought back from there to the earliest observation in the data files. A KPI
+//! latest actual is sought back from there to the earliest observation of the KPI's inputs. A KPI
 //! with no actual at all is left to `no-data` and to the report's `missing`; without `as_of`
 //! (no KPI has an actual) the rule is silent.
 
@@ -33,10 +33,13 @@ fn count(n: i64, grain: Grain) -> String {
 }
 
 fn run(cx: &mut DataContext, out: &mut Vec<Finding>) {
-    let (Some(as_of), Some(earliest)) = (cx.as_of, cx.earliest) else {
+    let Some(as_of) = cx.as_of else {
         return;
     };
     for kpi in common::kpis(cx.model) {
+        let Some(earliest) = cx.earliest[kpi.id.0 as usize] else {
+            continue;
+        };
         let grain = common::grain(cx.model, kpi.kpi);
         let current = completed_by(grain, as_of);
         let oldest = Period::containing(earliest, grain);
