@@ -1,10 +1,12 @@
 //! The `check` pipeline: load, analyze, check, read the data files; every finding of one run.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::checks::{self, levels::LintOptions};
 use crate::data::{self, DataFile, DataSet};
 use crate::diagnostics::{self, Finding, Rule};
+use crate::eval::Evaluated;
 use crate::period::Period;
 use crate::project::{self, LoadError, Project};
 use crate::semantic::{self, Model};
@@ -32,6 +34,9 @@ pub struct CheckOutcome {
     pub data: DataSet,
     pub findings: Vec<Finding>,
     pub entry: FileId,
+    /// What the data rules evaluated, taken by the first report built from this outcome so that
+    /// it does not evaluate it again; `None` when no rule evaluated anything, or once taken.
+    pub evaluated: Mutex<Option<Evaluated>>,
 }
 
 impl CheckOutcome {
@@ -70,6 +75,7 @@ pub fn check_project_with_data(
     let mut sources = project.sources;
     let mut data = DataSet::default();
     let mut data_read = false;
+    let mut evaluated = None;
     if !options.no_data {
         let mut files = DataFile::of_scorecard(&model, &sources, project.entry);
         files.extend(
@@ -84,6 +90,7 @@ pub fn check_project_with_data(
         if data_read {
             let mut context = checks::DataContext::new(&model, &data, options.as_of);
             findings.extend(checks::run_data(&mut context));
+            evaluated = Some(context.eval.into_evaluated());
         }
     }
     checks::levels::apply(&mut findings, &model, &options.lint);
@@ -104,5 +111,6 @@ pub fn check_project_with_data(
         data,
         findings,
         entry: project.entry,
+        evaluated: Mutex::new(evaluated),
     }
 }

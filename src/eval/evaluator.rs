@@ -61,6 +61,20 @@ struct Frame<'m> {
     call: Option<&'m Formula>,
 }
 
+/// The values an evaluator computed (and its inputs' series), kept without its borrows: the
+/// check's evaluator hands them to the report's, which then evaluates only what the checks did
+/// not.
+pub struct Evaluated {
+    inputs: FastMap<ItemId, InputSeries>,
+    memo: Memo,
+}
+
+impl std::fmt::Debug for Evaluated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Evaluated").finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Slot {
     /// Waiting for the measures its formula uses.
@@ -164,8 +178,36 @@ impl<'m> Evaluator<'m> {
                 Some((*id, InputSeries::new(measure, observations)))
             })
             .collect();
+        let mut evaluator =
+            Evaluator::from_parts(model, data, inputs, Memo::new(model.items.len()));
+        for cell in &data.bad_cells {
+            evaluator.record_bad(cell.measure, cell.period, &cell.place);
+        }
+        evaluator
+    }
+
+    /// An evaluator that starts from the values another one computed: `evaluated` must come
+    /// from an evaluator over this very model and data (the check's, for the report).
+    pub fn resume(model: &'m Model, data: &'m DataSet, evaluated: Evaluated) -> Evaluator<'m> {
+        Evaluator::from_parts(model, data, evaluated.inputs, evaluated.memo)
+    }
+
+    /// What this evaluator computed, without its borrows, for [`Evaluator::resume`].
+    pub fn into_evaluated(self) -> Evaluated {
+        Evaluated {
+            inputs: self.inputs,
+            memo: self.memo,
+        }
+    }
+
+    fn from_parts(
+        model: &'m Model,
+        data: &'m DataSet,
+        inputs: FastMap<ItemId, InputSeries>,
+        memo: Memo,
+    ) -> Evaluator<'m> {
         let edges = cycles::formula_edges(model);
-        let mut evaluator = Evaluator {
+        Evaluator {
             model,
             data,
             year_start: periods::year_start(model),
@@ -173,7 +215,7 @@ impl<'m> Evaluator<'m> {
             in_cycle: graph::on_cycles(&edges),
             edges,
             inputs_read: FastMap::default(),
-            memo: Memo::new(model.items.len()),
+            memo,
             calls: FastMap::default(),
             parameters: FastMap::default(),
             frames: vec![Frame {
@@ -183,11 +225,7 @@ impl<'m> Evaluator<'m> {
             frame_ids: FastMap::default(),
             stack: Vec::new(),
             pending: Vec::new(),
-        };
-        for cell in &data.bad_cells {
-            evaluator.record_bad(cell.measure, cell.period, &cell.place);
         }
-        evaluator
     }
 
     pub fn model(&self) -> &'m Model {

@@ -61,7 +61,7 @@ mod missing;
 pub mod periods;
 
 pub use as_of::{completed_by, latest_with_actual};
-pub use evaluator::{Evaluator, round};
+pub use evaluator::{Evaluated, Evaluator, round};
 pub use missing::{Missing, Value};
 
 #[cfg(test)]

@@ -930,3 +930,27 @@ fn timing_10000_kpis_over_36_months() {
     );
     assert!(values > 300_000, "{values}");
 }
+
+#[test]
+fn a_resumed_evaluator_keeps_the_values_and_the_bad_cells() {
+    let m = model(
+        "",
+        &(metrics(&[("x", "EUR")]) + &kpi("k", "EUR", "x * 2", "")),
+    );
+    let mut d = data(&m, &[("x", &[("2026-01", 1.0), ("2026-03", 3.0)])]);
+    d.bad_cells.push(BadCell {
+        measure: id(&m, "x"),
+        period: p("2026-02"),
+        place: "data/actuals.csv:3".to_string(),
+    });
+    let k = id(&m, "k");
+    let mut first = Evaluator::new(&m, &d);
+    close(first.kpi_value(k, p("2026-01")), 2.0);
+    let mut resumed = Evaluator::resume(&m, &d, first.into_evaluated());
+    close(resumed.kpi_value(k, p("2026-01")), 2.0);
+    close(resumed.kpi_value(k, p("2026-03")), 6.0);
+    assert_eq!(
+        resumed.kpi_value(k, p("2026-02")).unwrap_err().message(),
+        "input bad-value at data/actuals.csv:3"
+    );
+}

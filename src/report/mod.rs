@@ -202,7 +202,15 @@ const MAX_REPORT_PERIODS: usize = 10_000;
 /// frequency and must lie inside its span; the error says why not.
 pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>, String> {
     let model = &outcome.model;
-    let mut eval = Evaluator::new(model, &outcome.data);
+    let checked = outcome
+        .evaluated
+        .lock()
+        .ok()
+        .and_then(|mut slot| slot.take());
+    let mut eval = match checked {
+        Some(evaluated) => Evaluator::resume(model, &outcome.data, evaluated),
+        None => Evaluator::new(model, &outcome.data),
+    };
     let grain = periods::scorecard_grain(model);
     let report_periods = periods::report_periods(model);
     if report_periods.len() > MAX_REPORT_PERIODS {
