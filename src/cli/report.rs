@@ -72,7 +72,11 @@ fn report(
         );
         return EXIT_FINDINGS;
     }
-    match write_report(&outcome, format, out, as_of, stamp) {
+    let written = write_report(&outcome, format, out, as_of, stamp);
+    // The process ends here: freeing a large project's millions of small allocations one by
+    // one would only delay the exit (~0.1 s at 10,000 KPIs × 36 months).
+    std::mem::forget(outcome);
+    match written {
         Ok(file) => {
             eprintln!("wrote {}", file.display());
             EXIT_OK

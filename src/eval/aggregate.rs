@@ -92,6 +92,8 @@ pub struct InputSeries {
     bad: Vec<BadCell>,
     /// The coarsest grain observed, to tell "no data" from "observed only coarser".
     coarsest: Option<Grain>,
+    /// Whether any observation has a note: most series have none, and need no look-up.
+    has_notes: bool,
 }
 
 impl InputSeries {
@@ -113,6 +115,7 @@ impl InputSeries {
             points,
             bad: Vec::new(),
             coarsest,
+            has_notes: observations.iter().any(|o| o.note.is_some()),
         }
     }
 
@@ -187,6 +190,9 @@ impl InputSeries {
     /// The position in the data set's series of the latest observation inside `period` that
     /// has a note.
     pub fn note_index(&self, period: Period, observations: &[Observation]) -> Option<usize> {
+        if !self.has_notes {
+            return None;
+        }
         self.inside(period)
             .filter(|point| {
                 observations
