@@ -65,10 +65,10 @@ pub fn difference(value: f64, unit: Option<&str>, decimals: usize) -> String {
     } else {
         text
     };
-    match unit {
-        Some("%") => format!("{signed} pp"),
-        _ => with_unit(signed, unit),
+    if signed == NO_VALUE {
+        return signed;
     }
+    signed + &difference_suffix(unit)
 }
 
 /// A `[low, high]` band: `55–70 days`.
@@ -80,11 +80,26 @@ pub fn band(low: f64, high: f64, unit: Option<&str>, decimals: usize) -> String 
 }
 
 fn with_unit(number: String, unit: Option<&str>) -> String {
+    if number == NO_VALUE {
+        return number;
+    }
+    number + &unit_suffix(unit)
+}
+
+/// What follows a value in `unit`: `%` for `%`, ` days` for `days`, nothing without a unit.
+pub fn unit_suffix(unit: Option<&str>) -> String {
     match unit {
-        _ if number == NO_VALUE => number,
-        None | Some("") => number,
-        Some("%") => format!("{number}%"),
-        Some(unit) => format!("{number} {unit}"),
+        None | Some("") => String::new(),
+        Some("%") => "%".to_string(),
+        Some(unit) => format!(" {unit}"),
+    }
+}
+
+/// What follows a difference in `unit`: ` pp` (percentage points) for `%`, else as a value.
+pub fn difference_suffix(unit: Option<&str>) -> String {
+    match unit {
+        Some("%") => " pp".to_string(),
+        _ => unit_suffix(unit),
     }
 }
 

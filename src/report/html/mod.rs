@@ -15,6 +15,7 @@ mod map;
 mod page;
 mod svg;
 
+use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, UndefinedBehavior, context};
 
@@ -66,6 +67,14 @@ pub fn render_html(report: &Report<'_>, stamp: Option<&str>) -> Result<String, S
 fn environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut environment = Environment::new();
     environment.set_undefined_behavior(UndefinedBehavior::Strict);
+    // A line holding only a block tag leaves nothing in the page: a page of thousands of KPIs
+    // repeats each of them thousands of times.
+    environment.set_syntax(
+        SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()?,
+    );
     for (name, source) in TEMPLATES {
         environment.add_template(name, source)?;
     }
