@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::figures::Shown;
+use super::figures::{Bare, Reading};
 use super::format;
 use super::kpis::Kpi;
 use super::page::{self, STATUSES};
@@ -30,9 +30,13 @@ struct ScriptData {
     perspectives: Vec<Vec<(String, &'static str)>>,
     objectives: Vec<Vec<(String, &'static str)>>,
     kpis: Vec<KpiData>,
-    /// In each period: the improved, the declined and the red KPIs, as (KPI, text).
-    highlights: Vec<[Vec<(usize, String)>; 3]>,
+    /// In each period: the improved and the declined KPIs as (KPI, text), and the red KPIs
+    /// (the script writes their actual and plan).
+    highlights: Vec<Highlights>,
 }
+
+#[derive(Serialize)]
+struct Highlights(Vec<(usize, String)>, Vec<(usize, String)>, Vec<usize>);
 
 /// One KPI: `e` its readings; `r` for each report period the reading it shows (-1 for none)
 /// and `p` the readings' periods, both absent when report period `i` shows reading `i` of the
@@ -80,34 +84,26 @@ fn code(name: &str) -> &'static str {
     }
 }
 
-fn entry(kpi: &Kpi<'_>, reading: &super::figures::Reading<'_>) -> Entry {
-    let Shown {
-        actual_text,
-        plan_text,
-        variance_text,
-        score_text,
-        status,
-        trend,
-        ..
-    } = kpi.style.shown(reading);
+fn entry(kpi: &Kpi<'_>, reading: &Reading<'_>) -> Entry {
+    let Bare {
+        actual,
+        plan,
+        variance,
+        score,
+    } = kpi.style.bare(reading);
     let bullet = kpi.bullet_at(reading).map(|at| {
         [at.actual, at.plan]
             .into_iter()
             .chain(at.bounds.into_iter().map(Some))
             .collect()
     });
-    let value = format::unit_suffix(kpi.style.unit);
-    let without = |text: String, suffix: &str| match text.strip_suffix(suffix) {
-        Some(bare) if !suffix.is_empty() => bare.to_string(),
-        _ => text,
-    };
     (
-        without(actual_text, &value),
-        without(plan_text, &value),
-        without(variance_text, &format::difference_suffix(kpi.style.unit)),
-        score_text,
-        code(&status),
-        trend.map(code),
+        actual,
+        plan,
+        variance,
+        score,
+        code(reading.status),
+        reading.trend.map(code),
         bullet,
     )
 }
@@ -148,9 +144,11 @@ fn kpi_data(kpi: &Kpi<'_>, shown: &[&str]) -> KpiData {
         }
         None => (None, None),
     };
-    let unit = kpi.style.unit;
     KpiData {
-        u: [format::unit_suffix(unit), format::difference_suffix(unit)],
+        u: [
+            kpi.style.value_suffix.clone(),
+            kpi.style.difference_suffix.clone(),
+        ],
         r,
         p,
         e,
@@ -210,14 +208,11 @@ pub fn script_data(report: &Report<'_>, kpis: &[Kpi<'_>]) -> Result<String, Stri
             .map(|i| {
                 let [improved, declined] = page::changes(kpis, i);
                 let change = |(k, before, now)| (k, page::change_text(before, now));
-                [
+                Highlights(
                     improved.into_iter().map(change).collect(),
                     declined.into_iter().map(change).collect(),
-                    page::reds(kpis, i)
-                        .into_iter()
-                        .map(|k| (k, page::red_text(&kpis[k], i)))
-                        .collect(),
-                ]
+                    page::reds(kpis, i),
+                )
             })
             .collect(),
     };

@@ -48,11 +48,27 @@ pub fn render_html(report: &Report<'_>, stamp: Option<&str>) -> Result<String, S
         .iter()
         .map(|kpi| kpis::Kpi::new(kpi, &shown))
         .collect();
-    let page = page::Page::new(report, &kpis);
-    let data = data::script_data(report, &kpis)?;
+    // The script's data and the page's model are independent: made on two threads, as a page
+    // of thousands of KPIs spends most of its time on them.
+    std::thread::scope(|scope| {
+        let data = scope.spawn(|| data::script_data(report, &kpis));
+        let page = page::Page::new(report, &kpis);
+        let data = data
+            .join()
+            .unwrap_or_else(|_| Err("the page's data could not be written".to_string()))?;
+        render_page(report, &page, data, stamp)
+    })
+}
+
+fn render_page(
+    report: &Report<'_>,
+    page: &page::Page<'_>,
+    data: String,
+    stamp: Option<&str>,
+) -> Result<String, String> {
     let environment = environment().map_err(|error| format!("a template is broken: {error}"))?;
     let context = context! {
-        page => Value::from(Serde(&page)),
+        page => Value::from(Serde(page)),
         diagnostics => Value::from(Serde(&report.diagnostics)),
         data => Value::from_safe_string(data),
         stamp => stamp,

@@ -16,11 +16,14 @@ use crate::report::{Bound, KpiJson};
 
 /// A coordinate with at most one decimal: `12`, `12.5`.
 pub fn coordinate(value: f64) -> String {
-    let rounded = (value * 10.0).round() / 10.0;
-    if rounded == rounded.trunc() {
-        format!("{}", rounded as i64)
+    // In tenths, with integer arithmetic: charts write hundreds of thousands of coordinates.
+    let tenths = (value * 10.0).round() as i64;
+    let (whole, tenth) = (tenths.abs() / 10, tenths.abs() % 10);
+    let sign = if tenths < 0 { "-" } else { "" };
+    if tenth == 0 {
+        format!("{sign}{whole}")
     } else {
-        format!("{rounded:.1}")
+        format!("{sign}{whole}.{tenth}")
     }
 }
 
@@ -372,12 +375,11 @@ fn x_ticks(kpi: &KpiJson, x: &dyn Fn(usize) -> f64) -> Vec<Tick> {
 
 /// The deadline's line: at the KPI's own period that holds the deadline's last day.
 fn deadline(kpi: &KpiJson, x: &dyn Fn(usize) -> f64, y: &Axis) -> Option<Deadline> {
-    use crate::period::Period;
+    use crate::period::{Grain, Period};
     let written = kpi.deadline.as_deref()?;
-    let day = Period::parse(written).ok()?.last_day();
-    let at = kpi.series.iter().position(|e| {
-        Period::parse(&e.period).is_ok_and(|p| p.first_day() <= day && day <= p.last_day())
-    })?;
+    let grain = Grain::from_frequency_name(kpi.frequency)?;
+    let period = Period::containing(Period::parse(written).ok()?.last_day(), grain).to_string();
+    let at = kpi.series.iter().position(|e| e.period == period)?;
     let target = match kpi.target.as_ref().and_then(|t| t.value) {
         Some(Bound::Value(v)) if v.is_finite() => {
             let (cx, cy) = (x(at), y.at(v));
@@ -590,6 +592,8 @@ mod tests {
         assert_eq!(coordinate(12.04), "12");
         assert_eq!(coordinate(12.25), "12.3");
         assert_eq!(coordinate(-3.5), "-3.5");
+        assert_eq!(coordinate(-0.04), "0");
+        assert_eq!(coordinate(-0.45), "-0.5");
     }
 
     #[test]

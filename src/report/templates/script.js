@@ -143,9 +143,18 @@
   document.querySelectorAll("tr[data-k]").forEach(function (row) {
     rows[row.getAttribute("data-k")] = row;
   });
+  // The line of a red KPI: its actual against its plan (as the page writes it at `as_of`).
+  function redLine(k, i) {
+    var e = readingAt(k, i).e, unit = data.kpis[k].u;
+    var actual = e[0] === NONE ? NONE : e[0] + unit[0];
+    return e[1] === NONE ? actual : actual + " against a plan of " + e[1] + unit[0];
+  }
   function showHighlights(i) {
+    var lists = data.highlights[i];
+    var reds = lists[2].map(function (k) { return [k, redLine(k, i)]; });
     document.querySelectorAll("[data-hl]").forEach(function (list) {
-      var items = data.highlights[i][parseInt(list.getAttribute("data-hl"), 10)];
+      var slot = parseInt(list.getAttribute("data-hl"), 10);
+      var items = slot === 2 ? reds : lists[slot];
       list.textContent = "";
       items.forEach(function (item) {
         var row = rows[item[0]], li = document.createElement("li");
