@@ -9,6 +9,8 @@
 //!                scores, roll-up) ─▶ report (JSON) ─▶ diagnostics ─▶ cli
 //! ```
 //!
+//! `watch` runs the pipeline again on every change to a project's files, and serves the report.
+//!
 //! Every stage reports [`diagnostics::Finding`]s instead of stopping, so one run reports all
 //! that is wrong.
 
@@ -31,3 +33,4 @@ pub mod source;
 pub mod stdlib;
 pub mod syntax;
 pub mod unit;
+pub mod watch;

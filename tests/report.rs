@@ -12,6 +12,33 @@ fn kpic(args: &[&str]) -> Output {
         .expect("kpic runs")
 }
 
+/// The report of `tests/report/NAME`, compared with its `expected.json` (`KPIC_BLESS=1` writes
+/// it), parsed.
+fn golden(name: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let text = report(&format!("tests/report/{name}"), dir.path());
+    let expected_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/report")
+        .join(name)
+        .join("expected.json");
+    if std::env::var_os("KPIC_BLESS").is_some() {
+        std::fs::write(&expected_path, &text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap();
+    assert_eq!(text, expected);
+    serde_json::from_str(&text).unwrap()
+}
+
+fn close(value: &serde_json::Value, expected: f64) {
+    let actual = value
+        .as_f64()
+        .unwrap_or_else(|| panic!("{value} is not a number"));
+    assert!(
+        (actual - expected).abs() < 1e-9,
+        "{actual} is not {expected}"
+    );
+}
+
 fn report(project: &str, out: &Path) -> String {
     let output = kpic(&[
         "report",
@@ -37,19 +64,7 @@ fn report(project: &str, out: &Path) -> String {
 ///   Mar (8.6868 + 10)/2 = 9.3434; flow Mar 5; overall Mar 0.6·9.3434 + 0.4·5 = 7.6060 green.
 #[test]
 fn golden_mixed() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = report("tests/report/mixed", dir.path());
-    let expected_path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/report/mixed/expected.json");
-    if std::env::var_os("KPIC_BLESS").is_some() {
-        std::fs::write(&expected_path, &text).unwrap();
-    }
-    let expected = std::fs::read_to_string(&expected_path).unwrap();
-    assert_eq!(text, expected);
-    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let close = |v: &serde_json::Value, x: f64| {
-        assert!((v.as_f64().unwrap() - x).abs() < 1e-9, "{v} vs {x}")
-    };
+    let doc = golden("mixed");
     assert_eq!(doc["as_of"], "2026-03");
     close(
         &doc["score"],
@@ -69,6 +84,88 @@ fn golden_mixed() {
     assert_eq!(doc["kpis"][2]["latest"]["period"], "2026-Q1");
     close(&doc["kpis"][2]["latest"]["score"], 5.0);
     assert_eq!(doc["perspectives"][1]["history"][1]["status"], "none");
+}
+
+/// Hand-computed, one objective weighted 50/30/20:
+/// - occupancy, range 80..90 with tolerance 5%: amber band [76, 94.5]. Jan 85, the middle: 10.
+///   Feb 78: x = (78 − 76)/4 = 0.5, score 5 amber. Mar 95: x = (94.5 − 95)/4.5, 80/27 = 2.963
+///   red. Apr 80, on the edge: 20/3 green. May 88: 20/3 + 10/3 · 2/5 = 8. Trend May: flat (both
+///   inside the band).
+/// - nps, up, baseline 20 in 2025-12, milestones 26 in 2026-03 and 29 in 2026-06: plan 22, 24,
+///   26, 27, 28, 29. Jan 23: x = 3.2/2.2, 8.1818 green; Feb 22: x = 0.4/2.4, 3.8889 amber;
+///   Mar "n/a" (a bad value lowered to warn): no value, "input bad-value at …actuals.csv:9";
+///   Apr 30: clamped to 10; May 28 on the plan: 20/3; trend worsening.
+/// - repeat_rate = repeat_calls / calls, down, thresholds green <= 5, amber <= 8: Jan 4%:
+///   x = 4/3, 70/9; Feb 6%: 50/9 amber; Mar 9%: 20/9 red, with the note of `calls`;
+///   Apr 0/0: division by zero; May 5%: 20/3.
+/// - objective (= perspective = scorecard): Jan 0.5·10 + 0.3·8.1818 + 0.2·7.7778 = 9.0101;
+///   Mar over occupancy and repeat_rate only: (50·80/27 + 20·20/9)/70 = 2.7513 red;
+///   Apr over occupancy and nps: (50·20/3 + 30·10)/80 = 7.9167; May 4 + 2 + 4/3 = 7.3333.
+#[test]
+fn golden_targets() {
+    let doc = golden("targets");
+    assert_eq!(doc["as_of"], "2026-05");
+    close(
+        &doc["history"][0]["score"],
+        5.0 + 0.3 * 90.0 / 11.0 + 0.2 * 70.0 / 9.0,
+    );
+    close(
+        &doc["history"][2]["score"],
+        (50.0 * 80.0 / 27.0 + 20.0 * 20.0 / 9.0) / 70.0,
+    );
+    close(
+        &doc["history"][3]["score"],
+        (50.0 * 20.0 / 3.0 + 300.0) / 80.0,
+    );
+    close(&doc["score"], 4.0 + 2.0 + 4.0 / 3.0);
+    assert_eq!(doc["history"].as_array().unwrap().len(), 5);
+    assert_eq!(doc["history"][2]["status"], "red");
+
+    let occupancy = &doc["kpis"][0];
+    assert_eq!(
+        occupancy["target"]["value"],
+        serde_json::json!([80.0, 90.0])
+    );
+    assert_eq!(
+        occupancy["series"][0]["amber"],
+        serde_json::json!([76.0, 94.5])
+    );
+    assert_eq!(occupancy["series"][0]["plan"], serde_json::Value::Null);
+    let scores = [10.0, 5.0, 80.0 / 27.0, 20.0 / 3.0, 8.0];
+    for (entry, score) in occupancy["series"].as_array().unwrap().iter().zip(scores) {
+        close(&entry["score"], score);
+    }
+    assert_eq!(occupancy["trend"], "flat");
+
+    let nps = &doc["kpis"][1];
+    let plans = [22.0, 24.0, 26.0, 27.0, 28.0, 29.0];
+    for (entry, plan) in nps["series"].as_array().unwrap().iter().zip(plans) {
+        close(&entry["plan"], plan);
+    }
+    let march = &nps["series"][2];
+    assert_eq!(march["actual"], serde_json::Value::Null);
+    assert!(
+        march["missing"]
+            .as_str()
+            .unwrap()
+            .starts_with("input bad-value at ")
+            && march["missing"]
+                .as_str()
+                .unwrap()
+                .ends_with("actuals.csv:9"),
+        "{march}"
+    );
+    close(&nps["series"][3]["score"], 10.0);
+    assert_eq!(nps["trend"], "worsening");
+    assert_eq!(nps["series"][4]["note"], "Campaign launched");
+
+    let repeat = &doc["kpis"][2];
+    close(&repeat["series"][0]["score"], 70.0 / 9.0);
+    close(&repeat["series"][2]["score"], 20.0 / 9.0);
+    assert_eq!(repeat["series"][2]["note"], "Outage on 12 March");
+    assert_eq!(repeat["series"][3]["missing"], "division by zero");
+    assert_eq!(repeat["trend"], serde_json::Value::Null);
+    assert_eq!(doc["diagnostics"][0]["code"], "bad-value");
 }
 
 #[test]

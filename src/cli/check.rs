@@ -1,6 +1,7 @@
 //! `kpic check`.
 
-use std::io::{IsTerminal, Write};
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::Path;
 
 use super::{CheckArgs, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Format};
@@ -13,7 +14,7 @@ use crate::diagnostics::{
 
 /// The check runs on a thread with a large stack: formulas and imports are walked recursively,
 /// and generated inputs may nest deeply (within the limits the parser enforces).
-const STACK_SIZE: usize = 256 * 1024 * 1024;
+pub(super) const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
     let options = CheckOptions {
@@ -63,11 +64,11 @@ pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
 }
 
 /// The findings in `format`. Colour and the terminal's width only when writing to a terminal.
-fn render(format: Format, outcome: &CheckOutcome, to_terminal: bool) -> String {
+pub(super) fn render(format: Format, outcome: &CheckOutcome, to_terminal: bool) -> String {
     let (findings, sources) = (&outcome.findings, &outcome.sources);
     match format {
         Format::Human => {
-            let colour = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let colour = use_colour(to_terminal);
             let width = if to_terminal {
                 terminal_size::terminal_size().map_or(100, |(w, _)| w.0 as usize)
             } else {
@@ -83,15 +84,35 @@ fn render(format: Format, outcome: &CheckOutcome, to_terminal: bool) -> String {
     }
 }
 
+/// Colour on a terminal, unless `NO_COLOR` is set (and not empty).
+pub(super) fn use_colour(to_terminal: bool) -> bool {
+    to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// Writes `text` to a temporary file beside `path`, then renames it into place: a failed run
 /// never leaves half a file.
 pub(super) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    write_atomically_with(path, |file| file.write_all(text.as_bytes()))
+}
+
+/// [`write_atomically`] for a document written piece by piece (a large report is never held
+/// whole in memory): `write` fills the temporary file, which is removed if anything fails.
+pub(super) fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| std::io::Error::other("not a file name"))?;
     let temporary = path.with_file_name(format!(".{}.kpic-tmp", name.to_string_lossy()));
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
+    let written = File::create(&temporary).and_then(|file| {
+        let mut buffered = BufWriter::with_capacity(1 << 20, file);
+        write(&mut buffered)?;
+        buffered.into_inner().map_err(|error| error.into_error())?;
+        std::fs::rename(&temporary, path)
+    });
+    if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
-    })
+    }
+    written
 }

@@ -1,10 +1,11 @@
-//! Stage 5, the command line: `kpic check`, `kpic init`, `kpic completions`.
+//! Stage 5, the command line: `kpic check`, `kpic report`, `kpic watch`, `kpic init`, …
 
 mod check;
 mod init;
 mod lint;
 mod report;
 mod rules;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +43,12 @@ enum Command {
         after_help = "Examples:\n  kpic report                               # writes report/index.html\n  kpic report examples/acme --out build --as-of 2026-06\n  kpic report . --format json --data extra.csv   # writes report/report.json\n  kpic report . --stamp                     # the page says when it was generated\n\nA project with errors writes no report; the previous one stays in place.\n\nExit codes: 0 written, 1 errors found (nothing written), 2 the report could not be made."
     )]
     Report(ReportArgs),
+    /// Check and report again on every change; with --serve, show the report in a browser that
+    /// reloads by itself
+    #[command(
+        after_help = "Examples:\n  kpic watch --format json                  # rewrites report/report.json on every save\n  kpic watch examples/acme --serve          # http://127.0.0.1:8000/, reloading after each rebuild\n  kpic watch . --serve --port 0             # any free port\n  kpic watch . --serve --host 0.0.0.0       # other machines may connect (with a warning)\n  kpic watch . --format json --data extra.csv\n\nA rebuild with errors keeps the last good report; served pages show the errors over it.\nCtrl-C stops the watch.\n\nExit codes: 0 stopped by Ctrl-C, 2 the watch could not start."
+    )]
+    Watch(WatchArgs),
     /// Create a new project that passes `kpic check`
     #[command(
         after_help = "Examples:\n  kpic init                # in this (empty) folder\n  kpic init my-scorecard"
@@ -116,6 +123,36 @@ struct ReportArgs {
     stamp: bool,
 }
 
+#[derive(clap::Args)]
+struct WatchArgs {
+    /// A project folder (holding scorecard.kpi) or an entry .kpi file
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// The folder to write the report to (created if missing)
+    #[arg(long, value_name = "DIR", default_value = "report")]
+    out: PathBuf,
+    /// The report's form: `json` writes report.json (`html` is not yet available)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    format: ReportFormat,
+    /// A data file to read after the scorecard's own (repeatable); it is watched too
+    #[arg(long, value_name = "FILE")]
+    data: Vec<PathBuf>,
+    /// Serve the report over HTTP; open pages reload after each rebuild
+    #[arg(long)]
+    serve: bool,
+    /// The address to serve on; anything but a loopback address lets other machines in
+    #[arg(
+        long,
+        value_name = "HOST",
+        default_value = "127.0.0.1",
+        requires = "serve"
+    )]
+    host: String,
+    /// The port to serve on (default: 8000 or the next free one; 0: any free port)
+    #[arg(long, value_name = "N", requires = "serve")]
+    port: Option<u16>,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ReportFormat {
     /// one self-contained index.html: no network, openable from the file system
@@ -169,6 +206,7 @@ pub fn main() -> ExitCode {
             }
         }
         Command::Report(args) => report::run(&args),
+        Command::Watch(args) => watch::run(args),
         Command::Init { dir } => init::run(&dir),
         Command::Rules => rules::list(),
         Command::Explain { rule } => rules::explain(&rule),

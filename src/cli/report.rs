@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use super::check::write_atomically;
+use super::check::{write_atomically, write_atomically_with};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat};
 use crate::check::{CheckOptions, CheckOutcome, check_project_with_data};
 use crate::diagnostics::{Summary, render_human};
@@ -91,18 +91,24 @@ pub(super) fn write_report(
     stamp: bool,
 ) -> Result<PathBuf, String> {
     let document = crate::report::build(outcome, as_of)?;
-    let (file, text) = match format {
-        ReportFormat::Json => (
-            out.join("report.json"),
-            crate::report::render_json(&document),
-        ),
+    // The page is rendered before anything is written: a failed render writes nothing.
+    let (file, page) = match format {
+        ReportFormat::Json => (out.join("report.json"), None),
         ReportFormat::Html => (
             out.join("index.html"),
-            crate::html::render_html(&document, stamp.then(now_utc).as_deref())?,
+            Some(crate::html::render_html(
+                &document,
+                stamp.then(now_utc).as_deref(),
+            )?),
         ),
     };
     std::fs::create_dir_all(out)
-        .and_then(|()| write_atomically(&file, &text))
+        .and_then(|()| match &page {
+            Some(page) => write_atomically(&file, page),
+            None => {
+                write_atomically_with(&file, |writer| crate::report::write_json(&document, writer))
+            }
+        })
         .map_err(|error| format!("cannot write `{}`: {error}", file.display()))?;
     Ok(file)
 }

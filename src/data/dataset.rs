@@ -1,6 +1,6 @@
 //! The actual values read from the data files: the input of evaluation.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::period::Period;
 use crate::semantic::model::ItemId;
@@ -17,9 +17,20 @@ pub struct Observation {
     pub span: Span,
 }
 
+/// A cell that held no number (a `bad-value` finding): its period has no value, and says where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadCell {
+    pub measure: ItemId,
+    pub period: Period,
+    /// The data file and line, as findings name them: `data/actuals.csv:14`.
+    pub place: String,
+}
+
 /// Every observation, by the input measure (a metric or KPI without formula) it belongs to,
-/// each series sorted by period.
+/// each series sorted by period; and the cells that could not be read. (Looked up for every
+/// value and note evaluated, hence the fast hash.)
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DataSet {
-    pub series: HashMap<ItemId, Vec<Observation>>,
+    pub series: FxHashMap<ItemId, Vec<Observation>>,
+    pub bad_cells: Vec<BadCell>,
 }

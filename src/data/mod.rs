@@ -50,7 +50,7 @@ mod json_file;
 mod series;
 mod value;
 
-pub use dataset::{DataSet, Observation};
+pub use dataset::{BadCell, DataSet, Observation};
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -170,7 +170,7 @@ pub fn load(model: &Model, sources: &mut SourceMap, files: &[DataFile]) -> (Data
         mut findings,
         ..
     } = loader;
-    let data = series::finish(model, groups, no_data, &mut findings);
+    let data = series::finish(model, sources, groups, no_data, &mut findings);
     (data, findings)
 }
 

@@ -14,16 +14,24 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{DataSet, Group, Observation, Read};
+use super::{BadCell, DataSet, Group, Observation, Read};
 use crate::diagnostics::{Finding, Rule};
 use crate::period::Period;
 use crate::semantic::Model;
 use crate::semantic::model::{Builtin, Callee, Formula, FormulaKind, ItemId, ItemKind};
+use crate::source::{SourceMap, Span};
+
+/// `data/actuals.csv:14`: the file of `span` as findings name it, and its line.
+fn place_of(sources: &SourceMap, span: Span) -> String {
+    let file = sources.get(span.file);
+    format!("{}:{}", file.name, file.line_col(span.start as usize).line)
+}
 
 /// Sorts each series, reports the series findings and `no-data` (when `no_data` says the run's
 /// data files were all read), and builds the data set.
 pub(super) fn finish(
     model: &Model,
+    sources: &SourceMap,
     mut groups: Vec<Group>,
     no_data: bool,
     findings: &mut Vec<Finding>,
@@ -51,6 +59,14 @@ pub(super) fn finish(
         percent_scale(group, findings);
         if no_data && group.observations.is_empty() && group.bad_periods.is_empty() {
             report_no_data(model, group, &used, findings);
+        }
+        for &(period, span) in &group.bad_periods {
+            data.bad_cells
+                .extend(group.items.iter().map(|&measure| BadCell {
+                    measure,
+                    period,
+                    place: place_of(sources, span),
+                }));
         }
         if group.observations.is_empty() {
             continue;

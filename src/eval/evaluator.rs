@@ -33,11 +33,18 @@ pub struct Evaluator<'m> {
     data: &'m DataSet,
     year_start: u32,
     inputs: FastMap<ItemId, InputSeries>,
+    /// For each item, the metrics, KPIs and `fn`s its formula names.
+    edges: graph::Edges,
     /// Metrics, KPIs and `fn`s that are part of a formula cycle: they have no value.
     in_cycle: Vec<bool>,
+    /// For the measures whose notes were asked, the inputs with data their formulas read.
+    inputs_read: FastMap<ItemId, Vec<ItemId>>,
     memo: Memo,
     /// The value of a `fn` call by the environment of its body, and period.
     calls: FastMap<(u32, Period), Value>,
+    /// The value of a parameter by the environment of the body it is used in, its index, and
+    /// period.
+    parameters: FastMap<(u32, usize, Period), Value>,
     /// The environments of `fn` bodies: each is a call (its arguments) in its caller's environment.
     /// Environment 0 is that of a measure's formula, which has no parameters.
     frames: Vec<Frame<'m>>,
@@ -146,7 +153,8 @@ const ROOT: u32 = 0;
 
 impl<'m> Evaluator<'m> {
     /// An evaluator over `model` and its observations. Values of `%` inputs are read as written
-    /// (42 for 42%) and kept as fractions (0.42).
+    /// (42 for 42%) and kept as fractions (0.42); the periods of the data set's bad cells have
+    /// no value and say where the cell is.
     pub fn new(model: &'m Model, data: &'m DataSet) -> Evaluator<'m> {
         let inputs = data
             .series
@@ -156,14 +164,18 @@ impl<'m> Evaluator<'m> {
                 Some((*id, InputSeries::new(measure, observations)))
             })
             .collect();
-        Evaluator {
+        let edges = cycles::formula_edges(model);
+        let mut evaluator = Evaluator {
             model,
             data,
             year_start: periods::year_start(model),
             inputs,
-            in_cycle: graph::on_cycles(&cycles::formula_edges(model)),
+            in_cycle: graph::on_cycles(&edges),
+            edges,
+            inputs_read: FastMap::default(),
             memo: Memo::new(model.items.len()),
             calls: FastMap::default(),
+            parameters: FastMap::default(),
             frames: vec![Frame {
                 parent: ROOT,
                 call: None,
@@ -171,7 +183,11 @@ impl<'m> Evaluator<'m> {
             frame_ids: FastMap::default(),
             stack: Vec::new(),
             pending: Vec::new(),
+        };
+        for cell in &data.bad_cells {
+            evaluator.record_bad(cell.measure, cell.period, &cell.place);
         }
+        evaluator
     }
 
     pub fn model(&self) -> &'m Model {
@@ -180,8 +196,8 @@ impl<'m> Evaluator<'m> {
 
     /// Records that the observation of input `measure` in `period` could not be read (a
     /// `bad-value` finding at `place`, e.g. `data/actuals.csv:14`): the periods that hold it have
-    /// no value, `input bad-value at data/actuals.csv:14`. Forgets the values computed so far.
-    pub fn mark_bad(&mut self, measure: ItemId, period: Period, place: &str) {
+    /// no value, `input bad-value at data/actuals.csv:14`.
+    fn record_bad(&mut self, measure: ItemId, period: Period, place: &str) {
         let Some(m) = self.measure(measure) else {
             return;
         };
@@ -189,8 +205,6 @@ impl<'m> Evaluator<'m> {
             .entry(measure)
             .or_insert_with(|| InputSeries::new(m, &[]))
             .mark_bad(period, Arc::from(place));
-        self.memo = Memo::new(self.model.items.len());
-        self.calls.clear();
     }
 
     /// The value of `measure` (a metric or KPI) in `period` evaluated at `grain`, in the internal
@@ -256,15 +270,47 @@ impl<'m> Evaluator<'m> {
             .collect()
     }
 
-    /// The note of input `measure` for the period (at its grain): that of the latest observation
-    /// inside the period that has one. Measures with a formula have none.
-    pub fn note(&self, measure: ItemId, period: Period) -> Option<&'m str> {
-        let observations = self.data.series.get(&measure)?;
-        let index = self
-            .inputs
-            .get(&measure)?
-            .note_index(period, observations)?;
+    /// The owner's note for `measure` in the period (at its grain). An input's is that of the
+    /// latest observation inside the period that has one. A measure with a formula has no data
+    /// of its own: its note gathers those of the inputs its formula reads, directly or through
+    /// other measures and `fn`s, in the order the formula first names them, joined by "; ".
+    pub fn note(&mut self, measure: ItemId, period: Period) -> Option<String> {
+        if self.data.series.contains_key(&measure) {
+            return self.input_note(measure, period).map(str::to_string);
+        }
+        if !self.inputs_read.contains_key(&measure) {
+            let inputs = self.find_inputs_read(measure);
+            self.inputs_read.insert(measure, inputs);
+        }
+        let notes: Vec<&str> = self.inputs_read[&measure]
+            .iter()
+            .filter_map(|&input| self.input_note(input, period))
+            .collect();
+        (!notes.is_empty()).then(|| notes.join("; "))
+    }
+
+    fn input_note(&self, input: ItemId, period: Period) -> Option<&'m str> {
+        let observations = self.data.series.get(&input)?;
+        let index = self.inputs.get(&input)?.note_index(period, observations)?;
         observations[index].note.as_deref()
+    }
+
+    /// The inputs with data that the formula of `measure` reads, depth first, each once.
+    fn find_inputs_read(&self, measure: ItemId) -> Vec<ItemId> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut found = Vec::new();
+        let mut stack = vec![measure];
+        while let Some(id) = stack.pop() {
+            if id.0 as usize >= self.edges.len() || !seen.insert(id) {
+                continue;
+            }
+            if id != measure && self.data.series.contains_key(&id) {
+                found.push(id);
+            }
+            // Pushed in reverse so the first one named is visited first.
+            stack.extend(self.edges[id.0 as usize].iter().rev().map(|&(to, _)| to));
+        }
+        found
     }
 
     fn measure(&self, id: ItemId) -> Option<&'m Measure> {
@@ -342,16 +388,7 @@ impl<'m> Evaluator<'m> {
         match &formula.kind {
             FormulaKind::Number(value, _) => Ok(*value),
             FormulaKind::Measure(id) => self.reference(*id, period),
-            FormulaKind::Param(index) => {
-                let frame = self.frames[env as usize];
-                match frame.call {
-                    Some(Formula {
-                        kind: FormulaKind::Call(_, args),
-                        ..
-                    }) if *index < args.len() => self.eval(&args[*index], frame.parent, period),
-                    _ => Err(Missing::Invalid),
-                }
-            }
+            FormulaKind::Param(index) => self.parameter(*index, env, period),
             FormulaKind::Negate(operand) => self.eval(operand, env, period).map(|value| -value),
             FormulaKind::Binary(op, left, right) => {
                 let left = self.eval(left, env, period);
@@ -389,6 +426,33 @@ impl<'m> Evaluator<'m> {
         let value = self.eval(&definition.body, frame, period);
         if self.pending.len() == pending {
             self.calls.insert((frame, period), value.clone());
+        }
+        value
+    }
+
+    /// A parameter of the `fn` body running in `env`: its argument, evaluated where the call
+    /// writes it; memoized per environment and period, as `fn`s that pass a parameter on to
+    /// other `fn`s would otherwise evaluate it again at every level of the chain.
+    fn parameter(&mut self, index: usize, env: u32, period: Period) -> Value {
+        let key = (env, index, period);
+        if let Some(value) = self.parameters.get(&key) {
+            return value.clone();
+        }
+        let frame = self.frames[env as usize];
+        let Some(Formula {
+            kind: FormulaKind::Call(_, args),
+            ..
+        }) = frame.call
+        else {
+            return Err(Missing::Invalid);
+        };
+        let Some(argument) = args.get(index) else {
+            return Err(Missing::Invalid);
+        };
+        let pending = self.pending.len();
+        let value = self.eval(argument, frame.parent, period);
+        if self.pending.len() == pending {
+            self.parameters.insert(key, value.clone());
         }
         value
     }

@@ -1,9 +1,7 @@
 //! Evaluation of small projects parsed from `.kpi` text, with data sets built by hand.
 
-use std::collections::HashMap;
-
 use super::*;
-use crate::data::{DataSet, Observation};
+use crate::data::{BadCell, DataSet, Observation};
 use crate::period::{Grain, Period};
 use crate::project::load_text;
 use crate::semantic::{self, Model, model::Builtin, model::ItemId};
@@ -44,9 +42,7 @@ fn kpi(id: &str, unit: &str, formula: &str, extra: &str) -> String {
 
 /// Observations as written in a data file, by series id.
 fn data(model: &Model, series: &[(&str, &[(&str, f64)])]) -> DataSet {
-    let mut set = DataSet {
-        series: HashMap::new(),
-    };
+    let mut set = DataSet::default();
     for (id, values) in series {
         let observations = values
             .iter()
@@ -672,7 +668,7 @@ fn bad_cells_and_coarse_data_explain_the_gap() {
         "",
         &(metrics(&[("x", "EUR"), ("q", "EUR")]) + &kpi("k", "EUR", "x + q", "")),
     );
-    let d = data(
+    let mut d = data(
         &m,
         &[
             ("x", &[("2026-01", 1.0), ("2026-03", 3.0)]),
@@ -688,7 +684,12 @@ fn bad_cells_and_coarse_data_explain_the_gap() {
             .message(),
         "no monthly value: the input is quarterly"
     );
-    e.mark_bad(id(&m, "x"), p("2026-02"), "data/actuals.csv:14");
+    d.bad_cells.push(BadCell {
+        measure: id(&m, "x"),
+        period: p("2026-02"),
+        place: "data/actuals.csv:14".to_string(),
+    });
+    let mut e = Evaluator::new(&m, &d);
     assert_eq!(
         e.value(k, Grain::Quarter, p("2026-Q1"))
             .unwrap_err()
@@ -708,10 +709,32 @@ fn notes_of_input_periods() {
     let m = model("", &metrics(&[("x", "EUR")]));
     let mut d = data(&m, &[("x", &[("2026-01", 1.0), ("2026-02", 2.0)])]);
     d.series.get_mut(&id(&m, "x")).unwrap()[1].note = Some("price rise".to_string());
-    let e = Evaluator::new(&m, &d);
-    assert_eq!(e.note(id(&m, "x"), p("2026-02")), Some("price rise"));
-    assert_eq!(e.note(id(&m, "x"), p("2026-Q1")), Some("price rise"));
-    assert_eq!(e.note(id(&m, "x"), p("2026-01")), None);
+    let mut e = Evaluator::new(&m, &d);
+    let mut note = |period: &str| e.note(id(&m, "x"), p(period));
+    assert_eq!(note("2026-02").as_deref(), Some("price rise"));
+    assert_eq!(note("2026-Q1").as_deref(), Some("price rise"));
+    assert_eq!(note("2026-01"), None);
+}
+
+#[test]
+fn a_formula_gathers_the_notes_of_the_inputs_it_reads() {
+    let body = metrics(&[("a", "EUR"), ("b", "EUR"), ("c", "EUR")])
+        + "fn twice(v) = v * 2\n"
+        + &kpi("inner", "EUR", "twice(b) + a", "")
+        + &kpi("k", "EUR", "a - (inner + c)", "");
+    let m = model("", &body);
+    let one = [("2026-01", 1.0)];
+    let mut d = data(&m, &[("a", &one), ("b", &one), ("c", &one)]);
+    for (name, note) in [("a", "price rise"), ("b", "strike")] {
+        d.series.get_mut(&id(&m, name)).unwrap()[0].note = Some(note.to_string());
+    }
+    let mut e = Evaluator::new(&m, &d);
+    assert_eq!(
+        e.note(id(&m, "k"), p("2026-01")).as_deref(),
+        Some("price rise; strike"),
+        "each input once, in the order the formulas name them"
+    );
+    assert_eq!(e.note(id(&m, "k"), p("2026-02")), None);
 }
 
 #[test]

@@ -15,10 +15,14 @@
 //!   `status`, `score`, `note` and `missing` are `null`; plan and bands remain.
 //! - **Weights.** A KPI's `weight` is its effective weight among the KPIs of its objective, an
 //!   objective's among the objectives of its perspective; `null` for a KPI without objective.
-//! - **Bad values.** A `bad-value` observation is left out of the data set, so its period reads
-//!   `no data` here (the finding is in `diagnostics`).
+//! - **Bad values.** A `bad-value` cell is left out of the data set; the periods it falls in
+//!   have no value and read `input bad-value at FILE:LINE` (the finding is in `diagnostics`).
+//! - **Notes of formula KPIs.** A KPI with a formula has no observations of its own: its `note`
+//!   gathers the notes of the inputs its formula reads in that period, joined by "; ".
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::Write;
 
 use serde::Serialize;
 
@@ -182,6 +186,7 @@ pub struct SeriesEntry {
 }
 
 /// A KPI assessed in one of its periods.
+#[derive(Clone)]
 struct Assessed {
     actual: Result<f64, String>,
     plan: Option<f64>,
@@ -233,13 +238,18 @@ pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>
         None => Vec::new(),
     };
 
-    // Each KPI's score in each shown report period (carrying coarser periods).
-    let kpi_history: Vec<Vec<Option<f64>>> = kpis
+    // Each KPI assessed once in each of its periods; its score in each shown report period
+    // (carrying coarser periods).
+    let assessed: Vec<AssessedKpi> = kpis
         .iter()
-        .map(|&kpi| {
+        .map(|&kpi| AssessedKpi::new(&mut eval, model, kpi))
+        .collect();
+    let kpi_history: Vec<Vec<Option<f64>>> = assessed
+        .iter()
+        .map(|kpi| {
             shown
                 .iter()
-                .map(|&r| assess(&mut eval, model, kpi, contributing(model, kpi, r)).score)
+                .map(|&r| kpi.at(&mut eval, contributing(model, kpi.id, r)).score)
                 .collect()
         })
         .collect();
@@ -278,6 +288,7 @@ pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>
             .collect::<Vec<_>>(),
     );
 
+    let mut initiatives = initiatives_by_objective(model);
     let mut perspective_json = Vec::new();
     let mut perspective_histories = Vec::new();
     for (&pid, &pweight) in perspectives.iter().zip(&perspective_weights) {
@@ -330,7 +341,7 @@ pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>
                 status: status_of_score(history.last().copied().flatten()).name(),
                 history: history_json(&shown, &history),
                 kpis: own.iter().map(|&k| model.item(k).id.node.clone()).collect(),
-                initiatives: initiatives_of(model, oid),
+                initiatives: initiatives.remove(&oid).unwrap_or_default(),
             });
             objective_histories.push((oweight, history));
         }
@@ -349,16 +360,11 @@ pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>
     }
     let history = rollup_histories(&perspective_histories, shown.len());
 
-    let kpi_json = kpis
-        .iter()
-        .map(|&kpi| {
-            kpi_json(
-                &mut eval,
-                outcome,
-                kpi,
-                kpi_weight.get(&kpi).copied(),
-                as_of,
-            )
+    let kpi_json = assessed
+        .into_iter()
+        .map(|kpi| {
+            let weight = kpi_weight.get(&kpi.id).copied();
+            kpi_json(&mut eval, outcome, kpi, weight, as_of)
         })
         .collect();
 
@@ -384,11 +390,17 @@ pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>
     })
 }
 
+/// Writes the report as pretty-printed JSON with a trailing newline.
+pub fn write_json(report: &Report<'_>, out: &mut impl Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
+}
+
 /// The report as pretty-printed JSON with a trailing newline.
 pub fn render_json(report: &Report<'_>) -> String {
-    let mut text = serde_json::to_string_pretty(report).expect("the report serializes");
-    text.push('\n');
-    text
+    let mut bytes = Vec::new();
+    write_json(report, &mut bytes).expect("the report serializes into memory");
+    String::from_utf8(bytes).expect("serde_json writes UTF-8")
 }
 
 fn kpi_part(model: &Model, id: ItemId) -> Option<&KpiPart> {
@@ -436,15 +448,21 @@ fn history_json(periods: &[Period], scores: &[Option<f64>]) -> Vec<HistoryEntry>
         .collect()
 }
 
-fn initiatives_of(model: &Model, objective: ItemId) -> Vec<InitiativeJson> {
-    model
-        .ids()
-        .filter_map(|id| {
-            let item = model.item(id);
-            let ItemKind::Initiative(initiative) = &item.kind else {
-                return None;
-            };
-            (target_of(&initiative.objective) == Some(objective)).then(|| InitiativeJson {
+/// The initiatives of each objective, in declaration order.
+fn initiatives_by_objective(model: &Model) -> HashMap<ItemId, Vec<InitiativeJson>> {
+    let mut by_objective: HashMap<ItemId, Vec<InitiativeJson>> = HashMap::new();
+    for id in model.ids() {
+        let item = model.item(id);
+        let ItemKind::Initiative(initiative) = &item.kind else {
+            continue;
+        };
+        let Some(objective) = target_of(&initiative.objective) else {
+            continue;
+        };
+        by_objective
+            .entry(objective)
+            .or_default()
+            .push(InitiativeJson {
                 id: item.id.node.clone(),
                 title: item.title.clone(),
                 owner: initiative.owner.as_ref().map(|o| o.node.clone()),
@@ -454,9 +472,9 @@ fn initiatives_of(model: &Model, objective: ItemId) -> Vec<InitiativeJson> {
                     value: b.value,
                     unit: b.unit.as_ref().map(|u| u.text.clone()),
                 }),
-            })
-        })
-        .collect()
+            });
+    }
+    by_objective
 }
 
 fn initiative_status(status: InitiativeStatus) -> &'static str {
@@ -511,21 +529,74 @@ fn latest_with_actual(
     latest
 }
 
-fn assess(eval: &mut Evaluator<'_>, model: &Model, kpi: ItemId, period: Period) -> Assessed {
-    let part = kpi_part(model, kpi).expect("a KPI");
-    let grain = periods::measure_grain(model, kpi);
-    let scorecard_tolerance = model.scorecard.as_ref().map_or(0.1, |s| s.tolerance);
-    let tol = score::tolerance(part, scorecard_tolerance);
-    let plan = Plan::of_kpi(part, grain).map(|plan| plan.value(period));
-    let bands = Bands::of_kpi(part, plan, tol);
-    let actual = eval.kpi_value(kpi, period).map_err(|m| m.message());
-    let (status, score) = score::assess(bands.as_ref(), actual.as_ref().ok().copied());
-    Assessed {
-        actual,
-        plan,
-        bands,
-        status,
-        score,
+/// How one KPI is scored: its plan and tolerance, worked out once.
+struct Scorer<'m> {
+    part: &'m KpiPart,
+    plan: Option<Plan>,
+    tol: f64,
+}
+
+impl<'m> Scorer<'m> {
+    fn new(model: &'m Model, kpi: ItemId) -> Scorer<'m> {
+        let part = kpi_part(model, kpi).expect("a KPI");
+        let grain = periods::measure_grain(model, kpi);
+        let scorecard_tolerance = model.scorecard.as_ref().map_or(0.1, |s| s.tolerance);
+        Scorer {
+            part,
+            plan: Plan::of_kpi(part, grain),
+            tol: score::tolerance(part, scorecard_tolerance),
+        }
+    }
+
+    fn assess(&self, eval: &mut Evaluator<'_>, kpi: ItemId, period: Period) -> Assessed {
+        let plan = self.plan.as_ref().map(|plan| plan.value(period));
+        let bands = Bands::of_kpi(self.part, plan, self.tol);
+        let actual = eval.kpi_value(kpi, period).map_err(|m| m.message());
+        let (status, score) = score::assess(bands.as_ref(), actual.as_ref().ok().copied());
+        Assessed {
+            actual,
+            plan,
+            bands,
+            status,
+            score,
+        }
+    }
+}
+
+/// A KPI assessed in each of its own periods inside the scorecard's span, once: the roll-up,
+/// `series`, `latest` and `trend` all read these.
+struct AssessedKpi<'m> {
+    id: ItemId,
+    scorer: Scorer<'m>,
+    /// Consecutive periods of the KPI's grain, each with its assessment.
+    series: Vec<(Period, Assessed)>,
+}
+
+impl<'m> AssessedKpi<'m> {
+    fn new(eval: &mut Evaluator<'_>, model: &'m Model, kpi: ItemId) -> AssessedKpi<'m> {
+        let scorer = Scorer::new(model, kpi);
+        let series = periods::kpi_periods(model, kpi)
+            .into_iter()
+            .map(|period| (period, scorer.assess(eval, kpi, period)))
+            .collect();
+        AssessedKpi {
+            id: kpi,
+            scorer,
+            series,
+        }
+    }
+
+    /// The assessment of `period` (of the KPI's grain): the one kept, or, outside the span
+    /// (the period before the first, for a trend or a carry), assessed now.
+    fn at(&self, eval: &mut Evaluator<'_>, period: Period) -> Cow<'_, Assessed> {
+        let offset = self
+            .series
+            .first()
+            .map(|(first, _)| period.ordinal() - first.ordinal());
+        match offset.and_then(|at| usize::try_from(at).ok()) {
+            Some(at) if at < self.series.len() => Cow::Borrowed(&self.series[at].1),
+            _ => Cow::Owned(self.scorer.assess(eval, self.id, period)),
+        }
     }
 }
 
@@ -546,26 +617,52 @@ fn bounds(bands: Option<&Bands>) -> (Option<Bound>, Option<Bound>) {
 fn kpi_json(
     eval: &mut Evaluator<'_>,
     outcome: &CheckOutcome,
-    kpi: ItemId,
+    assessed: AssessedKpi<'_>,
     weight: Option<f64>,
     as_of: Option<Period>,
 ) -> KpiJson {
     let model = &outcome.model;
+    let kpi = assessed.id;
     let item = model.item(kpi);
     let measure: &Measure = item.as_measure().expect("a measure");
     let part = measure.kpi.as_deref().expect("a KPI");
     let grain = periods::measure_grain(model, kpi);
-    let scorecard_tolerance = model.scorecard.as_ref().map_or(0.1, |s| s.tolerance);
-    let tol = score::tolerance(part, scorecard_tolerance);
+    let tol = assessed.scorer.tol;
     let formula = measure.formula.as_ref().map(|f| {
         let file = outcome.sources.get(f.span.file);
         file.text[f.span.range()].to_string()
     });
     let is_future = |period: Period| as_of.is_some_and(|a| period.last_day() > a.last_day());
-    let series = periods::kpi_periods(model, kpi)
+    let (latest, trend) = match as_of {
+        Some(as_of) => {
+            let period = contributing(model, kpi, as_of);
+            let now = assessed.at(eval, period);
+            let before = assessed.at(eval, period.prev());
+            let trend = part
+                .direction
+                .as_ref()
+                .and_then(|d| Sense::of(d.node, now.bands.as_ref()))
+                .and_then(|sense| {
+                    score::trend(sense, now.actual.clone().ok(), before.actual.clone().ok())
+                })
+                .map(|t| t.name());
+            (
+                Some(Latest {
+                    period: period.to_string(),
+                    actual: now.actual.clone().ok(),
+                    plan: now.plan,
+                    status: now.status.name(),
+                    score: now.score,
+                }),
+                trend,
+            )
+        }
+        None => (None, None),
+    };
+    let series = assessed
+        .series
         .into_iter()
-        .map(|period| {
-            let assessed = assess(eval, model, kpi, period);
+        .map(|(period, assessed)| {
             let (green, amber) = bounds(assessed.bands.as_ref());
             let future = is_future(period);
             SeriesEntry {
@@ -586,39 +683,11 @@ fn kpi_json(
                 .name(),
                 score: if future { None } else { assessed.score },
                 carried_from: None,
-                note: if future {
-                    None
-                } else {
-                    eval.note(kpi, period).map(str::to_string)
-                },
+                note: if future { None } else { eval.note(kpi, period) },
                 missing: if future { None } else { assessed.actual.err() },
             }
         })
         .collect();
-    let (latest, trend) = match as_of {
-        Some(as_of) => {
-            let period = contributing(model, kpi, as_of);
-            let now = assess(eval, model, kpi, period);
-            let before = assess(eval, model, kpi, period.prev());
-            let trend = part
-                .direction
-                .as_ref()
-                .and_then(|d| Sense::of(d.node, now.bands.as_ref()))
-                .and_then(|sense| score::trend(sense, now.actual.clone().ok(), before.actual.ok()))
-                .map(|t| t.name());
-            (
-                Some(Latest {
-                    period: period.to_string(),
-                    actual: now.actual.ok(),
-                    plan: now.plan,
-                    status: now.status.name(),
-                    score: now.score,
-                }),
-                trend,
-            )
-        }
-        None => (None, None),
-    };
     let value = |q: &Quantity| q.value;
     let target = part.target.as_ref().map(|target| match target {
         Target::Value { value: v, deadline } => TargetJson {
