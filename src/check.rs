@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::checks::{self, levels::LintOptions};
 use crate::data::{self, DataFile, DataSet};
 use crate::diagnostics::{self, Finding, Rule};
+use crate::period::Period;
 use crate::project::{self, LoadError, Project};
 use crate::semantic::{self, Model};
 use crate::source::{FileId, Origin, SourceMap};
@@ -16,6 +17,9 @@ pub struct CheckOptions {
     pub no_data: bool,
     /// Levels from the command line.
     pub lint: LintOptions,
+    /// `--as-of` of `kpic report`: the period the data rules judge "now" by (`stale-data`,
+    /// `review-overdue`…); without it, the latest period in which any KPI has an actual.
+    pub as_of: Option<Period>,
 }
 
 /// Everything a check produced: the sources (to render findings; the data files read are among
@@ -77,16 +81,20 @@ pub fn check_project_with_data(
         let (loaded, data_findings) = data::load(&model, &mut sources, &files);
         data = loaded;
         findings.extend(data_findings);
+        if data_read {
+            let mut context = checks::DataContext::new(&model, &data, options.as_of);
+            findings.extend(checks::run_data(&mut context));
+        }
     }
     checks::levels::apply(&mut findings, &model, &options.lint);
     if !data_read {
         // Where no data file is read (`--no-data`, or a scorecard that names none), an `@allow`
-        // of a data rule suppresses nothing, which says nothing about the allow.
+        // of a rule that needs data suppresses nothing, which says nothing about the allow.
         findings.retain(|finding| {
             let text = &sources.get(finding.primary.span.file).text;
             let named = text.get(finding.primary.span.range()).unwrap_or("");
             finding.rule != Rule::UnusedAllow
-                || !Rule::from_name(named.trim()).is_some_and(|rule| data::RULES.contains(&rule))
+                || !Rule::from_name(named.trim()).is_some_and(checks::needs_data)
         });
     }
     diagnostics::sort(&mut findings, &sources);

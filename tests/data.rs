@@ -251,3 +251,33 @@ fn an_allow_of_no_data_is_unused_only_where_data_is_read() {
     assert_eq!(allowed(&["a.csv"], &both, true), Vec::<&str>::new());
     assert_eq!(allowed(&[], &[], false), Vec::<&str>::new());
 }
+
+#[test]
+fn an_allow_of_a_rule_that_needs_data_is_unused_only_where_data_is_read() {
+    let allowed = |data_lines: &[&str], no_data: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        let text = scorecard(data_lines).replace(
+            "/// Revenue per month.\n",
+            "/// Revenue per month.\n@allow(stale-data, \"the ledger closes late\")\n",
+        );
+        std::fs::write(dir.path().join("scorecard.kpi"), text).unwrap();
+        let churn_only_lately = "period,revenue,Churn rate\n2026-01,410000,2.5\n2026-02,,2.4\n\
+                                 2026-03,,2.3\n";
+        std::fs::write(dir.path().join("a.csv"), churn_only_lately).unwrap();
+        let options = CheckOptions {
+            no_data,
+            ..Default::default()
+        };
+        let outcome = check_path(dir.path(), &options).unwrap();
+        outcome
+            .findings
+            .iter()
+            .map(|f| (f.rule.name(), f.level.name()))
+            .collect::<Vec<_>>()
+    };
+    // Revenue's latest actual is two months behind as_of: the allow suppresses that.
+    assert_eq!(allowed(&["a.csv"], false), [("stale-data", "allow")]);
+    // No data read: nothing to say about the allow.
+    assert_eq!(allowed(&["a.csv"], true), []);
+    assert_eq!(allowed(&[], false), []);
+}

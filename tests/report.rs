@@ -237,6 +237,36 @@ fn a_project_with_errors_writes_nothing_and_keeps_the_previous_report() {
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
 }
 
+/// `--as-of` is "now" for the data rules too: four months after Riverside's latest actuals,
+/// every KPI is stale in the report's diagnostics; at the default `as_of` none is.
+#[test]
+fn the_data_rules_judge_at_the_as_of_of_the_report() {
+    let stale = |as_of: Option<&str>| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().to_str().unwrap();
+        let mut args = vec![
+            "report",
+            "examples/riverside",
+            "--format",
+            "json",
+            "--out",
+            out,
+        ];
+        args.extend(as_of.map(|as_of| ["--as-of", as_of]).into_iter().flatten());
+        assert_eq!(kpic(&args).status.code(), Some(0));
+        let text = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "stale-data")
+            .count()
+    };
+    assert_eq!(stale(None), 0);
+    assert_eq!(stale(Some("2027-01")), 13);
+}
+
 #[test]
 fn a_bad_as_of_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();

@@ -110,7 +110,7 @@ fn render_all(outcome: &CheckOutcome) -> Summary {
     let narrow = render_human(findings, sources, true, 24);
     assert!(human.ends_with('\n') && narrow.ends_with('\n'));
     let short = render_short(findings, sources);
-    assert_eq!(short.lines().count(), findings.len(), "one line a finding");
+    assert_eq!(short.lines().count(), shown, "one line a finding shown");
     let json = render_json(findings, sources);
     let document: serde_json::Value = serde_json::from_str(&json).expect("render_json is JSON");
     assert_eq!(
@@ -188,7 +188,10 @@ fn fixture_dir() -> &'static Path {
         std::fs::write(dir.join("metrics.kpi"), METRICS).expect("fixture written");
         std::fs::write(
             dir.join("actuals.csv"),
-            "period,sales,COGS,customers,lost_customers,tickets\n2026-01,100,60,1000,20,900\n",
+            "period,sales,COGS,customers,lost_customers,tickets\n\
+             2026-01,100,60,1000,20,900\n2026-02,104,62,1000,20,910\n\
+             2026-03,108,64,1000,20,905\n2026-04,112,66,1000,20,915\n\
+             2026-05,116,68,1000,20,920\n",
         )
         .expect("fixture written");
         dir
@@ -365,10 +368,11 @@ kpi sales_growth "Sales growth" {
   target { 2026-03 2.5% 2026-06 3% 2026-12 5% }
   thresholds { green >= 5% amber >= 2% }
   weight 50%
+  reviewed 2026-01
 }
 
 /// Customers lost in the month over customers at its start.
-@allow(target-unrealistic, "new market, no history")
+@allow(target-unrealistic, "the new retention programme starts in June")
 kpi churn_rate "Monthly customer churn" {
   objective retain_customers
   owner "VP Customer Success"
@@ -383,6 +387,7 @@ kpi churn_rate "Monthly customer churn" {
   }
   thresholds { green <= 1.8%  amber <= 2.5% }
   tolerance 5%
+  reviewed 2026-01
 }
 
 /// Support costs per ticket answered.
@@ -395,6 +400,7 @@ kpi cost_per_ticket "Cost per ticket" {
   baseline 52 in 2025-12
   target 30 EUR/ticket .. 45 EUR/ticket by 2026-06
   thresholds { green 30 .. 45  amber 25 .. 50 }
+  reviewed 2026-01
 }
 
 /// Sales since the start of the financial year.
@@ -406,13 +412,15 @@ kpi sales_ytd "Sales, year to date" {
   direction up
   frequency quarterly
   target 1_200_000 EUR by 2026-Q4
+  reviewed 2026-01
 }
 
 kpi sales_kpi "Sales" extends sales {
   objective keep_costs
   owner "CFO"
   direction up
-  target 40 by 2026-H2
+  target 150 by 2026-H2
+  reviewed 2026-01
 }
 
 /// Customers served.
@@ -424,6 +432,7 @@ kpi customer_base "Customer base" {
   direction up
   baseline 1_000 in 2025-12
   target 1_200 by 2026-12
+  reviewed 2026-01
 }
 
 /// Tickets answered.
@@ -435,6 +444,7 @@ kpi tickets_answered "Tickets answered" {
   direction up
   baseline 900 in 2025-12
   target 1_000 by 2026-12
+  reviewed 2026-01
 }
 
 initiative crm "Roll out a CRM" {
@@ -447,12 +457,15 @@ initiative crm "Roll out a CRM" {
 }
 "#;
 
+/// Clean, with its one `@allow` in use: the flat churn of the data cannot reach the milestones
+/// (`target-unrealistic`, allowed with a reason).
 #[test]
 fn the_seed_project_checks_clean() {
     let project = load_text("scorecard.kpi", fixture_dir(), SEED);
     let outcome = check_project(project, &CheckOptions::default());
     let short = render_short(&outcome.findings, &outcome.sources);
-    assert!(outcome.findings.is_empty(), "{short}");
+    let rules: Vec<(Rule, Level)> = outcome.findings.iter().map(|f| (f.rule, f.level)).collect();
+    assert_eq!(rules, [(Rule::TargetUnrealistic, Level::Allow)], "{short}");
 }
 
 // ---------------------------------------------------------------------------------------------

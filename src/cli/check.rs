@@ -20,6 +20,7 @@ pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
     let options = CheckOptions {
         no_data: args.no_data,
         lint,
+        as_of: None,
     };
     let path = args.path.clone();
     let outcome = std::thread::Builder::new()

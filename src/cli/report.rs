@@ -46,7 +46,11 @@ fn report(
             return EXIT_USAGE;
         }
     };
-    let outcome = check_project_with_data(project, &CheckOptions::default(), data);
+    let options = CheckOptions {
+        as_of,
+        ..CheckOptions::default()
+    };
+    let outcome = check_project_with_data(project, &options, data);
     let to_terminal = std::io::stdout().is_terminal();
     let colour = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let width = if to_terminal {

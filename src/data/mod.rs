@@ -32,11 +32,12 @@
 //! - Series findings, after every file is read: `missing-period` once per gap (a run of missing
 //!   periods; a cell with a bad value is not a gap, it has its own finding);
 //!   `period-outside-scorecard` once per series and side; `percent-scale-suspect` needs two values
-//!   and one that is not zero. What the scorecard needs before its span: each KPI needs its
-//!   inputs from the start of the span, or from its baseline when earlier, moved back by the sum
-//!   of the `n` of `lag`/`growth` (n), `delta` (1) and `sum_over`/`avg_over` (n - 1) on the way
-//!   to the input, in periods of the KPI's frequency, and to the start of that financial year
-//!   when a `ytd` is on the way (module `series`).
+//!   and one that is not zero. What the scorecard needs before its span: a KPI with a baseline
+//!   needs every earlier observation of its inputs (its history up to the baseline); any other
+//!   KPI needs its inputs from the start of the span, moved back by the sum of the `n` of
+//!   `lag`/`growth` (n), `delta` (1) and `sum_over`/`avg_over` (n - 1) on the way to the input,
+//!   in periods of the KPI's frequency, and to the start of that financial year when a `ytd` is
+//!   on the way (module `series`).
 //! - Duplicates count per series, in the order read (files in the order named: the scorecard's,
 //!   then `--data`); values in other files than the first are the later ones.
 //! - `no-data` is reported only when the run reads at least one data file and every data file

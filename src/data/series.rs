@@ -3,8 +3,10 @@
 //! (`percent-scale-suspect`) and inputs without data (`no-data`).
 //!
 //! How far before the scorecard's span a series is needed ([`earliest_needed`]), kept simple:
-//! each KPI needs its inputs from the start of the span, or from its baseline period when that is
-//! earlier, moved back by the largest sum of the `n` of `lag`, `growth` (n), `delta` (1),
+//! a KPI with a baseline needs every earlier observation of its inputs (the history up to the
+//! baseline, which `target-unrealistic` and `target-within-noise` judge its target against, and
+//! the periods from the baseline to the span); any other KPI needs its inputs from the start of
+//! the span, moved back by the largest sum of the `n` of `lag`, `growth` (n), `delta` (1),
 //! `sum_over` and `avg_over` (n - 1) on the way from the KPI's formula to the input (through other
 //! measures and `fn`s), in periods of the KPI's frequency; and when a `ytd` lies on the way, from
 //! the start of the financial year (`year_start`) that holds that day. An input no KPI reaches is
@@ -387,17 +389,18 @@ pub(super) fn earliest_needed(model: &Model) -> HashMap<ItemId, NaiveDate> {
             continue;
         };
         let grain = kpi.frequency.unwrap_or(scorecard.frequency);
-        let mut start = Period::containing(from.first_day(), grain);
-        if let Some(baseline) = &kpi.baseline
-            && baseline.period.node.first_day() < start.first_day()
-        {
-            start = Period::containing(baseline.period.node.first_day(), grain);
-        }
+        let start = Period::containing(from.first_day(), grain);
         for (input, (back, ytd)) in reach {
             let mut day = Period::from_ordinal(grain, start.ordinal() - i64::from(*back))
                 .map_or(NaiveDate::MIN, Period::first_day);
             if *ytd {
                 day = year_start(day, scorecard.year_start);
+            }
+            if kpi.baseline.is_some() {
+                // The KPI's history up to its baseline, which the SMART rules judge its target
+                // against: every observation before the span is at or before the baseline, or
+                // between it and the span.
+                day = NaiveDate::MIN;
             }
             needed
                 .entry(*input)
@@ -619,7 +622,8 @@ kpi k4 "K4" { objective o direction up unit EUR formula sum_over(e, 3) }
         assert_eq!(needed["a"], "2025-10-01");
         assert_eq!(needed["b"], "2026-01-01");
         assert_eq!(needed["c"], "2025-04-01");
-        assert_eq!(needed["d"], "2025-03-01");
+        // k3's history up to its baseline: every observation before the span.
+        assert_eq!(needed["d"], NaiveDate::MIN.to_string());
         assert_eq!(needed["e"], "2025-11-01");
     }
 }

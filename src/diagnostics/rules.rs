@@ -100,7 +100,7 @@ rules! {
     MissingOwner = "missing-owner", Smart('S'), Warn, "a KPI or objective without an owner";
     NoData = "no-data", Smart('M'), Warn, "an input metric with no observation in any data file";
     NoTarget = "no-target", Smart('M'), Warn, "a KPI without a target";
-    TargetAlreadyMet = "target-already-met", Smart('A'), Warn, "the baseline already meets the final target";
+    TargetAlreadyMet = "target-already-met", Smart('A'), Warn, "the baseline (or, without one, the first actual) already meets the final target";
     TargetUnrealistic = "target-unrealistic", Smart('A'), Warn, "a target that needs far more change per period than the KPI has ever shown";
     TargetWithinNoise = "target-within-noise", Smart('A'), Warn, "a target inside the natural process limits of the KPI's history";
     TargetOutOfRange = "target-out-of-range", Smart('A'), Error, "a target impossible for the unit";

@@ -55,10 +55,12 @@
 //!   refers to itself"), never a loop.
 
 pub mod aggregate;
+mod as_of;
 mod evaluator;
 mod missing;
 pub mod periods;
 
+pub use as_of::{completed_by, latest_with_actual};
 pub use evaluator::{Evaluator, round};
 pub use missing::{Missing, Value};
 

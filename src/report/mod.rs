@@ -28,8 +28,8 @@ use serde::Serialize;
 
 use crate::check::CheckOutcome;
 use crate::diagnostics::{Diagnostic, json_diagnostics};
-use crate::eval::{Evaluator, periods};
-use crate::period::{Grain, Period};
+use crate::eval::{Evaluator, latest_with_actual, periods};
+use crate::period::Period;
 use crate::score::{self, Bands, Plan, Sense, Status, effective_weights, rollup, status_of_score};
 use crate::semantic::model::{
     ItemId, ItemKind, KpiPart, Measure, Model, Quantity, Reference, Target, Thresholds,
@@ -505,28 +505,6 @@ fn contributing(model: &Model, kpi: ItemId, r: Period) -> Period {
     } else {
         period
     }
-}
-
-/// The latest report period in which a KPI period holding an actual ends.
-fn latest_with_actual(
-    eval: &mut Evaluator<'_>,
-    kpis: &[ItemId],
-    report_periods: &[Period],
-    grain: Grain,
-) -> Option<Period> {
-    let mut latest: Option<Period> = None;
-    for &kpi in kpis {
-        for (period, value) in eval.kpi_series(kpi) {
-            if value.is_err() {
-                continue;
-            }
-            let r = Period::containing(period.last_day(), grain);
-            if report_periods.contains(&r) && latest.is_none_or(|l| r.ordinal() > l.ordinal()) {
-                latest = Some(r);
-            }
-        }
-    }
-    latest
 }
 
 /// How one KPI is scored: its plan and tolerance, worked out once.

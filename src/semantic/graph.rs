@@ -104,6 +104,59 @@ pub fn strongly_connected(edges: &[Vec<(ItemId, Span)>]) -> Vec<Vec<ItemId>> {
     components
 }
 
+/// For each item, `own` values of the items it reaches (itself included) folded with `pick`:
+/// the coarsest grain an input of a KPI is observed at, the earliest day of its data. Iterative,
+/// as thousands of items may form one chain; on a loop (a finding of its own) an item sees the
+/// part of the loop folded before it.
+pub fn fold_reachable<T: Copy>(
+    edges: &Edges,
+    own: &[Option<T>],
+    pick: impl Fn(T, T) -> T,
+) -> Vec<Option<T>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        Open,
+        Done,
+    }
+    let combine = |a: Option<T>, b: Option<T>| match (a, b) {
+        (Some(a), Some(b)) => Some(pick(a, b)),
+        (a, b) => a.or(b),
+    };
+    let mut state = vec![State::New; edges.len()];
+    let mut folded: Vec<Option<T>> = (0..edges.len())
+        .map(|item| own.get(item).copied().flatten())
+        .collect();
+    for root in 0..edges.len() {
+        if state[root] != State::New {
+            continue;
+        }
+        state[root] = State::Open;
+        // The depth-first path: each open item with the position of its next edge to follow.
+        let mut path = vec![(root, 0usize)];
+        while let Some((item, next)) = path.last_mut() {
+            let item = *item;
+            if let Some((target, _)) = edges[item].get(*next) {
+                *next += 1;
+                let target = target.0 as usize;
+                if state.get(target) == Some(&State::New) {
+                    state[target] = State::Open;
+                    path.push((target, 0));
+                }
+                continue;
+            }
+            let reached = edges[item]
+                .iter()
+                .filter_map(|(target, _)| folded.get(target.0 as usize).copied().flatten())
+                .fold(None, |acc, value| combine(acc, Some(value)));
+            folded[item] = combine(folded[item], reached);
+            state[item] = State::Done;
+            path.pop();
+        }
+    }
+    folded
+}
+
 /// A shortest loop from `start` back to itself inside `component` (breadth-first), as steps:
 /// each item with the place where it names the next one.
 pub fn shortest_cycle(
@@ -196,10 +249,27 @@ mod tests {
     }
 
     #[test]
+    fn values_fold_over_everything_an_item_reaches() {
+        // 0 → 1 → 2, 0 → 3, and a loop 4 ⇄ 5.
+        let edges = graph(&[(0, 1), (1, 2), (0, 3), (4, 5), (5, 4)], 6);
+        let own = [None, Some(7), Some(3), Some(9), Some(1), None];
+        let max = fold_reachable(&edges, &own, i32::max);
+        assert_eq!(max, [Some(9), Some(7), Some(3), Some(9), Some(1), Some(1)]);
+        let min = fold_reachable(&edges, &own, i32::min);
+        assert_eq!(min[0], Some(3));
+        assert_eq!(
+            fold_reachable(&graph(&[], 2), &[None, Some(2)], i32::min),
+            [None, Some(2)]
+        );
+    }
+
+    #[test]
     fn a_long_chain_needs_no_deep_stack() {
         let count = 200_000;
         let links: Vec<(u32, u32)> = (0..count).map(|i| (i, (i + 1) % count)).collect();
         let edges = graph(&links, count as usize);
         assert_eq!(cycles(&edges)[0].len(), count as usize);
+        let own = vec![Some(1); count as usize];
+        assert_eq!(fold_reachable(&edges, &own, u32::max).len(), count as usize);
     }
 }

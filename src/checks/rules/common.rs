@@ -3,6 +3,7 @@
 //! lists of ids for messages.
 
 use crate::diagnostics;
+use crate::eval::round;
 use crate::period::Grain;
 use crate::semantic::Model;
 use crate::semantic::model::{
@@ -165,6 +166,25 @@ pub fn id_list<S: AsRef<str>>(names: &[S], shown: usize) -> String {
     }
 }
 
+/// A computed number as a message shows it: to 4 significant digits, and whole from 1000 up
+/// (`38.2000022893928` is 38.2, `0.0123456` is 0.01235, `1250000.4` is 1250000).
+pub fn readable(value: f64) -> f64 {
+    if value == 0.0 || !value.is_finite() {
+        return value;
+    }
+    let magnitude = value.abs().log10().floor() as i64;
+    round(value, (3 - magnitude).clamp(0, 15))
+}
+
+/// A change of a KPI's value, as it reads in its unit: `0.15 percentage points` for a `%` KPI,
+/// `2 days`, `120`.
+pub fn show_change(change: f64, unit: Option<&DeclaredUnit>) -> String {
+    match unit {
+        Some(unit) if unit.is_percent => format!("{change} percentage points"),
+        _ => show_value(change, unit),
+    }
+}
+
 /// A weight or a sum of weights without float noise: `60%`, `33.3%`.
 pub fn percent(value: f64) -> String {
     let rounded = (value * 1e6).round() / 1e6;
@@ -186,9 +206,36 @@ pub fn findings_of(rule: crate::diagnostics::Rule, text: &str) -> Vec<crate::dia
         .collect()
 }
 
+/// The findings of one rule on a project written as one entry file with one CSV data file
+/// beside it (`data "actuals.csv"` in the scorecard), for the data rules' tests.
+#[cfg(test)]
+pub fn data_findings_of(
+    rule: crate::diagnostics::Rule,
+    text: &str,
+    csv: &str,
+) -> Vec<crate::diagnostics::Finding> {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("actuals.csv"), csv).expect("the data file is written");
+    let project = crate::project::load_text("scorecard.kpi", dir.path(), text);
+    crate::check::check_project(project, &crate::check::CheckOptions::default())
+        .findings
+        .into_iter()
+        .filter(|finding| finding.rule == rule)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn computed_numbers_read_to_four_significant_digits() {
+        assert_eq!(readable(38.2000022893928), 38.2);
+        assert_eq!(readable(0.0123456), 0.01235);
+        assert_eq!(readable(1_250_000.4), 1_250_000.0);
+        assert_eq!(readable(-2.66666), -2.667);
+        assert_eq!(readable(0.0), 0.0);
+    }
 
     #[test]
     fn id_lists_read_as_prose() {

@@ -1,12 +1,18 @@
-//! One module per rule, each with its check; [`ALL`] lists them in the order of CHECKS.md.
-//! `common` holds what several rules share.
+//! One module per rule, each with its check; [`ALL`] lists the checks on the model and [`DATA`]
+//! those that need the data files, each in the order of CHECKS.md (a rule with two halves has a
+//! check in each). `common` holds what several rules share, `history` a KPI's actuals before its
+//! target.
 
-use super::Check;
+use super::{Check, DataCheck};
+
+pub(super) use history::Cache as HistoryCache;
 
 mod common;
 mod deadline_outside_period;
 mod downward_link;
 mod frequency_mismatch;
+mod history;
+mod initiative_overdue;
 mod isolated_objective;
 mod missing_description;
 mod missing_owner;
@@ -16,9 +22,13 @@ mod no_target;
 mod objective_without_kpi;
 mod orphan_metric;
 mod perspective_without_objective;
+mod review_overdue;
+mod stale_data;
 mod strategy_map_cycle;
 mod target_already_met;
 mod target_out_of_range;
+mod target_unrealistic;
+mod target_within_noise;
 mod too_many_kpis;
 mod too_many_objectives;
 mod weights_not_100;
@@ -44,21 +54,36 @@ pub const ALL: &[Check] = &[
     frequency_mismatch::CHECK,
 ];
 
+pub const DATA: &[DataCheck] = &[
+    target_already_met::DATA_CHECK,
+    target_unrealistic::DATA_CHECK,
+    target_within_noise::DATA_CHECK,
+    stale_data::DATA_CHECK,
+    review_overdue::DATA_CHECK,
+    initiative_overdue::DATA_CHECK,
+    frequency_mismatch::DATA_CHECK,
+];
+
 #[cfg(test)]
 mod tests {
-    use super::ALL;
+    use super::{ALL, DATA};
     use crate::diagnostics::Rule;
+
+    fn in_order(rules: &[Rule]) {
+        let position = |rule: Rule| Rule::ALL.iter().position(|r| *r == rule).unwrap();
+        for pair in rules.windows(2) {
+            assert!(
+                position(pair[0]) < position(pair[1]),
+                "{} before {}",
+                pair[0],
+                pair[1]
+            );
+        }
+    }
 
     #[test]
     fn checks_follow_the_order_of_checks_md() {
-        let position = |rule: Rule| Rule::ALL.iter().position(|r| *r == rule).unwrap();
-        for pair in ALL.windows(2) {
-            assert!(
-                position(pair[0].rule) < position(pair[1].rule),
-                "{} before {}",
-                pair[0].rule,
-                pair[1].rule
-            );
-        }
+        in_order(&ALL.iter().map(|check| check.rule).collect::<Vec<_>>());
+        in_order(&DATA.iter().map(|check| check.rule).collect::<Vec<_>>());
     }
 }
