@@ -19,6 +19,9 @@
 //! its own for most KPIs: 10,000 series by default), one row per series and month (360,000 rows),
 //! then `kpic report PROJECT --format json --out DIR` timed as above, the size of `report.json`
 //! and the cost of reading the data (`kpic check` minus `kpic check --no-data`).
+//!
+//! With `--report --html`, the same project and `kpic report PROJECT --out DIR` (the HTML page)
+//! timed as above, with the size of `index.html`.
 
 use std::fmt::Write as _;
 use std::io::Read as _;
@@ -37,6 +40,8 @@ struct Options {
     generate_only: bool,
     /// Benchmark `kpic report` on a project with 36 months of data.
     report: bool,
+    /// With `report`: the HTML page instead of the JSON document.
+    html: bool,
 }
 
 fn options() -> Options {
@@ -46,6 +51,7 @@ fn options() -> Options {
         runs: 5,
         generate_only: false,
         report: false,
+        html: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -60,6 +66,7 @@ fn options() -> Options {
             "--runs" => options.runs = number("--runs").max(1),
             "--generate-only" => options.generate_only = true,
             "--report" => options.report = true,
+            "--html" => options.html = true,
             // `cargo bench` passes `--bench`; anything else is a filter we do not use.
             _ => {}
         }
@@ -90,6 +97,10 @@ fn main() {
         );
     }
     if options.generate_only {
+        return;
+    }
+    if options.report && options.html {
+        html_bench(&dir, &stats, &options);
         return;
     }
     if options.report {
@@ -290,6 +301,84 @@ fn report_bench(dir: &Path, stats: &Stats, options: &Options) {
             verdict(report_median < TARGET_REPORT_WALL),
             verdict(peak_mb < TARGET_REPORT_PEAK_MB)
         );
+    }
+}
+
+/// The targets of the HTML report: 1,000 KPIs in under 1 s with a page under 10 MB, 10,000 KPIs
+/// in under 5 s.
+const TARGET_HTML_1K_WALL: Duration = Duration::from_secs(1);
+const TARGET_HTML_1K_MB: f64 = 10.0;
+const TARGET_HTML_10K_WALL: Duration = Duration::from_secs(5);
+
+/// `--report --html`: times `kpic report DIR --out OUT`, which writes `index.html`.
+fn html_bench(dir: &Path, stats: &Stats, options: &Options) {
+    let kpic = Path::new(env!("CARGO_BIN_EXE_kpic"));
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-html-out");
+    let args: Vec<std::ffi::OsString> = vec![
+        "report".into(),
+        dir.into(),
+        "--out".into(),
+        out.as_os_str().into(),
+    ];
+    let _ = std::fs::remove_dir_all(&out);
+    let first = run(kpic, &args);
+    assert_eq!(
+        first.code,
+        Some(0),
+        "kpic report exited with {:?}",
+        first.code
+    );
+    let page = out.join("index.html");
+    let page_bytes = std::fs::metadata(&page)
+        .unwrap_or_else(|error| panic!("{} is not written: {error}", page.display()))
+        .len();
+    let runs: Vec<Run> = (0..options.runs).map(|_| run(kpic, &args)).collect();
+    for (i, run) in runs.iter().enumerate() {
+        assert_eq!(run.code, Some(0), "run {i} exited with {:?}", run.code);
+    }
+    let mut walls: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
+    walls.sort();
+    let median = walls[walls.len() / 2];
+    let peak_mb = runs.iter().map(|r| r.max_rss_kb).max().unwrap_or(0) as f64 / 1024.0;
+    let page_mb = page_bytes as f64 / 1_000_000.0;
+
+    println!();
+    println!("machine: {} CPUs, {}", cpus(), cpu_model());
+    println!(
+        "command: {} report {} --out {}",
+        kpic.display(),
+        dir.display(),
+        out.display()
+    );
+    println!();
+    println!("| measure                      | value                          |");
+    println!("| ---------------------------- | ------------------------------ |");
+    row("KPIs / files", format!("{} / {}", stats.kpis, stats.files));
+    row(
+        "periods / series",
+        format!("{MONTHS} months / {}", stats.series),
+    );
+    row("runs", options.runs.to_string());
+    row("html: wall time, min", millis(walls[0]));
+    row("html: wall time, median", millis(median));
+    row("html: wall time, max", millis(walls[walls.len() - 1]));
+    row("html: peak memory", format!("{peak_mb:.1} MB"));
+    row("index.html size", megabytes(page_bytes));
+    let verdict = |ok: bool| if ok { "met" } else { "NOT MET" };
+    println!();
+    match options.kpis {
+        1_000 => println!(
+            "target: median wall < {} s: {}; index.html < {TARGET_HTML_1K_MB} MB: {}",
+            TARGET_HTML_1K_WALL.as_secs(),
+            verdict(median < TARGET_HTML_1K_WALL),
+            verdict(page_mb < TARGET_HTML_1K_MB)
+        ),
+        10_000 => println!(
+            "target: median wall < {} s: {}",
+            TARGET_HTML_10K_WALL.as_secs(),
+            verdict(median < TARGET_HTML_10K_WALL)
+        ),
+        _ => {}
     }
 }
 

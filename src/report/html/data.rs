@@ -9,67 +9,88 @@
 
 use serde::Serialize;
 
-use super::figures::Shown;
+use super::figures::{Bare, Reading};
 use super::format;
 use super::kpis::Kpi;
 use super::page::{self, STATUSES};
 use crate::report::{HistoryEntry, Report};
 
 #[derive(Serialize)]
-struct ScriptData<'r> {
+struct ScriptData {
     /// The labels of the report periods from the first to `as_of`.
     periods: Vec<String>,
-    /// For each status: its symbol and word.
-    statuses: Vec<[&'static str; 3]>,
-    /// For each trend: its arrow and word.
-    trends: Vec<[&'static str; 3]>,
+    /// For each status: its code in this data, its name, symbol and word.
+    statuses: Vec<[&'static str; 4]>,
+    /// For each trend: its code in this data, its name, arrow and word.
+    trends: Vec<[&'static str; 4]>,
     /// The scorecard's score and status in each period.
-    card: Vec<(String, &'r str)>,
+    card: Vec<(String, &'static str)>,
     /// How many KPIs are green, amber, red, without score, in each period.
     counts: Vec<[usize; 4]>,
-    perspectives: Vec<Vec<(String, &'r str)>>,
-    objectives: Vec<Vec<(String, &'r str)>>,
+    perspectives: Vec<Vec<(String, &'static str)>>,
+    objectives: Vec<Vec<(String, &'static str)>>,
     kpis: Vec<KpiData>,
-    /// In each period: the improved, the declined and the red KPIs, as (KPI, text).
-    highlights: Vec<[Vec<(usize, String)>; 3]>,
+    /// In each period: the improved and the declined KPIs as (KPI, text), and the red KPIs
+    /// (the script writes their actual and plan).
+    highlights: Vec<Highlights>,
 }
 
-/// One KPI: `e` its readings, `r` for each report period the reading it shows (-1 for none;
-/// absent when report period `i` shows reading `i`), `n` the reading at `as_of` where it is
-/// not the one `r` points to.
+#[derive(Serialize)]
+struct Highlights(Vec<(usize, String)>, Vec<(usize, String)>, Vec<usize>);
+
+/// One KPI: `e` its readings; `r` for each report period the reading it shows (-1 for none)
+/// and `p` the readings' periods, both absent when report period `i` shows reading `i` of the
+/// same period; `n` and `np` the reading at `as_of` and its period where it is not the one `r`
+/// points to.
+///
+/// The texts of values and differences leave out the unit, which follows them as `u` says:
+/// `[after a value, after a difference]` (`["%", " pp"]`).
 #[derive(Serialize)]
 struct KpiData {
+    u: [String; 2],
     #[serde(skip_serializing_if = "Option::is_none")]
     r: Option<Vec<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p: Option<Vec<String>>,
     e: Vec<Entry>,
     #[serde(skip_serializing_if = "Option::is_none")]
     n: Option<Entry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    np: Option<String>,
 }
 
-/// Period, actual, plan, variance, score, status, trend, and the bullet graph's positions
-/// (actual, plan, bounds...).
+/// Actual, plan, variance (without their unit), score, status code, trend code, and the bullet
+/// graph's positions (actual, plan, bounds...).
 type Entry = (
     String,
     String,
     String,
     String,
-    String,
-    String,
+    &'static str,
     Option<&'static str>,
     Option<Vec<Option<i32>>>,
 );
 
-fn entry(kpi: &Kpi<'_>, reading: &super::figures::Reading<'_>) -> Entry {
-    let Shown {
-        period,
-        actual_text,
-        plan_text,
-        variance_text,
-        score_text,
-        status,
-        trend,
-        ..
-    } = kpi.style.shown(reading);
+/// The one-letter code of a status or trend in the data.
+fn code(name: &str) -> &'static str {
+    match name {
+        "green" => "g",
+        "amber" => "a",
+        "red" => "r",
+        "improving" => "i",
+        "worsening" => "w",
+        "flat" => "f",
+        _ => "n",
+    }
+}
+
+fn entry(kpi: &Kpi<'_>, reading: &Reading<'_>) -> Entry {
+    let Bare {
+        actual,
+        plan,
+        variance,
+        score,
+    } = kpi.style.bare(reading);
     let bullet = kpi.bullet_at(reading).map(|at| {
         [at.actual, at.plan]
             .into_iter()
@@ -77,42 +98,69 @@ fn entry(kpi: &Kpi<'_>, reading: &super::figures::Reading<'_>) -> Entry {
             .collect()
     });
     (
-        period,
-        actual_text,
-        plan_text,
-        variance_text,
-        score_text,
-        status,
-        trend,
+        actual,
+        plan,
+        variance,
+        score,
+        code(reading.status),
+        reading.trend.map(code),
         bullet,
     )
 }
 
-fn kpi_data(kpi: &Kpi<'_>) -> KpiData {
+/// `shown` are the report periods the reader can pick, as written.
+fn kpi_data(kpi: &Kpi<'_>, shown: &[&str]) -> KpiData {
     let e: Vec<Entry> = kpi.readings.iter().map(|r| entry(kpi, r)).collect();
     let identity = kpi
         .contributing
         .iter()
         .enumerate()
-        .all(|(i, c)| *c == Some(i));
+        .all(|(i, c)| *c == Some(i))
+        && kpi.readings.iter().zip(shown).all(|(r, s)| r.period == *s);
     let r = (!identity).then(|| {
         kpi.contributing
             .iter()
             .map(|c| c.map_or(-1, |c| c as i64))
             .collect()
     });
+    let p = (!identity).then(|| {
+        kpi.readings
+            .iter()
+            .map(|r| format::period(r.period))
+            .collect()
+    });
     let last = kpi.contributing.last().copied().flatten();
-    let n = kpi
-        .now
-        .map(|now| entry(kpi, &now))
-        .filter(|now| last.and_then(|at| e.get(at)) != Some(now));
-    KpiData { r, e, n }
+    let last_period = last.and_then(|at| kpi.readings.get(at)).map(|r| r.period);
+    let (n, np) = match kpi.now {
+        Some(now) => {
+            let now_entry = entry(kpi, &now);
+            let same = last.and_then(|at| e.get(at)) == Some(&now_entry)
+                && last_period == Some(now.period);
+            if same {
+                (None, None)
+            } else {
+                (Some(now_entry), Some(format::period(now.period)))
+            }
+        }
+        None => (None, None),
+    };
+    KpiData {
+        u: [
+            kpi.style.value_suffix.clone(),
+            kpi.style.difference_suffix.clone(),
+        ],
+        r,
+        p,
+        e,
+        n,
+        np,
+    }
 }
 
-fn scores(history: &[HistoryEntry]) -> Vec<(String, &str)> {
+fn scores(history: &[HistoryEntry]) -> Vec<(String, &'static str)> {
     history
         .iter()
-        .map(|h| (page::score_text(h.score), h.status))
+        .map(|h| (page::score_text(h.score), code(h.status)))
         .collect()
 }
 
@@ -120,6 +168,7 @@ fn scores(history: &[HistoryEntry]) -> Vec<(String, &str)> {
 /// `\u003c`, so no `</script>` or `<!--` can end or change it.
 pub fn script_data(report: &Report<'_>, kpis: &[Kpi<'_>]) -> Result<String, String> {
     let periods = report.history.len();
+    let shown: Vec<&str> = report.history.iter().map(|h| h.period.as_str()).collect();
     let data = ScriptData {
         periods: report
             .history
@@ -128,11 +177,18 @@ pub fn script_data(report: &Report<'_>, kpis: &[Kpi<'_>]) -> Result<String, Stri
             .collect(),
         statuses: STATUSES
             .iter()
-            .map(|&s| [s, format::status_symbol(s), format::status_word(s)])
+            .map(|&s| [code(s), s, format::status_symbol(s), format::status_word(s)])
             .collect(),
         trends: ["improving", "worsening", "flat"]
             .iter()
-            .map(|&t| [t, format::trend_arrow(Some(t)), format::trend_word(Some(t))])
+            .map(|&t| {
+                [
+                    code(t),
+                    t,
+                    format::trend_arrow(Some(t)),
+                    format::trend_word(Some(t)),
+                ]
+            })
             .collect(),
         card: scores(&report.history),
         counts: (0..periods).map(|i| page::counts(kpis, Some(i))).collect(),
@@ -147,19 +203,16 @@ pub fn script_data(report: &Report<'_>, kpis: &[Kpi<'_>]) -> Result<String, Stri
             .flat_map(|p| &p.objectives)
             .map(|o| scores(&o.history))
             .collect(),
-        kpis: kpis.iter().map(kpi_data).collect(),
+        kpis: kpis.iter().map(|kpi| kpi_data(kpi, &shown)).collect(),
         highlights: (0..periods)
             .map(|i| {
                 let [improved, declined] = page::changes(kpis, i);
                 let change = |(k, before, now)| (k, page::change_text(before, now));
-                [
+                Highlights(
                     improved.into_iter().map(change).collect(),
                     declined.into_iter().map(change).collect(),
-                    page::reds(kpis, i)
-                        .into_iter()
-                        .map(|k| (k, page::red_text(&kpis[k], i)))
-                        .collect(),
-                ]
+                    page::reds(kpis, i),
+                )
             })
             .collect(),
     };

@@ -100,15 +100,28 @@ pub struct Shown {
     pub trend: Option<&'static str>,
 }
 
+/// A reading's numbers written without their unit: `38.2`, `55–70` for a band, `+0.6`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bare {
+    pub actual: String,
+    pub plan: String,
+    pub variance: String,
+    pub score: String,
+}
+
 /// How one KPI's numbers are written: its unit and decimals.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Style<'r> {
     pub unit: Option<&'r str>,
     pub decimals: usize,
+    /// What follows a value (`%`, ` days`) and a difference (` pp`, ` days`).
+    pub value_suffix: String,
+    pub difference_suffix: String,
 }
 
 impl<'r> Style<'r> {
-    /// The decimals suit the largest of the KPI's actuals, plans and target values.
+    /// The decimals suit the largest of the KPI's actuals, plans and target values; none when
+    /// they are all whole numbers (counts).
     pub fn of(kpi: &'r KpiJson) -> Style<'r> {
         let target = kpi
             .target
@@ -116,17 +129,28 @@ impl<'r> Style<'r> {
             .and_then(|t| t.value)
             .map(bound_values)
             .unwrap_or_default();
-        let magnitude = kpi
+        let values: Vec<f64> = kpi
             .series
             .iter()
             .flat_map(|e| [e.actual, e.plan])
             .flatten()
             .chain(target)
             .filter(|v| v.is_finite())
-            .fold(0.0_f64, |m, v| m.max(v.abs()));
+            .collect();
+        let decimals = if values.iter().all(|v| v.fract() == 0.0) {
+            0
+        } else {
+            format::decimals_for(values.iter().fold(0.0_f64, |m, v| m.max(v.abs())))
+        };
+        Style::new(kpi.unit.as_deref(), decimals)
+    }
+
+    pub fn new(unit: Option<&'r str>, decimals: usize) -> Style<'r> {
         Style {
-            unit: kpi.unit.as_deref(),
-            decimals: format::decimals_for(magnitude),
+            unit,
+            decimals,
+            value_suffix: format::unit_suffix(unit),
+            difference_suffix: format::difference_suffix(unit),
         }
     }
 
@@ -145,25 +169,43 @@ impl<'r> Style<'r> {
         }
     }
 
+    /// The numbers of `reading` without their unit (the script's data adds it).
+    pub fn bare(&self, reading: &Reading<'_>) -> Bare {
+        let number = |v: f64| format::number(v, self.decimals);
+        let none = || format::NO_VALUE.to_string();
+        Bare {
+            actual: reading.actual.map_or_else(none, number),
+            plan: match (reading.plan, reading.green) {
+                (Some(plan), _) => number(plan),
+                (None, Some(Bound::Pair([low, high]))) => {
+                    format!("{}–{}", number(low), number(high))
+                }
+                _ => none(),
+            },
+            variance: reading
+                .variance()
+                .map_or_else(none, |v| format::signed(v, self.decimals)),
+            score: reading.score.map_or_else(none, format::score),
+        }
+    }
+
     pub fn shown(&self, reading: &Reading<'_>) -> Shown {
-        let plan_text = match (reading.plan, reading.green) {
-            (Some(plan), _) => self.quantity(Some(plan)),
-            (None, Some(band @ Bound::Pair(_))) => self.bound(band),
-            _ => format::NO_VALUE.to_string(),
+        let bare = self.bare(reading);
+        let with = |text: String, suffix: &str| {
+            if text == format::NO_VALUE {
+                text
+            } else {
+                text + suffix
+            }
         };
         Shown {
             period: format::period(reading.period),
             actual: reading.actual,
-            actual_text: self.quantity(reading.actual),
-            plan_text,
-            variance_text: reading.variance().map_or_else(
-                || format::NO_VALUE.to_string(),
-                |v| format::difference(v, self.unit, self.decimals),
-            ),
+            actual_text: with(bare.actual, &self.value_suffix),
+            plan_text: with(bare.plan, &self.value_suffix),
+            variance_text: with(bare.variance, &self.difference_suffix),
             score: reading.score,
-            score_text: reading
-                .score
-                .map_or_else(|| format::NO_VALUE.to_string(), format::score),
+            score_text: bare.score,
             status: reading.status.to_string(),
             trend: reading.trend,
         }
@@ -289,10 +331,7 @@ mod tests {
         assert_eq!(reading.variance(), Some(0.0));
         reading.actual = Some(50.0);
         assert_eq!(reading.variance(), Some(-5.0));
-        let style = Style {
-            unit: Some("days"),
-            decimals: 0,
-        };
+        let style = Style::new(Some("days"), 0);
         assert_eq!(style.shown(&reading).plan_text, "55–70 days");
     }
 }

@@ -15,6 +15,7 @@ mod map;
 mod page;
 mod svg;
 
+use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, UndefinedBehavior, context};
 
@@ -47,11 +48,27 @@ pub fn render_html(report: &Report<'_>, stamp: Option<&str>) -> Result<String, S
         .iter()
         .map(|kpi| kpis::Kpi::new(kpi, &shown))
         .collect();
-    let page = page::Page::new(report, &kpis);
-    let data = data::script_data(report, &kpis)?;
+    // The script's data and the page's model are independent: made on two threads, as a page
+    // of thousands of KPIs spends most of its time on them.
+    std::thread::scope(|scope| {
+        let data = scope.spawn(|| data::script_data(report, &kpis));
+        let page = page::Page::new(report, &kpis);
+        let data = data
+            .join()
+            .unwrap_or_else(|_| Err("the page's data could not be written".to_string()))?;
+        render_page(report, &page, data, stamp)
+    })
+}
+
+fn render_page(
+    report: &Report<'_>,
+    page: &page::Page<'_>,
+    data: String,
+    stamp: Option<&str>,
+) -> Result<String, String> {
     let environment = environment().map_err(|error| format!("a template is broken: {error}"))?;
     let context = context! {
-        page => Value::from(Serde(&page)),
+        page => Value::from(Serde(page)),
         diagnostics => Value::from(Serde(&report.diagnostics)),
         data => Value::from_safe_string(data),
         stamp => stamp,
@@ -66,6 +83,14 @@ pub fn render_html(report: &Report<'_>, stamp: Option<&str>) -> Result<String, S
 fn environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut environment = Environment::new();
     environment.set_undefined_behavior(UndefinedBehavior::Strict);
+    // A line holding only a block tag leaves nothing in the page: a page of thousands of KPIs
+    // repeats each of them thousands of times.
+    environment.set_syntax(
+        SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()?,
+    );
     for (name, source) in TEMPLATES {
         environment.add_template(name, source)?;
     }

@@ -107,25 +107,30 @@ pub struct InitiativeView<'r> {
 /// The highlights at `as_of`.
 #[derive(Serialize, Default)]
 pub struct Highlights<'r> {
-    pub improved: Vec<Change<'r>>,
-    pub declined: Vec<Change<'r>>,
-    pub red: Vec<Red<'r>>,
+    pub improved: Vec<Highlight<'r>>,
+    pub declined: Vec<Highlight<'r>>,
+    pub red: Vec<Highlight<'r>>,
 }
 
+/// A KPI in the highlights, with what is said of it: its change of score, or its actual
+/// against its plan.
 #[derive(Serialize)]
-pub struct Change<'r> {
+pub struct Highlight<'r> {
     pub id: &'r str,
     pub title: &'r str,
     pub owner: Option<&'r str>,
     pub text: String,
 }
 
-#[derive(Serialize)]
-pub struct Red<'r> {
-    pub id: &'r str,
-    pub title: &'r str,
-    pub owner: Option<&'r str>,
-    pub text: String,
+impl<'r> Highlight<'r> {
+    fn of(kpi: &Kpi<'r>, text: String) -> Highlight<'r> {
+        Highlight {
+            id: &kpi.json.id,
+            title: &kpi.json.title,
+            owner: kpi.json.owner.as_deref(),
+            text,
+        }
+    }
 }
 
 /// How many KPIs a highlight list of changes names.
@@ -377,29 +382,14 @@ fn choices(history: &[HistoryEntry]) -> Vec<Choice> {
 
 fn highlights<'r>(kpis: &[Kpi<'r>], i: usize) -> Highlights<'r> {
     let [improved, declined] = changes(kpis, i);
-    let change = |(k, before, now): (usize, f64, f64)| {
-        let json = kpis[k].json;
-        Change {
-            id: &json.id,
-            title: &json.title,
-            owner: json.owner.as_deref(),
-            text: change_text(before, now),
-        }
-    };
+    let change =
+        |(k, before, now): (usize, f64, f64)| Highlight::of(&kpis[k], change_text(before, now));
     Highlights {
         improved: improved.into_iter().map(change).collect(),
         declined: declined.into_iter().map(change).collect(),
         red: reds(kpis, i)
             .into_iter()
-            .map(|k| {
-                let kpi = &kpis[k];
-                Red {
-                    id: &kpi.json.id,
-                    title: &kpi.json.title,
-                    owner: kpi.json.owner.as_deref(),
-                    text: red_text(kpi, i),
-                }
-            })
+            .map(|k| Highlight::of(&kpis[k], red_text(&kpis[k], i)))
             .collect(),
     }
 }

@@ -16,11 +16,14 @@ use crate::report::{Bound, KpiJson};
 
 /// A coordinate with at most one decimal: `12`, `12.5`.
 pub fn coordinate(value: f64) -> String {
-    let rounded = (value * 10.0).round() / 10.0;
-    if rounded == rounded.trunc() {
-        format!("{}", rounded as i64)
+    // In tenths, with integer arithmetic: charts write hundreds of thousands of coordinates.
+    let tenths = (value * 10.0).round() as i64;
+    let (whole, tenth) = (tenths.abs() / 10, tenths.abs() % 10);
+    let sign = if tenths < 0 { "-" } else { "" };
+    if tenth == 0 {
+        format!("{sign}{whole}")
     } else {
-        format!("{rounded:.1}")
+        format!("{sign}{whole}.{tenth}")
     }
 }
 
@@ -71,6 +74,8 @@ const CHART_LEFT: f64 = 56.0;
 pub const CHART_RIGHT: f64 = 612.0;
 const CHART_TOP: f64 = 12.0;
 const CHART_BOTTOM: f64 = 190.0;
+/// The space between a chart's cursor and the shade over the periods after it.
+const SHADE_GAP: f64 = 4.0;
 /// At most this many period labels under a chart.
 const CHART_X_LABELS: usize = 6;
 
@@ -79,18 +84,21 @@ pub struct Chart {
     /// Polygons (`points` lists) of the green and the amber band.
     pub green: Vec<String>,
     pub amber: Vec<String>,
-    /// Path data of the plan, the actuals and a dot on each actual.
+    /// Path data of the plan and the actuals (a marker draws a dot on each actual).
     pub plan: String,
     pub actual: String,
-    pub dots: String,
+    /// Path data of the horizontal grid lines, at the ticks.
+    pub grid: String,
     pub y_ticks: Vec<Tick>,
     pub x_ticks: Vec<Tick>,
     pub deadline: Option<Deadline>,
     /// The x of series entry `i` is `x0 + i·dx` (for the script's cursor).
     pub x0: String,
     pub dx: String,
-    /// The cursor at `as_of`'s entry, and the shade over the periods after it.
+    /// The cursor at `as_of`'s entry, and the shade over the periods after it (from a little
+    /// right of the cursor, so that the entry's dot stays clear).
     pub cursor: Option<String>,
+    pub shade_x: String,
     pub shade_width: String,
 }
 
@@ -148,47 +156,37 @@ pub fn chart(kpi: &KpiJson, now: Option<usize>) -> Option<Chart> {
     let x = |i: usize| x0 + i as f64 * dx;
 
     let (green, amber) = band_polygons(kpi, &x, &y);
-    let mut plan = String::new();
-    let mut actual = String::new();
-    let mut dots = String::new();
-    let (mut plan_open, mut actual_open) = (false, false);
-    for (i, entry) in series.iter().enumerate() {
-        match entry.plan.filter(|v| v.is_finite()) {
-            Some(v) => {
-                push_point(&mut plan, if plan_open { 'L' } else { 'M' }, x(i), y.at(v));
-                plan_open = true;
-            }
-            None => plan_open = false,
-        }
-        match entry.actual.filter(|v| v.is_finite()) {
-            Some(v) => {
-                push_point(
-                    &mut actual,
-                    if actual_open { 'L' } else { 'M' },
-                    x(i),
-                    y.at(v),
-                );
-                push_point(&mut dots, 'M', x(i), y.at(v));
-                dots.push_str("h0");
-                actual_open = true;
-            }
-            None => actual_open = false,
-        }
-    }
+    let point =
+        |i: usize, value: Option<f64>| value.filter(|v| v.is_finite()).map(|v| (x(i), y.at(v)));
+    let plan = polyline(series.iter().enumerate().map(|(i, e)| point(i, e.plan)));
+    let actual = dotted_polyline(series.iter().enumerate().map(|(i, e)| point(i, e.actual)));
+    let y_ticks = y_ticks(low, high, &y);
+    let grid = y_ticks
+        .iter()
+        .map(|t| {
+            format!(
+                "M{} {}H{}",
+                coordinate(CHART_LEFT),
+                t.at,
+                coordinate(CHART_RIGHT)
+            )
+        })
+        .collect();
     let cursor = now.map(x);
     Some(Chart {
         green,
         amber,
         plan,
         actual,
-        dots,
-        y_ticks: y_ticks(low, high, &y),
+        grid,
+        y_ticks,
         x_ticks: x_ticks(kpi, &x),
         deadline: deadline(kpi, &x, &y),
         x0: coordinate(x0),
         dx: format!("{dx:.3}"),
         cursor: cursor.map(coordinate),
-        shade_width: coordinate(cursor.map_or(0.0, |c| CHART_RIGHT - c)),
+        shade_x: coordinate(cursor.map_or(CHART_RIGHT, |c| (c + SHADE_GAP).min(CHART_RIGHT))),
+        shade_width: coordinate(cursor.map_or(0.0, |c| (CHART_RIGHT - c - SHADE_GAP).max(0.0))),
     })
 }
 
@@ -246,9 +244,20 @@ fn runs(spans: &[Option<(f64, f64)>], x: &dyn Fn(usize) -> f64, y: &Axis) -> Vec
             _ => run,
         };
         let mut points = String::new();
-        let upper = widened.iter().map(|&(x, _, high)| (x, high));
-        let lower = widened.iter().rev().map(|&(x, low, _)| (x, low));
-        for (x, y) in upper.chain(lower) {
+        let upper = simplify(
+            &widened
+                .iter()
+                .map(|&(x, _, high)| (x, high))
+                .collect::<Vec<_>>(),
+        );
+        let lower = simplify(
+            &widened
+                .iter()
+                .rev()
+                .map(|&(x, low, _)| (x, low))
+                .collect::<Vec<_>>(),
+        );
+        for (x, y) in upper.into_iter().chain(lower) {
             if !points.is_empty() {
                 points.push(' ');
             }
@@ -258,6 +267,64 @@ fn runs(spans: &[Option<(f64, f64)>], x: &dyn Fn(usize) -> f64, y: &Axis) -> Vec
         start = end;
     }
     polygons
+}
+
+/// Path data through `points`, a gap where a point is `None` (`M` starts each run).
+fn polyline(points: impl Iterator<Item = Option<(f64, f64)>>) -> String {
+    let mut path = String::new();
+    let mut run: Vec<(f64, f64)> = Vec::new();
+    let flush = |run: &mut Vec<(f64, f64)>, path: &mut String| {
+        for (at, (x, y)) in simplify(run).into_iter().enumerate() {
+            push_point(path, if at == 0 { 'M' } else { 'L' }, x, y);
+        }
+        run.clear();
+    };
+    for point in points {
+        match point {
+            Some(point) => run.push(point),
+            None => flush(&mut run, &mut path),
+        }
+    }
+    flush(&mut run, &mut path);
+    path
+}
+
+/// Path data through every one of `points`, kept all (each gets the marker's dot); a point alone
+/// between gaps is a zero-length line, so that it has a vertex to mark.
+fn dotted_polyline(points: impl Iterator<Item = Option<(f64, f64)>>) -> String {
+    let mut path = String::new();
+    let mut run = 0;
+    for point in points.chain([None]) {
+        match point {
+            Some((x, y)) => {
+                push_point(&mut path, if run == 0 { 'M' } else { 'L' }, x, y);
+                run += 1;
+            }
+            None => {
+                if run == 1 {
+                    path.push_str("h0");
+                }
+                run = 0;
+            }
+        }
+    }
+    path
+}
+
+/// `points` without those that lie on the straight line between their neighbours (a plan
+/// between milestones, a constant band): fewer bytes, the same drawing.
+fn simplify(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let on_line = |a: (f64, f64), b: (f64, f64), c: (f64, f64)| {
+        ((b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)).abs() < 1e-6
+    };
+    let mut kept = Vec::with_capacity(points.len());
+    for (at, &point) in points.iter().enumerate() {
+        let interior = at > 0 && at + 1 < points.len();
+        if !(interior && on_line(points[at - 1], point, points[at + 1])) {
+            kept.push(point);
+        }
+    }
+    kept
 }
 
 /// Four to six round-numbered ticks between `low` and `high`.
@@ -308,12 +375,11 @@ fn x_ticks(kpi: &KpiJson, x: &dyn Fn(usize) -> f64) -> Vec<Tick> {
 
 /// The deadline's line: at the KPI's own period that holds the deadline's last day.
 fn deadline(kpi: &KpiJson, x: &dyn Fn(usize) -> f64, y: &Axis) -> Option<Deadline> {
-    use crate::period::Period;
+    use crate::period::{Grain, Period};
     let written = kpi.deadline.as_deref()?;
-    let day = Period::parse(written).ok()?.last_day();
-    let at = kpi.series.iter().position(|e| {
-        Period::parse(&e.period).is_ok_and(|p| p.first_day() <= day && day <= p.last_day())
-    })?;
+    let grain = Grain::from_frequency_name(kpi.frequency)?;
+    let period = Period::containing(Period::parse(written).ok()?.last_day(), grain).to_string();
+    let at = kpi.series.iter().position(|e| e.period == period)?;
     let target = match kpi.target.as_ref().and_then(|t| t.value) {
         Some(Bound::Value(v)) if v.is_finite() => {
             let (cx, cy) = (x(at), y.at(v));
@@ -526,6 +592,29 @@ mod tests {
         assert_eq!(coordinate(12.04), "12");
         assert_eq!(coordinate(12.25), "12.3");
         assert_eq!(coordinate(-3.5), "-3.5");
+        assert_eq!(coordinate(-0.04), "0");
+        assert_eq!(coordinate(-0.45), "-0.5");
+    }
+
+    #[test]
+    fn points_on_a_straight_line_between_their_neighbours_are_left_out() {
+        let line = [(0.0, 0.0), (1.0, 1.0), (2.0, 2.0), (3.0, 2.0), (4.0, 2.0)];
+        assert_eq!(simplify(&line), [(0.0, 0.0), (2.0, 2.0), (4.0, 2.0)]);
+        let path = polyline(
+            [
+                Some((0.0, 1.0)),
+                Some((1.0, 1.0)),
+                Some((2.0, 1.0)),
+                None,
+                Some((4.0, 5.0)),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(path, "M0 1L2 1M4 5");
+        let dotted = dotted_polyline(
+            [Some((0.0, 1.0)), Some((1.0, 1.0)), None, Some((4.0, 5.0))].into_iter(),
+        );
+        assert_eq!(dotted, "M0 1L1 1M4 5h0");
     }
 
     #[test]

@@ -8,11 +8,12 @@
   if (!holder || !select || !select.form) return;
   var data = JSON.parse(holder.textContent);
   var last = data.periods.length - 1;
+  // Statuses and trends by their codes: [code, name, symbol or arrow, word].
   var statuses = {}, trends = {};
   data.statuses.forEach(function (s) { statuses[s[0]] = s; });
   data.trends.forEach(function (t) { trends[t[0]] = t; });
   var NONE = "\u2014";
-  var BLANK = [NONE, NONE, NONE, NONE, NONE, "none", null, null];
+  var BLANK = [NONE, NONE, NONE, NONE, "n", null, null];
 
   // The elements of each KPI, objective and perspective, found once.
   function byIndex(attribute) {
@@ -31,34 +32,34 @@
       el.textContent = text;
     });
   }
-  function setStatus(root, status) {
-    var s = statuses[status] || statuses.none;
+  function setStatus(root, code) {
+    var s = statuses[code] || statuses.n;
     root.querySelectorAll(".st").forEach(function (el) {
-      el.setAttribute("data-st", s[0]);
-      el.firstChild.textContent = s[1];
-      el.lastChild.textContent = " " + s[2];
+      el.setAttribute("data-st", s[1]);
+      el.firstChild.textContent = s[2];
+      el.lastChild.textContent = " " + s[3];
     });
     // A box or band of the strategy map.
     root.querySelectorAll("text.line").forEach(function (el) {
-      if (el.hasAttribute("data-st")) el.setAttribute("data-st", s[0]);
+      if (el.hasAttribute("data-st")) el.setAttribute("data-st", s[1]);
     });
-    if (root.classList.contains("box")) root.setAttribute("data-st", s[0]);
+    if (root.classList.contains("box")) root.setAttribute("data-st", s[1]);
   }
-  function setLine(root, score, status) {
-    var s = statuses[status] || statuses.none;
+  function setLine(root, score, code) {
+    var s = statuses[code] || statuses.n;
     root.querySelectorAll("text.line").forEach(function (el) {
-      el.textContent = s[1] + " " + s[2] + " \u00b7 " + score;
+      el.textContent = s[2] + " " + s[3] + " \u00b7 " + score;
     });
   }
-  function setTrend(root, trend) {
-    var t = trends[trend];
+  function setTrend(root, code) {
+    var t = trends[code];
     root.querySelectorAll(".tr").forEach(function (el) {
-      el.setAttribute("data-tr", t ? t[0] : "none");
-      el.firstChild.textContent = t ? t[1] : "";
-      el.lastChild.textContent = t ? t[2] : "no trend";
+      el.setAttribute("data-tr", t ? t[1] : "none");
+      el.firstChild.textContent = t ? t[2] : "";
+      el.lastChild.textContent = t ? t[3] : "no trend";
     });
     root.querySelectorAll(".trend-word").forEach(function (el) {
-      el.textContent = t ? t[2] : "no trend";
+      el.textContent = t ? t[3] : "no trend";
     });
   }
   function setBullet(svg, b) {
@@ -82,16 +83,17 @@
       mark.setAttribute("visibility", "hidden");
     }
   }
-  // Moves a chart's cursor and shade (or a sparkline's shade, `offset` right of its point) to
-  // entry `at`; -1: no entry, no cursor.
-  function setCursor(svg, at, right, offset) {
+  // Moves a chart's cursor to entry `at` (-1: none) and its shade to `gap` right of it (a
+  // sparkline has a shade and no cursor).
+  function setCursor(svg, at, right, gap) {
     var x = right;
     if (at >= 0) {
-      x = parseFloat(svg.getAttribute("data-x0")) + at * parseFloat(svg.getAttribute("data-dx")) + offset;
+      x = parseFloat(svg.getAttribute("data-x0")) + at * parseFloat(svg.getAttribute("data-dx"));
     }
     var shade = svg.querySelector(".shade"), cursor = svg.querySelector(".cursor");
-    shade.setAttribute("x", x);
-    shade.setAttribute("width", Math.max(0, right - x));
+    var from = Math.min(right, x + gap);
+    shade.setAttribute("x", from);
+    shade.setAttribute("width", right - from);
     if (cursor) {
       cursor.setAttribute("x1", x);
       cursor.setAttribute("x2", x);
@@ -100,32 +102,35 @@
     }
   }
 
-  function entryAt(k, i) {
+  // The reading KPI `k` shows in report period `i`, its period, and its entry in the series.
+  function readingAt(k, i) {
     var kpi = data.kpis[k];
     var at = kpi.r ? kpi.r[i] : i;
-    if (i === last && kpi.n) return { e: kpi.n, at: at };
-    return { e: at >= 0 && at < kpi.e.length ? kpi.e[at] : BLANK, at: at };
+    if (i === last && kpi.n) return { e: kpi.n, period: kpi.np, at: at };
+    if (at < 0 || at >= kpi.e.length) return { e: BLANK, period: NONE, at: -1 };
+    return { e: kpi.e[at], period: kpi.p ? kpi.p[at] : data.periods[i], at: at };
   }
 
   function showKpi(k, i) {
-    var found = entryAt(k, i), e = found.e;
+    var found = readingAt(k, i), e = found.e, unit = data.kpis[k].u;
+    function withUnit(text, suffix) { return text === NONE ? text : text + suffix; }
     (kpiNodes[k] || []).forEach(function (root) {
-      setText(root, "period", e[0]);
-      setText(root, "actual", e[1]);
-      setText(root, "plan", e[2]);
-      setText(root, "variance", e[3]);
-      setText(root, "score", e[4]);
-      setStatus(root, e[5]);
-      setTrend(root, e[6]);
-      root.querySelectorAll("svg.bullet").forEach(function (svg) { setBullet(svg, e[7]); });
-      root.querySelectorAll("svg.chart").forEach(function (svg) { setCursor(svg, found.at, 612, 0); });
+      setText(root, "period", found.period);
+      setText(root, "actual", withUnit(e[0], unit[0]));
+      setText(root, "plan", withUnit(e[1], unit[0]));
+      setText(root, "variance", withUnit(e[2], unit[1]));
+      setText(root, "score", e[3]);
+      setStatus(root, e[4]);
+      setTrend(root, e[5]);
+      root.querySelectorAll("svg.bullet").forEach(function (svg) { setBullet(svg, e[6]); });
+      root.querySelectorAll("svg.chart").forEach(function (svg) { setCursor(svg, found.at, 612, 4); });
       root.querySelectorAll("svg.spark").forEach(function (svg) { setCursor(svg, found.at, 100, 3); });
     });
   }
 
   function showScores(nodes, scores, i) {
     Object.keys(nodes).forEach(function (key) {
-      var s = (scores[key] || [])[i] || [NONE, "none"];
+      var s = (scores[key] || [])[i] || [NONE, "n"];
       nodes[key].forEach(function (root) {
         setText(root, "score", s[0]);
         setStatus(root, s[1]);
@@ -138,9 +143,18 @@
   document.querySelectorAll("tr[data-k]").forEach(function (row) {
     rows[row.getAttribute("data-k")] = row;
   });
+  // The line of a red KPI: its actual against its plan (as the page writes it at `as_of`).
+  function redLine(k, i) {
+    var e = readingAt(k, i).e, unit = data.kpis[k].u;
+    var actual = e[0] === NONE ? NONE : e[0] + unit[0];
+    return e[1] === NONE ? actual : actual + " against a plan of " + e[1] + unit[0];
+  }
   function showHighlights(i) {
+    var lists = data.highlights[i];
+    var reds = lists[2].map(function (k) { return [k, redLine(k, i)]; });
     document.querySelectorAll("[data-hl]").forEach(function (list) {
-      var items = data.highlights[i][parseInt(list.getAttribute("data-hl"), 10)];
+      var slot = parseInt(list.getAttribute("data-hl"), 10);
+      var items = slot === 2 ? reds : lists[slot];
       list.textContent = "";
       items.forEach(function (item) {
         var row = rows[item[0]], li = document.createElement("li");
