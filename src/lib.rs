@@ -20,10 +20,6 @@ pub mod cli;
 pub mod data;
 pub mod diagnostics;
 pub mod eval;
-/// The HTML report, rendered from [`report::Report`]. Its files live beside the JSON report's,
-/// in `src/report/html/` and `src/report/templates/`.
-#[path = "report/html/mod.rs"]
-pub mod html;
 pub mod period;
 pub mod project;
 pub mod report;

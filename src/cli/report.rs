@@ -104,7 +104,7 @@ pub(super) fn write_report(
         ReportFormat::Json => (out.join("report.json"), None),
         ReportFormat::Html => (
             out.join("index.html"),
-            Some(crate::html::render_html(
+            Some(crate::report::html::render_html(
                 &document,
                 stamp.then(now_utc).as_deref(),
             )?),

@@ -20,6 +20,9 @@
 //! - **Notes of formula KPIs.** A KPI with a formula has no observations of its own: its `note`
 //!   gathers the notes of the inputs its formula reads in that period, joined by "; ".
 
+/// The HTML page, rendered from [`Report`]; its templates are in `src/report/templates/`.
+pub mod html;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
