@@ -22,10 +22,12 @@
 
 /// The HTML page, rendered from [`Report`]; its templates are in `src/report/templates/`.
 pub mod html;
+mod json;
+
+pub use json::{render_json, write_json};
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::Write;
 
 use serde::Serialize;
 
@@ -399,19 +401,6 @@ pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>
         kpis: kpi_json,
         diagnostics: json_diagnostics(&outcome.findings, &outcome.sources),
     })
-}
-
-/// Writes the report as pretty-printed JSON with a trailing newline.
-pub fn write_json(report: &Report<'_>, out: &mut impl Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    out.write_all(b"\n")
-}
-
-/// The report as pretty-printed JSON with a trailing newline.
-pub fn render_json(report: &Report<'_>) -> String {
-    let mut bytes = Vec::new();
-    write_json(report, &mut bytes).expect("the report serializes into memory");
-    String::from_utf8(bytes).expect("serde_json writes UTF-8")
 }
 
 fn kpi_part(model: &Model, id: ItemId) -> Option<&KpiPart> {

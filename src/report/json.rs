@@ -1,0 +1,212 @@
+//! `report.json`: the report as pretty-printed JSON, the same bytes as
+//! `serde_json::to_writer_pretty` plus a trailing newline.
+//!
+//! Most of a large report is its `kpis` array (10,000 KPIs × 36 periods make 120 MB), so the
+//! array is serialized in parallel: the current thread writes the first share of the KPIs
+//! straight to the output while helper threads serialize the others into buffers, written after
+//! it in order. The fields around the array are written one by one, in the order of [`Report`];
+//! a test checks that the result is byte for byte what serde writes for the whole document.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::ser::Formatter;
+
+use super::{KpiJson, Report};
+
+/// Writes the report as pretty-printed JSON with a trailing newline.
+pub fn write_json(report: &Report<'_>, out: &mut impl Write) -> io::Result<()> {
+    out.write_all(b"{")?;
+    field(out, true, "version", &report.version)?;
+    field(out, false, "scorecard", &report.scorecard)?;
+    field(out, false, "as_of", &report.as_of)?;
+    field(out, false, "periods", &report.periods)?;
+    field(out, false, "score", &report.score)?;
+    field(out, false, "status", &report.status)?;
+    field(out, false, "history", &report.history)?;
+    field(out, false, "perspectives", &report.perspectives)?;
+    key(out, false, "kpis")?;
+    kpis(out, &report.kpis)?;
+    field(out, false, "diagnostics", &report.diagnostics)?;
+    out.write_all(b"\n}\n")
+}
+
+/// The report as pretty-printed JSON with a trailing newline.
+pub fn render_json(report: &Report<'_>) -> String {
+    let mut bytes = Vec::new();
+    write_json(report, &mut bytes).expect("the report serializes into memory");
+    String::from_utf8(bytes).expect("serde_json writes UTF-8")
+}
+
+/// `"name": value` as a field of the top-level object.
+fn field(out: &mut impl Write, first: bool, name: &str, value: &impl Serialize) -> io::Result<()> {
+    key(out, first, name)?;
+    serialize_at(out, 1, value)
+}
+
+fn key(out: &mut impl Write, first: bool, name: &str) -> io::Result<()> {
+    out.write_all(if first { b"\n  " } else { b",\n  " })?;
+    serde_json::to_writer(&mut *out, name)?;
+    out.write_all(b": ")
+}
+
+/// `value` pretty-printed as if it stood `depth` levels deep in a document.
+fn serialize_at(out: &mut impl Write, depth: usize, value: &impl Serialize) -> io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, Pretty::at(depth));
+    value.serialize(&mut serializer).map_err(io::Error::from)
+}
+
+/// The `kpis` array, its elements serialized on as many threads as there are cores.
+fn kpis(out: &mut impl Write, kpis: &[KpiJson]) -> io::Result<()> {
+    if kpis.is_empty() {
+        return out.write_all(b"[]");
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let share = kpis.len().div_ceil(threads);
+    let (own, others) = kpis.split_at(share.min(kpis.len()));
+    out.write_all(b"[")?;
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = others
+            .chunks(share)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let mut buffer = Vec::new();
+                    elements(&mut buffer, chunk, false).map(|()| buffer)
+                })
+            })
+            .collect();
+        elements(out, own, true)?;
+        for helper in helpers {
+            let buffer = helper.join().expect("serializing a KPI does not panic")?;
+            out.write_all(&buffer)?;
+        }
+        Ok::<(), io::Error>(())
+    })?;
+    out.write_all(b"\n  ]")
+}
+
+/// Elements of the `kpis` array, each on its own line at depth 2; `first` when they start it.
+fn elements(out: &mut impl Write, kpis: &[KpiJson], first: bool) -> io::Result<()> {
+    for (at, kpi) in kpis.iter().enumerate() {
+        out.write_all(if first && at == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        })?;
+        serialize_at(out, 2, kpi)?;
+    }
+    Ok(())
+}
+
+/// serde_json's pretty layout (two spaces a level), starting `depth` levels deep.
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn at(depth: usize) -> Pretty {
+        Pretty {
+            depth,
+            has_value: false,
+        }
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(out)?;
+        }
+        out.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(out)
+    }
+
+    fn newline<W: ?Sized + Write>(&self, out: &mut W) -> io::Result<()> {
+        out.write_all(b"\n")?;
+        self.indent(out)
+    }
+
+    fn indent<W: ?Sized + Write>(&self, out: &mut W) -> io::Result<()> {
+        for _ in 0..self.depth {
+            out.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::check::{CheckOptions, check_path};
+
+    /// The parallel writer gives the bytes serde gives for the whole document, for reports of
+    /// one KPI and of more KPIs than threads, with and without diagnostics.
+    #[test]
+    fn writes_what_serde_writes() {
+        for project in ["tests/report/mixed", "tests/report/targets"] {
+            let outcome = check_path(Path::new(project), &CheckOptions::default()).unwrap();
+            let mut report = crate::report::build(&outcome, None).unwrap();
+            for _ in 0..3 {
+                let expected = serde_json::to_string_pretty(&report).unwrap() + "\n";
+                assert_eq!(render_json(&report), expected, "{project}");
+                report.kpis.truncate(1);
+                report.diagnostics.clear();
+            }
+            report.kpis.clear();
+            let expected = serde_json::to_string_pretty(&report).unwrap() + "\n";
+            assert_eq!(render_json(&report), expected, "{project} without KPIs");
+        }
+    }
+}
