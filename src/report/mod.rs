@@ -33,7 +33,7 @@ use serde::Serialize;
 
 use crate::check::CheckOutcome;
 use crate::diagnostics::{Diagnostic, json_diagnostics};
-use crate::eval::{Evaluator, latest_with_actual, periods};
+use crate::eval::{Evaluator, completed_by, latest_with_actual, periods};
 use crate::period::Period;
 use crate::score::{self, Bands, Plan, Sense, Status, effective_weights, rollup, status_of_score};
 use crate::semantic::model::{
@@ -498,13 +498,7 @@ fn direction_name(direction: Direction) -> &'static str {
 /// The period of the KPI's own frequency that it contributes to report period `r`: the latest
 /// of its periods ending on or before `r`'s last day.
 fn contributing(model: &Model, kpi: ItemId, r: Period) -> Period {
-    let grain = periods::measure_grain(model, kpi);
-    let period = Period::containing(r.last_day(), grain);
-    if period.last_day() > r.last_day() {
-        period.prev()
-    } else {
-        period
-    }
+    completed_by(periods::measure_grain(model, kpi), r)
 }
 
 /// How one KPI is scored: its plan and tolerance, worked out once.
