@@ -23,11 +23,15 @@
 //! With `--report --html`, the same project and `kpic report PROJECT --out DIR` (the HTML page)
 //! timed as above, with the size of `index.html`.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::{cpu_model, cpus};
 
 /// The targets of the benchmark for the default project.
 const TARGET_WALL: Duration = Duration::from_millis(500);
@@ -515,22 +519,6 @@ fn phases(dir: &Path, runs: usize) -> Phases {
         check: median(check),
         render: median(render),
     }
-}
-
-fn cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|line| line.starts_with("model name"))
-                .and_then(|line| line.split_once(':'))
-                .map(|(_, model)| model.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_string())
 }
 
 // ---------------------------------------------------------------------------------------------

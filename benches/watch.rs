@@ -26,12 +26,15 @@
 //! `--project DIR`, `--runs N`, `--format html|json`, `--kpic PATH` (another build of kpic, to
 //! compare). Linux only, as the report benchmark.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
+use common::{cpu_model, cpus};
 use kpic::watch::DEBOUNCE;
 
 const TARGET_BEYOND_DEBOUNCE: Duration = Duration::from_millis(300);
@@ -331,20 +334,4 @@ fn sorted(durations: impl Iterator<Item = Duration>) -> Vec<Duration> {
 
 fn millis(duration: Duration) -> String {
     format!("{:.0} ms", duration.as_secs_f64() * 1000.0)
-}
-
-fn cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|line| line.starts_with("model name"))
-                .and_then(|line| line.split_once(':'))
-                .map(|(_, model)| model.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_string())
 }
