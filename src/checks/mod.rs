@@ -13,8 +13,7 @@ use crate::diagnostics::{Category, Finding, Rule};
 use crate::eval::{Evaluator, latest_with_actual, periods};
 use crate::period::Period;
 use crate::semantic::Model;
-use crate::semantic::cycles::formula_edges;
-use crate::semantic::graph::{Edges, fold_reachable};
+use crate::semantic::graph::fold_reachable;
 use crate::source::SourceMap;
 
 /// What a check reads.
@@ -49,8 +48,6 @@ pub struct DataContext<'a> {
     /// The period the rules judge "now" by: `--as-of` (at the scorecard's frequency), else the
     /// latest report period in which any KPI has an actual; `None` when no KPI has one.
     pub as_of: Option<Period>,
-    /// The formulas' edges: for each item, the metrics, KPIs and `fn`s it uses.
-    pub edges: Edges,
     /// For each item, the first day of the earliest observation of an input it reaches through
     /// formulas and `fn`s (itself included): where its history can start.
     pub earliest: Vec<Option<NaiveDate>>,
@@ -82,13 +79,11 @@ impl<'a> DataContext<'a> {
                 *slot = Some(first.period.first_day());
             }
         }
-        let edges = formula_edges(model);
-        let earliest = fold_reachable(&edges, &first_observed, NaiveDate::min);
+        let earliest = fold_reachable(eval.formula_edges(), &first_observed, NaiveDate::min);
         DataContext {
             model,
             data,
             as_of,
-            edges,
             earliest,
             eval,
             histories: rules::HistoryCache::default(),

@@ -67,6 +67,8 @@ struct Frame<'m> {
 pub struct Evaluated {
     inputs: FastMap<ItemId, InputSeries>,
     memo: Memo,
+    edges: graph::Edges,
+    in_cycle: Vec<bool>,
 }
 
 impl std::fmt::Debug for Evaluated {
@@ -178,8 +180,14 @@ impl<'m> Evaluator<'m> {
                 Some((*id, InputSeries::new(measure, observations)))
             })
             .collect();
-        let mut evaluator =
-            Evaluator::from_parts(model, data, inputs, Memo::new(model.items.len()));
+        let edges = cycles::formula_edges(model);
+        let fresh = Evaluated {
+            inputs,
+            memo: Memo::new(model.items.len()),
+            in_cycle: graph::on_cycles(&edges),
+            edges,
+        };
+        let mut evaluator = Evaluator::resume(model, data, fresh);
         for cell in &data.bad_cells {
             evaluator.record_bad(cell.measure, cell.period, &cell.place);
         }
@@ -189,33 +197,15 @@ impl<'m> Evaluator<'m> {
     /// An evaluator that starts from the values another one computed: `evaluated` must come
     /// from an evaluator over this very model and data (the check's, for the report).
     pub fn resume(model: &'m Model, data: &'m DataSet, evaluated: Evaluated) -> Evaluator<'m> {
-        Evaluator::from_parts(model, data, evaluated.inputs, evaluated.memo)
-    }
-
-    /// What this evaluator computed, without its borrows, for [`Evaluator::resume`].
-    pub fn into_evaluated(self) -> Evaluated {
-        Evaluated {
-            inputs: self.inputs,
-            memo: self.memo,
-        }
-    }
-
-    fn from_parts(
-        model: &'m Model,
-        data: &'m DataSet,
-        inputs: FastMap<ItemId, InputSeries>,
-        memo: Memo,
-    ) -> Evaluator<'m> {
-        let edges = cycles::formula_edges(model);
         Evaluator {
             model,
             data,
             year_start: periods::year_start(model),
-            inputs,
-            in_cycle: graph::on_cycles(&edges),
-            edges,
+            inputs: evaluated.inputs,
+            edges: evaluated.edges,
+            in_cycle: evaluated.in_cycle,
             inputs_read: FastMap::default(),
-            memo,
+            memo: evaluated.memo,
             calls: FastMap::default(),
             parameters: FastMap::default(),
             frames: vec![Frame {
@@ -226,6 +216,22 @@ impl<'m> Evaluator<'m> {
             stack: Vec::new(),
             pending: Vec::new(),
         }
+    }
+
+    /// What this evaluator computed, without its borrows, for [`Evaluator::resume`].
+    pub fn into_evaluated(self) -> Evaluated {
+        Evaluated {
+            inputs: self.inputs,
+            memo: self.memo,
+            edges: self.edges,
+            in_cycle: self.in_cycle,
+        }
+    }
+
+    /// For each item, the metrics, KPIs and `fn`s its formula names (as
+    /// [`cycles::formula_edges`]).
+    pub fn formula_edges(&self) -> &graph::Edges {
+        &self.edges
     }
 
     pub fn model(&self) -> &'m Model {

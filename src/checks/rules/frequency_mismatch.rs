@@ -96,7 +96,7 @@ fn run_on_data(cx: &mut DataContext, out: &mut Vec<Finding>) {
         }
     }
     // The coarsest grain each item reaches decides cheaply which KPIs to walk.
-    let coarsest = fold_reachable(&cx.edges, &observed, Grain::max);
+    let coarsest = fold_reachable(cx.eval.formula_edges(), &observed, Grain::max);
     for kpi in common::kpis(model) {
         let grain = common::grain(model, kpi.kpi);
         if coarsest[kpi.id.0 as usize].is_none_or(|reached| reached <= grain) {
@@ -124,7 +124,7 @@ fn coarser_inputs(
         if observed[item.0 as usize].is_some_and(|observed| observed > grain) {
             found.push(item);
         }
-        for (child, _) in &cx.edges[item.0 as usize] {
+        for (child, _) in &cx.eval.formula_edges()[item.0 as usize] {
             let coarser_kpi = model
                 .item(*child)
                 .as_measure()
