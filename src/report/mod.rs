@@ -467,7 +467,7 @@ fn initiatives_by_objective(model: &Model) -> HashMap<ItemId, Vec<InitiativeJson
                 title: item.title.clone(),
                 owner: initiative.owner.as_ref().map(|o| o.node.clone()),
                 due: initiative.due.as_ref().map(|d| d.node.to_string()),
-                status: initiative.status.map(initiative_status),
+                status: initiative.status.map(InitiativeStatus::name),
                 budget: initiative.budget.as_ref().map(|b| Budget {
                     value: b.value,
                     unit: b.unit.as_ref().map(|u| u.text.clone()),
@@ -475,16 +475,6 @@ fn initiatives_by_objective(model: &Model) -> HashMap<ItemId, Vec<InitiativeJson
             });
     }
     by_objective
-}
-
-fn initiative_status(status: InitiativeStatus) -> &'static str {
-    match status {
-        InitiativeStatus::Planned => "planned",
-        InitiativeStatus::OnTrack => "on_track",
-        InitiativeStatus::AtRisk => "at_risk",
-        InitiativeStatus::Late => "late",
-        InitiativeStatus::Done => "done",
-    }
 }
 
 fn direction_name(direction: Direction) -> &'static str {

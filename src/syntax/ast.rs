@@ -238,6 +238,19 @@ pub enum InitiativeStatus {
     Done,
 }
 
+impl InitiativeStatus {
+    /// The status as written in a `.kpi` file (and in the report): `on_track`, …
+    pub fn name(self) -> &'static str {
+        match self {
+            InitiativeStatus::Planned => "planned",
+            InitiativeStatus::OnTrack => "on_track",
+            InitiativeStatus::AtRisk => "at_risk",
+            InitiativeStatus::Late => "late",
+            InitiativeStatus::Done => "done",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Target {
     /// `target V [by PERIOD]`

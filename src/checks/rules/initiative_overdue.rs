@@ -22,16 +22,6 @@ fn past_due(due: Period, as_of: Period) -> bool {
     due.last_day() < as_of.first_day()
 }
 
-fn status_name(status: InitiativeStatus) -> &'static str {
-    match status {
-        InitiativeStatus::Planned => "planned",
-        InitiativeStatus::OnTrack => "on_track",
-        InitiativeStatus::AtRisk => "at_risk",
-        InitiativeStatus::Late => "late",
-        InitiativeStatus::Done => "done",
-    }
-}
-
 fn run(cx: &mut DataContext, out: &mut Vec<Finding>) {
     let Some(as_of) = cx.as_of else {
         return;
@@ -47,7 +37,7 @@ fn run(cx: &mut DataContext, out: &mut Vec<Finding>) {
             continue;
         }
         let state = match initiative.status {
-            Some(status) => format!("still `{}`", status_name(status)),
+            Some(status) => format!("still `{}`", status.name()),
             None => "has no status".to_string(),
         };
         out.push(
