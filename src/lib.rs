@@ -19,6 +19,7 @@ pub mod checks;
 pub mod cli;
 pub mod data;
 pub mod diagnostics;
+pub mod diff;
 pub mod eval;
 pub mod period;
 pub mod project;

@@ -5,7 +5,7 @@
 //! `@allow` that suppresses nothing is `unused-allow`.
 
 use super::is_implemented;
-use crate::diagnostics::{self, Finding, Level, Rule, Suppression};
+use crate::diagnostics::{self, Category, Finding, Level, Rule, Suppression};
 use crate::semantic::Model;
 use crate::source::Span;
 use crate::syntax::ast::{Attribute, LintLevel, Spanned};
@@ -24,17 +24,7 @@ pub fn apply(findings: &mut Vec<Finding>, model: &Model, options: &LintOptions) 
     let mut lint_findings = Vec::new();
     let scopes = attribute_scopes(model, &mut lint_findings);
     let lint_block = lint_block_levels(model, &mut lint_findings);
-    let mut used = vec![false; scopes.iter().map(|scope| scope.entries.len()).sum()];
-    for finding in findings.iter_mut().filter(|f| f.rule.is_configurable()) {
-        let mut level = outer_level(finding.rule, options, &lint_block);
-        let mut justification = None;
-        if let Some((index, entry)) = innermost_attribute(&scopes, finding) {
-            used[index] = true;
-            level = entry.level;
-            justification = entry.reason.clone();
-        }
-        set_level(finding, level, justification);
-    }
+    let used = settle(findings, &scopes, &lint_block, options);
     report_unused_allows(&scopes, &used, &mut lint_findings);
     // Findings about the settings take the command line and the lint block, not attributes.
     for finding in lint_findings
@@ -53,6 +43,43 @@ pub fn apply(findings: &mut Vec<Finding>, model: &Model, options: &LintOptions) 
             finding.level = Level::Error;
         }
     }
+}
+
+/// Settles the level of findings that `kpic diff` made on the new version of a project: as
+/// [`apply`] does, without the findings about the settings, which the check of that version
+/// reports.
+pub fn apply_to_changes(findings: &mut [Finding], model: &Model, options: &LintOptions) {
+    let mut ignored = Vec::new();
+    let scopes = attribute_scopes(model, &mut ignored);
+    let lint_block = lint_block_levels(model, &mut ignored);
+    settle(findings, &scopes, &lint_block, options);
+    if options.deny_warnings {
+        for finding in findings.iter_mut().filter(|f| f.level == Level::Warn) {
+            finding.level = Level::Error;
+        }
+    }
+}
+
+/// The level of each configurable finding, from the narrowest setting that names its rule;
+/// returns which attribute entries were used.
+fn settle(
+    findings: &mut [Finding],
+    scopes: &[Scope],
+    lint_block: &[(Rule, Level)],
+    options: &LintOptions,
+) -> Vec<bool> {
+    let mut used = vec![false; scopes.iter().map(|scope| scope.entries.len()).sum()];
+    for finding in findings.iter_mut().filter(|f| f.rule.is_configurable()) {
+        let mut level = outer_level(finding.rule, options, lint_block);
+        let mut justification = None;
+        if let Some((index, entry)) = innermost_attribute(scopes, finding) {
+            used[index] = true;
+            level = entry.level;
+            justification = entry.reason.clone();
+        }
+        set_level(finding, level, justification);
+    }
+    used
 }
 
 /// The level before attributes: the default, then the command line, then the lint block (in
@@ -208,7 +235,12 @@ fn innermost_attribute<'s>(
 fn report_unused_allows(scopes: &[Scope], used: &[bool], lint_findings: &mut Vec<Finding>) {
     let entries = scopes.iter().flat_map(|scope| &scope.entries);
     for (entry, used) in entries.zip(used) {
-        if *used || !entry.from_allow || !is_implemented(entry.rule) && entry.rule.is_configurable()
+        // An `@allow` of a change rule documents a past decision (`kpic diff`): never unused.
+        let change = entry.rule.category() == Category::Change;
+        if *used
+            || !entry.from_allow
+            || change
+            || !is_implemented(entry.rule) && entry.rule.is_configurable()
         {
             continue;
         }

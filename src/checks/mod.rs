@@ -117,10 +117,12 @@ pub fn needs_data(rule: Rule) -> bool {
 }
 
 /// Whether kpic finds this rule yet: the errors of the first table (found while the model is
-/// built), the rules about the lint settings ([`levels`]), the rules with a check, and the rules
-/// found with the data files.
+/// built), the rules about the lint settings ([`levels`]), the changes `kpic diff` finds, the
+/// rules with a check, and the rules found with the data files.
 pub fn is_implemented(rule: Rule) -> bool {
-    matches!(rule.category(), Category::Error | Category::Lint)
-        || CHECKS.iter().any(|check| check.rule == rule)
+    matches!(
+        rule.category(),
+        Category::Error | Category::Lint | Category::Change
+    ) || CHECKS.iter().any(|check| check.rule == rule)
         || needs_data(rule)
 }

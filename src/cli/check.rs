@@ -9,8 +9,10 @@ use crate::check::CheckOutcome;
 use crate::check::{CheckOptions, check_path};
 use crate::checks::levels::LintOptions;
 use crate::diagnostics::{
-    Summary, render_github, render_gitlab, render_human, render_json, render_sarif, render_short,
+    Finding, Summary, render_github, render_gitlab, render_human, render_json, render_sarif,
+    render_short,
 };
+use crate::source::SourceMap;
 
 /// The check runs on a thread with a large stack: formulas and imports are walked recursively,
 /// and generated inputs may nest deeply (within the limits the parser enforces).
@@ -38,24 +40,8 @@ pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
     };
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
     let text = render(args.format, &outcome, to_terminal);
-    let written = match &args.output_file {
-        Some(file) => write_atomically(file, &text),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-        }
-    };
-    if let Err(error) = written {
-        let target = args
-            .output_file
-            .as_ref()
-            .map_or("standard output".to_string(), |f| {
-                format!("`{}`", f.display())
-            });
-        eprintln!("error: cannot write the findings to {target}: {error}");
-        return EXIT_USAGE;
+    if let Err(code) = emit(args.output_file.as_deref(), &text) {
+        return code;
     }
     if Summary::of(&outcome.findings).errors > 0 {
         EXIT_FINDINGS
@@ -64,9 +50,45 @@ pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
     }
 }
 
+/// Writes `text` to `output_file` (atomically) or to standard output; the exit code on failure.
+pub(super) fn emit(output_file: Option<&Path>, text: &str) -> Result<(), u8> {
+    let written = match output_file {
+        Some(file) => write_atomically(file, text),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+        }
+    };
+    written.map_err(|error| {
+        let target = output_file.map_or("standard output".to_string(), |f| {
+            format!("`{}`", f.display())
+        });
+        eprintln!("error: cannot write the findings to {target}: {error}");
+        EXIT_USAGE
+    })
+}
+
 /// The findings in `format`. Colour and the terminal's width only when writing to a terminal.
 pub(super) fn render(format: Format, outcome: &CheckOutcome, to_terminal: bool) -> String {
-    let (findings, sources) = (&outcome.findings, &outcome.sources);
+    render_findings(
+        format,
+        &outcome.findings,
+        &outcome.sources,
+        outcome.project_dir(),
+        to_terminal,
+    )
+}
+
+/// [`render`] for findings of `sources` (those of a project whose folder is `project_dir`).
+pub(super) fn render_findings(
+    format: Format,
+    findings: &[Finding],
+    sources: &SourceMap,
+    project_dir: &Path,
+    to_terminal: bool,
+) -> String {
     match format {
         Format::Human => {
             let colour = use_colour(to_terminal);
@@ -79,7 +101,7 @@ pub(super) fn render(format: Format, outcome: &CheckOutcome, to_terminal: bool) 
         }
         Format::Short => render_short(findings, sources),
         Format::Json => render_json(findings, sources),
-        Format::Sarif => render_sarif(findings, sources, outcome.project_dir()),
+        Format::Sarif => render_sarif(findings, sources, project_dir),
         Format::Github => render_github(findings, sources),
         Format::Gitlab => render_gitlab(findings, sources),
     }

@@ -1,6 +1,7 @@
 //! Stage 5, the command line: `kpic check`, `kpic report`, `kpic watch`, `kpic init`, …
 
 mod check;
+mod diff;
 mod init;
 mod lint;
 mod report;
@@ -49,6 +50,12 @@ enum Command {
         after_help = "Examples:\n  kpic watch --format json                  # rewrites report/report.json on every save\n  kpic watch examples/acme --serve          # http://127.0.0.1:8000/, reloading after each rebuild\n  kpic watch . --serve --port 0             # any free port\n  kpic watch . --serve --host 0.0.0.0       # other machines may connect (with a warning)\n  kpic watch . --format json --data extra.csv\n\nA rebuild with errors keeps the last good report; served pages show the errors over it.\nCtrl-C stops the watch.\n\nExit codes: 0 stopped by Ctrl-C, 2 the watch could not start."
     )]
     Watch(WatchArgs),
+    /// Report the changes between two versions of a project as findings: lowered targets,
+    /// postponed deadlines, changed formulas, restated actuals…
+    #[command(
+        after_help = "Examples:\n  kpic diff --against origin/main                 # this folder against the branch\n  kpic diff examples/acme --against HEAD~1 --format markdown\n  kpic diff old-scorecard/ new-scorecard/ --format sarif --output-file diff.sarif\n  kpic diff . --against v1.0 -D target-lowered --as-of 2026-09\n\nEach change is a finding of a rule (`kpic explain target-lowered`); allow one on the KPI in the new\nversion with @allow(target-lowered, \"reason\"). The old version is read from git without\ntouching the working tree.\n\nExit codes: 0 no errors, 1 errors found (or the new version does not check), 2 the diff could not run."
+    )]
+    Diff(DiffArgs),
     /// Create a new project that passes `kpic check`
     #[command(
         after_help = "Examples:\n  kpic init                # in this (empty) folder\n  kpic init my-scorecard"
@@ -88,6 +95,36 @@ struct CheckArgs {
     /// Do not read the data files
     #[arg(long)]
     no_data: bool,
+    /// Allow a rule: its findings are not shown (repeatable)
+    #[arg(short = 'A', long = "allow", value_name = "RULE")]
+    allow: Vec<String>,
+    /// Report a rule's findings as warnings (repeatable)
+    #[arg(short = 'W', long = "warn", value_name = "RULE")]
+    warn: Vec<String>,
+    /// Report a rule's findings as errors (repeatable); `--deny warnings` makes every warning an
+    /// error
+    #[arg(short = 'D', long = "deny", value_name = "RULE")]
+    deny: Vec<String>,
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// With --against: the project (default `.`); without: the OLD and the NEW project, each a
+    /// folder holding scorecard.kpi or an entry .kpi file
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// The git revision (branch, tag or commit) to compare PATH with
+    #[arg(long, value_name = "REV")]
+    against: Option<String>,
+    /// How to print the changes
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    format: DiffFormat,
+    /// Write the changes to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    /// The period the effects on status are judged at (default: the latest one with an actual)
+    #[arg(long, value_name = "PERIOD")]
+    as_of: Option<String>,
     /// Allow a rule: its findings are not shown (repeatable)
     #[arg(short = 'A', long = "allow", value_name = "RULE")]
     allow: Vec<String>,
@@ -177,6 +214,24 @@ enum Format {
     Gitlab,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// miette's graphical report (colour on a terminal, unless NO_COLOR is set)
+    Human,
+    /// file:line:col: level[rule]: message
+    Short,
+    /// one JSON document with every change and a summary
+    Json,
+    /// SARIF 2.1.0, for code scanning in pull requests
+    Sarif,
+    /// GitHub Actions workflow commands (annotations), errors first
+    Github,
+    /// GitLab Code Quality JSON
+    Gitlab,
+    /// a pull-request comment: a table of the changes, the allowed ones, the new version's findings
+    Markdown,
+}
+
 pub fn main() -> ExitCode {
     let parsed = Cli::command()
         .try_get_matches()
@@ -199,6 +254,18 @@ pub fn main() -> ExitCode {
                 .expect("the check subcommand matched");
             match lint::options(check_matches) {
                 Ok(lint) => check::run(&args, lint),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    EXIT_USAGE
+                }
+            }
+        }
+        Command::Diff(args) => {
+            let diff_matches = matches
+                .subcommand_matches("diff")
+                .expect("the diff subcommand matched");
+            match lint::options(diff_matches) {
+                Ok(lint) => diff::run(&args, lint),
                 Err(message) => {
                     eprintln!("error: {message}");
                     EXIT_USAGE

@@ -34,6 +34,8 @@ pub enum Category {
     Data,
     /// Findings about the lint configuration itself (`unknown-rule`, `unused-allow`).
     Lint,
+    /// Changes between two versions of a project, found by `kpic diff` only (DIFF.md).
+    Change,
 }
 
 impl Category {
@@ -44,6 +46,7 @@ impl Category {
             Category::Alignment => "alignment".to_string(),
             Category::Data => "data".to_string(),
             Category::Lint => "lint".to_string(),
+            Category::Change => "change".to_string(),
         }
     }
 }
@@ -130,6 +133,18 @@ rules! {
 
     UnknownRule = "unknown-rule", Lint, Error, "a rule name that does not exist";
     UnusedAllow = "unused-allow", Lint, Warn, "an `@allow` that suppresses nothing";
+
+    TargetLowered = "target-lowered", Change, Warn, "a KPI's final target, or a milestone already due, made easier";
+    DeadlinePostponed = "deadline-postponed", Change, Warn, "a KPI's deadline or a milestone moved later";
+    BaselineChanged = "baseline-changed", Change, Warn, "a baseline's value or period changed";
+    ThresholdsLoosened = "thresholds-loosened", Change, Warn, "a green or amber bound made easier, or the tolerance widened";
+    FormulaChanged = "formula-changed", Change, Warn, "a KPI's formula or unit, or an input it reads, changed: its history no longer compares";
+    KpiRemoved = "kpi-removed", Change, Warn, "a KPI that no longer exists";
+    KpiRenamed = "kpi-renamed", Change, Allow, "a KPI with a new id but the same title and formula";
+    OwnerRemoved = "owner-removed", Change, Warn, "a KPI or objective that lost its owner";
+    WeightChanged = "weight-changed", Change, Allow, "a weight changed at any level";
+    ActualRevised = "actual-revised", Change, Warn, "an observation present in both versions whose value changed (a restatement)";
+    TargetRaised = "target-raised", Change, Allow, "a target made harder";
 }
 
 include!(concat!(env!("OUT_DIR"), "/explanations.rs"));

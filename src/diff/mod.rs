@@ -1,0 +1,386 @@
+//! `kpic diff` (DIFF.md): the changes between two versions of a project that move what the
+//! organisation promised — a lowered target, a postponed deadline, a changed formula, a restated
+//! actual — reported as findings of the new version, with the effect of each on the KPI's status
+//! and score at `as_of`.
+//!
+//! The new version goes through the `check` pipeline as it is ([`crate::check`]); the old one is
+//! loaded and analyzed (its findings are not reported) from a folder or from a git revision
+//! ([`git`]), on a second thread while the new one is checked. Then:
+//!
+//! - [`definitions`] compares the KPIs, objectives and perspectives matched by id (and KPIs
+//!   renamed: a new id with the old title and formula), [`formulas`] the formulas and the inputs
+//!   they read, [`actuals`] the observations of the data files;
+//! - [`effect`] evaluates the new data under both versions of the definitions, for the status
+//!   and score of each changed KPI at `as_of`;
+//! - the levels of the changes are settled as for every finding (`@allow` on the declaration in
+//!   the new version, the lint block, `-A/-W/-D`), and [`markdown`] renders the comment for a
+//!   pull request; the other formats are those of `check`.
+//!
+//! # Choices where the spec is silent
+//! - The formats of `check` list the changes only: the new version's own findings are `kpic
+//!   check`'s to report (and are in the `markdown` comment). Where the new version has errors,
+//!   its findings are reported as `check` reports them and nothing is compared (exit 1).
+//! - A removed KPI is located at its objective in the new version (where `@allow(kpi-removed)`
+//!   goes), or at the scorecard block when that objective is gone too.
+//! - When several changes touch one KPI, each shows the effect of all of them together.
+//! - `as_of` is the new version's (`--as-of`, else its latest period with an actual); the old
+//!   definitions are evaluated at the same period.
+
+pub mod actuals;
+pub mod definitions;
+pub mod effect;
+pub mod formulas;
+pub mod git;
+pub mod markdown;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::check::{CheckOptions, CheckOutcome, check_path};
+use crate::checks::levels::{self, LintOptions};
+use crate::data::{self, DataFile, DataSet};
+use crate::diagnostics::{Finding, Level, Rule, Summary};
+use crate::eval::{Evaluator, latest_with_actual, periods};
+use crate::period::Period;
+use crate::project::{self, LoadError};
+use crate::semantic::{self, Model};
+use crate::source::{FileId, Origin, SourceMap, Span};
+
+pub use git::{GitError, Snapshot};
+
+/// The two versions to compare.
+#[derive(Debug, Clone)]
+pub enum Versions {
+    /// `kpic diff [PATH] --against REV`: PATH on disk against PATH at the git revision.
+    Revision { path: PathBuf, rev: String },
+    /// `kpic diff OLD NEW`: two project folders or entry files.
+    Folders { old: PathBuf, new: PathBuf },
+}
+
+/// What `kpic diff` needs to know beyond the versions.
+#[derive(Debug, Clone, Default)]
+pub struct DiffOptions {
+    pub lint: LintOptions,
+    /// `--as-of`: the period the effects are judged at.
+    pub as_of: Option<Period>,
+}
+
+/// Why the diff could not run (exit 2).
+#[derive(Debug)]
+pub enum DiffError {
+    Git(GitError),
+    Load {
+        side: &'static str,
+        error: LoadError,
+    },
+}
+
+impl fmt::Display for DiffError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DiffError::Git(error) => error.fmt(f),
+            DiffError::Load { side, error } => write!(f, "the {side} version: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for DiffError {}
+
+/// The result of a diff.
+#[derive(Debug)]
+pub enum Diffed {
+    /// The new version does not check: its findings, nothing compared.
+    NewHasErrors(CheckOutcome),
+    Compared(DiffOutcome),
+}
+
+/// The changes between the versions, located in the new one.
+#[derive(Debug)]
+pub struct DiffOutcome {
+    /// The new version, checked.
+    pub new: CheckOutcome,
+    /// Sorted by file and position, with their levels settled.
+    pub changes: Vec<Change>,
+    /// The period the effects are judged at.
+    pub as_of: Option<Period>,
+    /// How the old version is named: the revision, or the old folder.
+    pub old_name: String,
+}
+
+impl DiffOutcome {
+    /// The findings of the changes, for the formats of `check`.
+    pub fn findings(&self) -> Vec<Finding> {
+        self.changes
+            .iter()
+            .map(|change| change.finding.clone())
+            .collect()
+    }
+
+    /// `3 changes: 1 deadline-postponed, 2 target-lowered; allowed: 1 kpi-renamed`: the counts
+    /// by rule, the allowed ones included.
+    pub fn summary_line(&self) -> String {
+        let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut allowed: BTreeMap<&str, usize> = BTreeMap::new();
+        for change in &self.changes {
+            let counts = if change.finding.level == Level::Allow {
+                &mut allowed
+            } else {
+                &mut shown
+            };
+            *counts.entry(change.finding.rule.name()).or_default() += 1;
+        }
+        let list = |counts: &BTreeMap<&str, usize>| {
+            counts
+                .iter()
+                .map(|(rule, n)| format!("{n} {rule}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let total: usize = shown.values().sum();
+        let mut line = format!(
+            "{total} change{} against {}",
+            if total == 1 { "" } else { "s" },
+            self.old_name
+        );
+        if total > 0 {
+            line.push_str(&format!(": {}", list(&shown)));
+        }
+        if !allowed.is_empty() {
+            line.push_str(&format!("; allowed: {}", list(&allowed)));
+        }
+        line
+    }
+
+    /// The counts of errors and warnings among the changes.
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.findings())
+    }
+}
+
+/// One change: a finding of a change rule, and the columns of the markdown table.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub finding: Finding,
+    /// What changed: a KPI, objective or perspective id, or a data series.
+    pub subject: String,
+    pub old: String,
+    pub new: String,
+    /// The change's effect on the KPI's status or score at `as_of`, where it has one.
+    pub effect: Option<String>,
+    /// The KPI in the old and the new version, for the effect.
+    pub kpi: Option<(semantic::model::ItemId, semantic::model::ItemId)>,
+}
+
+impl Change {
+    /// A change of `subject` located at `at` in the new version; `place` is where the old
+    /// version had it (`REV:path:LINE`).
+    pub fn new(
+        rule: Rule,
+        at: Span,
+        subject: &str,
+        what: &str,
+        old: String,
+        new: String,
+        place: &str,
+    ) -> Change {
+        let finding = Finding::new(
+            rule,
+            at,
+            format!("`{subject}`: {what}, {old} → {new} (before: {place})"),
+        )
+        .label(format!("was {old} at {place}"))
+        .help(format!(
+            "if the change is intended, say why before the declaration: `@allow({rule}, \"reason\")`"
+        ));
+        Change {
+            finding,
+            subject: subject.to_string(),
+            old,
+            new,
+            effect: None,
+            kpi: None,
+        }
+    }
+}
+
+/// The old version, loaded and analyzed, with the observations of its own data files.
+pub struct OldVersion {
+    pub sources: SourceMap,
+    pub model: Model,
+    pub entry: FileId,
+    pub data: DataSet,
+    /// Where the old version was read from a git revision.
+    pub snapshot: Option<Snapshot>,
+    /// The contents of its data files, to see whether the new ones differ.
+    data_bytes: Vec<Option<Vec<u8>>>,
+}
+
+impl OldVersion {
+    /// `FILE:LINE` of a place in the old version, as a message names it (`REV:path:LINE` for a
+    /// git revision).
+    pub fn place(&self, span: Span) -> String {
+        let file = self.sources.get(span.file);
+        let name = match (&self.snapshot, &file.origin) {
+            (Some(snapshot), Origin::Disk(path)) => snapshot.display(path),
+            _ => None,
+        }
+        .unwrap_or_else(|| file.name.clone());
+        format!("{name}:{}", file.line_col(span.start as usize).line)
+    }
+}
+
+/// Compares the versions.
+pub fn diff(versions: &Versions, options: &DiffOptions) -> Result<Diffed, DiffError> {
+    let (old_path, new_path, snapshot, old_name) = match versions {
+        Versions::Revision { path, rev } => {
+            let snapshot = Snapshot::take(path, rev).map_err(DiffError::Git)?;
+            (
+                snapshot.entry.clone(),
+                path.clone(),
+                Some(snapshot),
+                rev.clone(),
+            )
+        }
+        Versions::Folders { old, new } => {
+            (old.clone(), new.clone(), None, old.display().to_string())
+        }
+    };
+    let check_options = CheckOptions {
+        no_data: false,
+        lint: options.lint.clone(),
+        as_of: options.as_of,
+    };
+    let (new, old) = std::thread::scope(|scope| {
+        let old = std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || load_old(&old_path, snapshot))
+            .expect("a thread can be started");
+        let new = check_path(&new_path, &check_options);
+        (new, old.join().expect("loading does not panic"))
+    });
+    let new = new.map_err(|error| DiffError::Load { side: "new", error })?;
+    if Summary::of(&new.findings).errors > 0 {
+        return Ok(Diffed::NewHasErrors(new));
+    }
+    let mut old = old?;
+    let outcome = compare(new, &mut old, options, old_name);
+    Ok(Diffed::Compared(outcome))
+}
+
+/// The stack of the threads that check and load: formulas and imports are walked recursively.
+pub const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+/// Loads and analyzes the old version, and reads its data files.
+fn load_old(path: &Path, snapshot: Option<Snapshot>) -> Result<OldVersion, DiffError> {
+    let project = project::load(path).map_err(|error| DiffError::Load { side: "old", error })?;
+    let (model, _) = semantic::analyze(&project);
+    let mut sources = project.sources;
+    let files = DataFile::of_scorecard(&model, &sources, project.entry);
+    if let Some(snapshot) = &snapshot {
+        let paths: Vec<PathBuf> = files.iter().map(|file| file.path.clone()).collect();
+        snapshot.add_files(&paths).map_err(DiffError::Git)?;
+    }
+    let data_bytes = files
+        .iter()
+        .map(|file| std::fs::read(&file.path).ok())
+        .collect();
+    let (data, _) = data::load(&model, &mut sources, &files);
+    Ok(OldVersion {
+        sources,
+        model,
+        entry: project.entry,
+        data,
+        snapshot,
+        data_bytes,
+    })
+}
+
+/// The changes from `old` to `new`, with their effects and levels.
+fn compare(
+    new: CheckOutcome,
+    old: &mut OldVersion,
+    options: &DiffOptions,
+    old_name: String,
+) -> DiffOutcome {
+    let new_files = DataFile::of_scorecard(&new.model, &new.sources, new.entry);
+    let new_bytes: Vec<Option<Vec<u8>>> = new_files
+        .iter()
+        .map(|file| std::fs::read(&file.path).ok())
+        .collect();
+    let same_data = new_bytes == old.data_bytes;
+    // The new data under the old definitions: the old version's own data when it is the same.
+    let old_on_new = if same_data {
+        None
+    } else {
+        Some(data::load(&old.model, &mut old.sources, &new_files).0)
+    };
+    let evaluated = new.evaluated.lock().ok().and_then(|mut slot| slot.take());
+    let mut new_eval = match evaluated {
+        Some(evaluated) => Evaluator::resume(&new.model, &new.data, evaluated),
+        None => Evaluator::new(&new.model, &new.data),
+    };
+    let as_of = as_of(&mut new_eval, options.as_of);
+    let mut changes = definitions::compare(old, &new.model, &new.sources, as_of);
+    if !same_data {
+        changes.extend(actuals::compare(old, &new.model, &new.data));
+    }
+    if let Some(as_of) = as_of {
+        let old_data = old_on_new.as_ref().unwrap_or(&old.data);
+        let mut old_eval = Evaluator::new(&old.model, old_data);
+        effect::fill(&mut changes, &mut old_eval, &mut new_eval, as_of);
+    }
+    let mut findings: Vec<Finding> = changes.iter().map(|c| c.finding.clone()).collect();
+    levels::apply_to_changes(&mut findings, &new.model, &options.lint);
+    for (change, finding) in changes.iter_mut().zip(findings) {
+        change.finding = finding;
+    }
+    sort(&mut changes, &new.sources);
+    drop(new_eval);
+    DiffOutcome {
+        new,
+        changes,
+        as_of,
+        old_name,
+    }
+}
+
+/// `--as-of` at the scorecard's frequency, else the latest report period with an actual.
+fn as_of(eval: &mut Evaluator<'_>, given: Option<Period>) -> Option<Period> {
+    let model = eval.model();
+    let grain = periods::scorecard_grain(model);
+    if let Some(period) = given {
+        return Some(period.at_grain(grain));
+    }
+    let kpis: Vec<_> = model
+        .ids()
+        .filter(|&id| model.item(id).as_measure().is_some_and(|m| m.kpi.is_some()))
+        .collect();
+    latest_with_actual(eval, &kpis, &periods::report_periods(model), grain)
+}
+
+/// Changes in the order of findings: by file, position and rule.
+fn sort(changes: &mut [Change], sources: &SourceMap) {
+    changes.sort_by(|a, b| {
+        let key = |change: &Change| {
+            let place = change.finding.primary.span;
+            (
+                sources.get(place.file).name.clone(),
+                place.start,
+                change.finding.rule.name(),
+                change.subject.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+}
+
+/// A number as people read it: `95`, `12.5`, `0.333`; no float noise.
+pub fn number(value: f64) -> String {
+    let rounded = (value * 1e6).round() / 1e6;
+    if rounded == rounded.trunc() && rounded.abs() < 1e15 {
+        format!("{}", rounded as i64)
+    } else {
+        format!("{rounded}")
+    }
+}
