@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::formulas::{Definition, Inputs, canonical};
+use super::formulas::{self, Definition, Inputs, canonical};
 use super::{Change, OldVersion, number};
 use crate::diagnostics::Rule;
 use crate::eval::periods;
@@ -32,7 +32,7 @@ pub fn compare(
         new,
         new_sources,
         as_of,
-        inputs: Inputs::new(&old.model, new),
+        inputs: Inputs::new((&old.model, &old.sources), (new, new_sources)),
         changes: Vec::new(),
     };
     let (pairs, removed) = match_kpis(&old.model, new);
@@ -447,8 +447,8 @@ impl<'a> Comparison<'a> {
 
     /// `formula-changed`: the KPI's own formula or unit, else the inputs it reads.
     fn formula(&mut self, pair: &Pair) {
-        let old_definition = Definition::of(&self.old.model, pair.old_id);
-        let new_definition = Definition::of(self.new, pair.new_id);
+        let old_definition = Definition::of(&self.old.model, &self.old.sources, pair.old_id);
+        let new_definition = Definition::of(self.new, self.new_sources, pair.new_id);
         let at = self.formula_place(pair.new_measure, pair.at);
         let old_at = pair
             .old_measure
@@ -462,7 +462,7 @@ impl<'a> Comparison<'a> {
             let (what, old_text, new_text) = if old.formula != new.formula {
                 let text = |measure: &Measure, sources: &SourceMap, model: &Model| {
                     measure.formula.as_ref().map_or("none".to_string(), |f| {
-                        format!("`{}`", written(sources, f.span, || canonical(model, f)))
+                        format!("`{}`", formulas::written(sources, f, model))
                     })
                 };
                 (
@@ -500,8 +500,8 @@ impl<'a> Comparison<'a> {
             names.push(format!("`{name}`"));
             let old_id = self.old.model.names[name];
             if let (Some(old), Some(new)) = (
-                Definition::of(&self.old.model, old_id),
-                Definition::of(self.new, *input),
+                Definition::of(&self.old.model, &self.old.sources, old_id),
+                Definition::of(self.new, self.new_sources, *input),
             ) {
                 for (part, old_text, new_text) in new.differences(&old) {
                     old_parts.push(format!("`{name}` {part} {old_text}"));
@@ -780,14 +780,4 @@ pub fn show_quantity(quantity: &Quantity, kpi_unit: Option<&str>) -> String {
         (None, Some(unit)) => format!("{} {unit}", number(quantity.value)),
         (None, None) => number(quantity.value),
     }
-}
-
-/// The source text at `span` on one line, or `fallback` where it cannot be read.
-fn written(sources: &SourceMap, span: Span, fallback: impl FnOnce() -> String) -> String {
-    sources
-        .get(span.file)
-        .text
-        .get(span.range())
-        .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(fallback)
 }

@@ -85,7 +85,9 @@ fn describe(before: &Assessment, after: &Assessment) -> Option<String> {
     } else {
         return None;
     };
-    let actual = |a: Option<f64>| a.map_or("none".to_string(), number);
+    // Two decimals are enough to see that the actual moved.
+    let actual =
+        |a: Option<f64>| a.map_or("none".to_string(), |a| number((a * 100.0).round() / 100.0));
     let why = if before.actual == after.actual {
         "with no change in the actual".to_string()
     } else {

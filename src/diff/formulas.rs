@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use crate::semantic::model::{Callee, Formula, FormulaKind, ItemId, ItemKind, Measure, Model};
+use crate::source::SourceMap;
 use crate::syntax::ast::{Aggregate, BinaryOp};
 
 /// The canonical text of a formula.
@@ -18,7 +19,10 @@ pub fn canonical(model: &Model, formula: &Formula) -> String {
 
 fn write(model: &Model, formula: &Formula, out: &mut String) {
     match &formula.kind {
-        FormulaKind::Number(value, unit) => out.push_str(&format!("{value}{unit:?}")),
+        FormulaKind::Number(value, unit) if unit.is_dimensionless() => {
+            out.push_str(&value.to_string())
+        }
+        FormulaKind::Number(value, unit) => out.push_str(&format!("{value} {unit}")),
         FormulaKind::Measure(id) => out.push_str(&model.item(*id).id.node),
         FormulaKind::Param(at) => out.push_str(&format!("${at}")),
         FormulaKind::Call(callee, arguments) => {
@@ -56,26 +60,38 @@ fn write(model: &Model, formula: &Formula, out: &mut String) {
     }
 }
 
-/// The parts of a measure's or `fn`'s definition that decide its values, each as text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The parts of a measure's or `fn`'s definition that decide its values, each as text; two
+/// definitions are equal when those are, however the formulas are written.
+#[derive(Debug, Clone)]
 pub struct Definition {
+    /// Canonical.
     pub formula: Option<String>,
+    /// As written, for messages.
+    pub written: Option<String>,
     pub unit: Option<String>,
     pub aggregate: Option<&'static str>,
     pub column: Option<String>,
 }
 
+impl PartialEq for Definition {
+    fn eq(&self, other: &Definition) -> bool {
+        (&self.formula, &self.unit, self.aggregate, &self.column)
+            == (&other.formula, &other.unit, other.aggregate, &other.column)
+    }
+}
+
 impl Definition {
     /// The definition of a measure or `fn`; `None` for other items.
-    pub fn of(model: &Model, id: ItemId) -> Option<Definition> {
+    pub fn of(model: &Model, sources: &SourceMap, id: ItemId) -> Option<Definition> {
         match &model.item(id).kind {
-            ItemKind::Measure(measure) => Some(Definition::of_measure(model, measure)),
+            ItemKind::Measure(measure) => Some(Definition::of_measure(model, sources, measure)),
             ItemKind::Function(function) => Some(Definition {
                 formula: Some(format!(
                     "({}) = {}",
                     function.params.len(),
                     canonical(model, &function.body)
                 )),
+                written: Some(written(sources, &function.body, model)),
                 unit: None,
                 aggregate: None,
                 column: None,
@@ -84,9 +100,10 @@ impl Definition {
         }
     }
 
-    fn of_measure(model: &Model, measure: &Measure) -> Definition {
+    fn of_measure(model: &Model, sources: &SourceMap, measure: &Measure) -> Definition {
         Definition {
             formula: measure.formula.as_ref().map(|f| canonical(model, f)),
+            written: measure.formula.as_ref().map(|f| written(sources, f, model)),
             unit: measure.unit.as_ref().map(|u| u.text.clone()),
             aggregate: measure.aggregate.map(aggregate_name),
             column: measure.column.clone(),
@@ -99,7 +116,7 @@ impl Definition {
             |value: &Option<String>| value.clone().map_or("none".into(), |v| format!("`{v}`"));
         let mut parts = Vec::new();
         if self.formula != old.formula {
-            parts.push(("formula", show(&old.formula), show(&self.formula)));
+            parts.push(("formula", show(&old.written), show(&self.written)));
         }
         if self.unit != old.unit {
             parts.push(("unit", show(&old.unit), show(&self.unit)));
@@ -113,6 +130,16 @@ impl Definition {
         }
         parts
     }
+}
+
+/// A formula as written, on one line; its canonical text where the source cannot be read.
+pub fn written(sources: &SourceMap, formula: &Formula, model: &Model) -> String {
+    sources
+        .get(formula.span.file)
+        .text
+        .get(formula.span.range())
+        .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| canonical(model, formula))
 }
 
 fn aggregate_name(aggregate: Aggregate) -> &'static str {
@@ -149,6 +176,8 @@ fn references(formula: &Formula, out: &mut Vec<ItemId>) {
 pub struct Inputs<'a> {
     old: &'a Model,
     new: &'a Model,
+    old_sources: &'a SourceMap,
+    new_sources: &'a SourceMap,
     /// Whether an item of the new version has a definition other than its namesake's in the old.
     changed: HashMap<ItemId, bool>,
     /// The changed items an item reads, directly or not, in the order first reached.
@@ -156,10 +185,15 @@ pub struct Inputs<'a> {
 }
 
 impl<'a> Inputs<'a> {
-    pub fn new(old: &'a Model, new: &'a Model) -> Inputs<'a> {
+    pub fn new(
+        (old, old_sources): (&'a Model, &'a SourceMap),
+        (new, new_sources): (&'a Model, &'a SourceMap),
+    ) -> Inputs<'a> {
         Inputs {
             old,
             new,
+            old_sources,
+            new_sources,
             changed: HashMap::new(),
             below: HashMap::new(),
         }
@@ -173,7 +207,10 @@ impl<'a> Inputs<'a> {
         }
         let name = &self.new.item(id).id.node;
         let changed = match self.old.names.get(name) {
-            Some(&old_id) => Definition::of(self.old, old_id) != Definition::of(self.new, id),
+            Some(&old_id) => {
+                Definition::of(self.old, self.old_sources, old_id)
+                    != Definition::of(self.new, self.new_sources, id)
+            }
             None => false,
         };
         self.changed.insert(id, changed);

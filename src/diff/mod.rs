@@ -375,9 +375,9 @@ fn sort(changes: &mut [Change], sources: &SourceMap) {
     });
 }
 
-/// A number as people read it: `95`, `12.5`, `0.333`; no float noise.
+/// A number as people read it: `95`, `12.5`, `0.3333`; at most four decimals.
 pub fn number(value: f64) -> String {
-    let rounded = (value * 1e6).round() / 1e6;
+    let rounded = (value * 1e4).round() / 1e4;
     if rounded == rounded.trunc() && rounded.abs() < 1e15 {
         format!("{}", rounded as i64)
     } else {
