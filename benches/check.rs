@@ -26,12 +26,10 @@
 mod common;
 
 use std::fmt::Write as _;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{cpu_model, cpus};
+use common::{Run, cpu_model, cpus, run};
 
 /// The targets of the benchmark for the default project.
 const TARGET_WALL: Duration = Duration::from_millis(500);
@@ -413,13 +411,6 @@ fn project_dir(report: bool) -> PathBuf {
 // ---------------------------------------------------------------------------------------------
 // Running kpic
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    wall: Duration,
-    max_rss_kb: i64,
-}
-
 /// The arguments of `kpic check DIR --format short` (and `--no-data`).
 fn check_args(dir: &Path, no_data: bool) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = vec![
@@ -432,50 +423,6 @@ fn check_args(dir: &Path, no_data: bool) -> Vec<std::ffi::OsString> {
         args.push("--no-data".into());
     }
     args
-}
-
-/// Runs `kpic ARGS`, timing it and reading its peak memory from `wait4`.
-#[expect(
-    clippy::zombie_processes,
-    reason = "the child is reaped by libc::wait4, which also gives its rusage"
-)]
-fn run(kpic: &Path, args: &[std::ffi::OsString]) -> Run {
-    let start = Instant::now();
-    let mut child = Command::new(kpic)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("kpic starts");
-    let mut stdout = String::new();
-    child
-        .stdout
-        .take()
-        .expect("stdout is piped")
-        .read_to_string(&mut stdout)
-        .expect("kpic writes UTF-8");
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: `rusage` is plain old data that `wait4` fills in; `pid` is our child, not yet
-    // waited for (`Child` is not used to wait, so it is reaped exactly once, here).
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    assert_eq!(
-        waited,
-        pid,
-        "wait4 failed: {}",
-        std::io::Error::last_os_error()
-    );
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-    Run {
-        code,
-        stdout,
-        wall,
-        // Linux reports ru_maxrss in kilobytes.
-        max_rss_kb: usage.ru_maxrss,
-    }
 }
 
 /// Where the time goes, measured in this process through the library: the medians of `runs`.

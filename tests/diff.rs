@@ -407,7 +407,7 @@ fn markdown_is_a_table_of_changes_the_allowed_ones_with_reasons_and_the_check_fi
     }
     let arpu = rows
         .iter()
-        .find(|row| row.contains("`target-lowered`"))
+        .find(|row| row.contains("target lowered (`target-lowered`, warning)"))
         .unwrap();
     assert!(arpu.contains("| 120 EUR/customer | 100 EUR/customer | status amber → green at 2026-09 with no change in the actual"), "{arpu}");
     let allowed = lines
@@ -416,10 +416,9 @@ fn markdown_is_a_table_of_changes_the_allowed_ones_with_reasons_and_the_check_fi
         .expect("the allowed changes");
     let reasons = &lines[allowed..];
     assert!(
-        reasons.iter().any(
-            |line| line.starts_with("- `board_revenue` `target-lowered`")
-                && line.ends_with("reason: board decision of 12 May")
-        ),
+        reasons.iter().any(|line| line.starts_with(
+            "- `board_revenue`: target lowered (`target-lowered`, `project/kpis.kpi:"
+        ) && line.ends_with("reason: board decision of 12 May")),
         "{text}"
     );
     assert!(
@@ -636,5 +635,84 @@ fn the_change_rules_are_explained() {
         let output = kpic(dir.path(), &["explain", rule]);
         assert_eq!(output.status.code(), Some(0), "{rule}");
         assert!(stdout(&output).starts_with(&format!("# {rule}\n")));
+    }
+}
+
+/// The example of examples/acme/README.md: the edits it describes, made to a copy of the
+/// example in a git repository, give the output it shows.
+#[test]
+fn readme_diff_is_what_kpic_diff_prints() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let copy = root.join("examples/acme");
+    copy_dir(&example, &copy);
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["config", "user.email", "test@example.com"]);
+    git(root, &["config", "user.name", "Test"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "acme"]);
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = copy.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches(from).count(), 1, "{file}: `{from}`");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    edit(
+        "internal.kpi",
+        "  thresholds { green >= 95% amber >= 90% }",
+        "  thresholds { green >= 92% amber >= 88% }",
+    );
+    edit(
+        "internal.kpi",
+        "kpi scrap \"Scrap rate\"",
+        "@allow(target-lowered, \"re-forecast of 9 October: the new alloy supplier starts in 2027\")\nkpi scrap \"Scrap rate\"",
+    );
+    edit(
+        "internal.kpi",
+        "  target 2.5% by 2026-12",
+        "  target 3% by 2026-12",
+    );
+    edit(
+        "learning.kpi",
+        "  objective connect_dealers\n  owner \"CIO\"\n  unit %\n  formula dealer_orders_edi",
+        "  objective connect_dealers\n  unit %\n  formula dealer_orders_edi",
+    );
+    edit(
+        "data/actuals.csv",
+        "2026-08,dealer_sales,11884395,",
+        "2026-08,dealer_sales,12184395,",
+    );
+    let output = kpic(
+        root,
+        &[
+            "diff",
+            "examples/acme",
+            "--against",
+            "main",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let readme = std::fs::read_to_string(example.join("README.md")).unwrap();
+    let shown = readme
+        .split("<!-- kpic diff output: begin -->\n```markdown\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```\n<!-- kpic diff output: end -->").next())
+        .expect("the README shows a diff");
+    assert_eq!(stdout(&output), shown);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
     }
 }

@@ -26,7 +26,8 @@ pub fn render(outcome: &DiffOutcome) -> String {
                     place(sources, &change.finding)
                 )),
                 cell(&format!(
-                    "`{}` ({})",
+                    "{} (`{}`, {})",
+                    change.what,
                     change.finding.rule,
                     change.finding.level.name()
                 )),
@@ -53,8 +54,9 @@ pub fn render(outcome: &DiffOutcome) -> String {
                 .as_deref()
                 .map_or(String::new(), |e| format!("; {}", inline(e)));
             out.push_str(&format!(
-                "- `{}` `{}` ({}): {} → {}{effect}. {reason}\n",
+                "- `{}`: {} (`{}`, {}): {} → {}{effect}. {reason}\n",
                 change.subject,
+                inline(&change.what),
                 change.finding.rule,
                 place(sources, &change.finding),
                 inline(&change.old),

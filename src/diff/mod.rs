@@ -164,6 +164,8 @@ pub struct Change {
     pub finding: Finding,
     /// What changed: a KPI, objective or perspective id, or a data series.
     pub subject: String,
+    /// The change in words: `target lowered`, `green threshold loosened`.
+    pub what: String,
     pub old: String,
     pub new: String,
     /// The change's effect on the KPI's status or score at `as_of`, where it has one.
@@ -196,6 +198,7 @@ impl Change {
         Change {
             finding,
             subject: subject.to_string(),
+            what: what.to_string(),
             old,
             new,
             effect: None,
