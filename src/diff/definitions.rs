@@ -513,7 +513,7 @@ impl<'a> Comparison<'a> {
             }
         }
         let what = format!(
-            "input{} {} changed: history does not compare, for the KPI",
+            "history does not compare: input{} {} changed",
             if names.len() == 1 { "" } else { "s" },
             names.join(", ")
         );
@@ -555,7 +555,8 @@ impl<'a> Comparison<'a> {
         if value(old) == value(new) {
             return;
         }
-        let show = |w: Option<&Spanned<f64>>| w.map_or("none".into(), |w| number(w.node));
+        let show =
+            |w: Option<&Spanned<f64>>| w.map_or("none".into(), |w| format!("{}%", number(w.node)));
         let change = self.change(
             subject,
             Rule::WeightChanged,
@@ -779,5 +780,152 @@ pub fn show_quantity(quantity: &Quantity, kpi_unit: Option<&str>) -> String {
         (None, Some("%")) => format!("{}%", number(quantity.value)),
         (None, Some(unit)) => format!("{} {unit}", number(quantity.value)),
         (None, None) => number(quantity.value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::DataSet;
+    use crate::diff::OldVersion;
+    use crate::project;
+    use crate::semantic;
+    use std::path::Path;
+
+    const HEAD: &str =
+        "scorecard \"S\" {\n  owner \"O\"\n  period 2026-01 .. 2026-12\n}\nuse std.bsc\n";
+
+    fn version(body: &str) -> (crate::project::Project, Model) {
+        let project = project::load_text("scorecard.kpi", Path::new("."), &format!("{HEAD}{body}"));
+        let (model, findings) = semantic::analyze(&project);
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.level != crate::diagnostics::Level::Error),
+            "{findings:#?}"
+        );
+        (project, model)
+    }
+
+    /// The changes from `old` to `new` (bodies after the scorecard block), as `rule: message`.
+    fn changes(old: &str, new: &str, as_of: Option<&str>) -> Vec<String> {
+        let (old_project, old_model) = version(old);
+        let old = OldVersion {
+            entry: old_project.entry,
+            sources: old_project.sources,
+            model: old_model,
+            data: DataSet::default(),
+            snapshot: None,
+            data_bytes: Vec::new(),
+        };
+        let (new_project, new_model) = version(new);
+        let as_of = as_of.map(|p| Period::parse(p).unwrap());
+        compare(&old, &new_model, &new_project.sources, as_of)
+            .into_iter()
+            .map(|c| format!("{}: {}", c.finding.rule, c.finding.message))
+            .collect()
+    }
+
+    const OBJECTIVE: &str =
+        "objective o \"O\" { perspective financial  owner \"CFO\" }\nmetric m \"M\" { unit EUR }\n";
+
+    fn kpi(id: &str, title: &str, body: &str) -> String {
+        format!(
+            "kpi {id} \"{title}\" {{\n  objective o\n  owner \"A\"\n  unit EUR\n  formula m\n{body}}}\n"
+        )
+    }
+
+    #[test]
+    fn a_removed_kpi_is_located_at_its_objective_and_a_renamed_one_is_not_removed() {
+        let old = format!(
+            "{OBJECTIVE}{}{}",
+            kpi("a", "A", "  direction up\n"),
+            kpi("b", "B", "  direction up\n")
+        );
+        let new = format!("{OBJECTIVE}{}", kpi("a2", "A", "  direction up\n"));
+        assert_eq!(
+            changes(&old, &new, None),
+            [
+                "kpi-renamed: `a2`: KPI renamed, `a` → `a2` (before: scorecard.kpi:8)",
+                "kpi-removed: `b`: KPI removed, `b` \"B\" → none (before: scorecard.kpi:15)",
+            ]
+        );
+    }
+
+    #[test]
+    fn baselines_thresholds_tolerance_and_weights() {
+        let old = format!(
+            "{OBJECTIVE}{}",
+            kpi(
+                "k",
+                "K",
+                "  direction range\n  baseline 10 in 2025-12\n  target 20 .. 30 by 2026-12\n  thresholds { green 20 .. 30  amber 15 .. 35 }\n  tolerance 5%\n  weight 100%\n"
+            )
+        );
+        let new = old
+            .replace("baseline 10 in 2025-12", "baseline 12 in 2025-12")
+            .replace("amber 15 .. 35", "amber 14 .. 35")
+            .replace("tolerance 5%", "tolerance 8%")
+            .replace("target 20 .. 30", "target 22 .. 30")
+            .replace("weight 100%", "");
+        assert_eq!(
+            changes(&old, &new, None),
+            [
+                "target-raised: `k`: target raised, 20 EUR .. 30 EUR → 22 EUR .. 30 EUR (before: scorecard.kpi:15)",
+                "baseline-changed: `k`: baseline changed, 10 EUR in 2025-12 → 12 EUR in 2025-12 (before: scorecard.kpi:14)",
+                "thresholds-loosened: `k`: amber threshold loosened, 15 EUR → 14 EUR (before: scorecard.kpi:16)",
+                "thresholds-loosened: `k`: tolerance widened, 5% → 8% (before: scorecard.kpi:8)",
+                "weight-changed: `k`: weight changed, 100% → none (before: scorecard.kpi:18)",
+            ]
+        );
+    }
+
+    #[test]
+    fn milestones_due_by_as_of_and_postponed() {
+        let old = format!(
+            "{OBJECTIVE}{}",
+            kpi(
+                "k",
+                "K",
+                "  direction down\n  target {\n    2026-03 90\n    2026-06 80\n    2026-12 70\n  }\n"
+            )
+        );
+        let new = old
+            .replace("2026-03 90", "2026-03 95")
+            .replace("2026-06 80", "2026-07 80");
+        // By 2026-04 the first milestone was due: easier, and the second one moved later.
+        assert_eq!(
+            changes(&old, &new, Some("2026-04")),
+            [
+                "target-lowered: `k`: milestone of 2026-03 lowered, 90 EUR → 95 EUR (before: scorecard.kpi:15)",
+                "deadline-postponed: `k`: milestone postponed, 2026-06 → 2026-07 (before: scorecard.kpi:16)",
+            ]
+        );
+        // Before any was due, only the postponement.
+        assert_eq!(changes(&old, &new, Some("2026-02")).len(), 1);
+    }
+
+    #[test]
+    fn formulas_compare_by_meaning_and_name_the_changed_inputs() {
+        let old = format!(
+            "{OBJECTIVE}metric n \"N\" {{ unit EUR  formula m  *  2 }}\nfn twice(x) = x * 2\n{}{}",
+            kpi("k", "K", "  direction up\n").replace("formula m", "formula n"),
+            kpi("j", "J", "  direction up\n").replace("formula m", "formula twice(m)")
+        );
+        // Layout only: nothing.
+        assert_eq!(
+            changes(&old, &old.replace("m  *  2", "(m * 2)"), None),
+            Vec::<String>::new()
+        );
+        let new = old
+            .replace("m  *  2", "m * 3")
+            .replace("fn twice(x) = x * 2", "fn twice(x) = x * 2.5");
+        assert_eq!(
+            changes(&old, &new, None),
+            [
+                "formula-changed: `k`: history does not compare: input `n` changed, `n` formula `m * 2` → `n` formula `m * 3` (before: scorecard.kpi:14)",
+                "formula-changed: `j`: history does not compare: input `twice` changed, `twice` formula `x * 2` → `twice` formula `x * 2.5` (before: scorecard.kpi:21)",
+            ]
+        );
     }
 }
