@@ -35,7 +35,7 @@ pub mod markdown;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::check::{CheckOptions, CheckOutcome, check_path};
 use crate::checks::levels::{self, LintOptions};
@@ -235,38 +235,30 @@ impl OldVersion {
 
 /// Compares the versions.
 pub fn diff(versions: &Versions, options: &DiffOptions) -> Result<Diffed, DiffError> {
-    let (old_path, new_path, snapshot, old_name) = match versions {
-        Versions::Revision { path, rev } => {
-            let snapshot = Snapshot::take(path, rev).map_err(DiffError::Git)?;
-            (
-                snapshot.entry.clone(),
-                path.clone(),
-                Some(snapshot),
-                rev.clone(),
-            )
-        }
-        Versions::Folders { old, new } => {
-            (old.clone(), new.clone(), None, old.display().to_string())
-        }
+    let (new_path, old_name) = match versions {
+        Versions::Revision { path, rev } => (path.clone(), rev.clone()),
+        Versions::Folders { old, new } => (new.clone(), old.display().to_string()),
     };
     let check_options = CheckOptions {
         no_data: false,
         lint: options.lint.clone(),
         as_of: options.as_of,
     };
+    // The old version is read (from git, too) while the new one is checked.
     let (new, old) = std::thread::scope(|scope| {
         let old = std::thread::Builder::new()
             .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || load_old(&old_path, snapshot))
+            .spawn_scoped(scope, || load_old(versions))
             .expect("a thread can be started");
         let new = check_path(&new_path, &check_options);
         (new, old.join().expect("loading does not panic"))
     });
+    // A revision that cannot be read is the first thing to say, whatever the new version is.
+    let mut old = old?;
     let new = new.map_err(|error| DiffError::Load { side: "new", error })?;
     if Summary::of(&new.findings).errors > 0 {
         return Ok(Diffed::NewHasErrors(new));
     }
-    let mut old = old?;
     let outcome = compare(new, &mut old, options, old_name);
     Ok(Diffed::Compared(outcome))
 }
@@ -274,9 +266,16 @@ pub fn diff(versions: &Versions, options: &DiffOptions) -> Result<Diffed, DiffEr
 /// The stack of the threads that check and load: formulas and imports are walked recursively.
 pub const STACK_SIZE: usize = 256 * 1024 * 1024;
 
-/// Loads and analyzes the old version, and reads its data files.
-fn load_old(path: &Path, snapshot: Option<Snapshot>) -> Result<OldVersion, DiffError> {
-    let project = project::load(path).map_err(|error| DiffError::Load { side: "old", error })?;
+/// Reads the old version (from git, for a revision), analyzes it and reads its data files.
+fn load_old(versions: &Versions) -> Result<OldVersion, DiffError> {
+    let (path, snapshot) = match versions {
+        Versions::Revision { path, rev } => {
+            let snapshot = Snapshot::take(path, rev).map_err(DiffError::Git)?;
+            (snapshot.entry.clone(), Some(snapshot))
+        }
+        Versions::Folders { old, .. } => (old.clone(), None),
+    };
+    let project = project::load(&path).map_err(|error| DiffError::Load { side: "old", error })?;
     let (model, _) = semantic::analyze(&project);
     let mut sources = project.sources;
     let files = DataFile::of_scorecard(&model, &sources, project.entry);
