@@ -192,9 +192,7 @@ impl Change {
             format!("`{subject}`: {what}, {old} → {new} (before: {place})"),
         )
         .label(format!("was {old} at {place}"))
-        .help(format!(
-            "if the change is intended, say why before the declaration: `@allow({rule}, \"reason\")`"
-        ));
+        .help(help(rule));
         Change {
             finding,
             subject: subject.to_string(),
@@ -204,6 +202,15 @@ impl Change {
             effect: None,
             kpi: None,
         }
+    }
+}
+
+/// How to record a change that is intended.
+fn help(rule: Rule) -> String {
+    match rule {
+        Rule::ActualRevised => "if the restatement is intended, say why in the row's note and allow the rule: `-A actual-revised`, or `lint { allow actual-revised }` in the scorecard".to_string(),
+        Rule::KpiRemoved => "if the KPI is dropped on purpose, say why before its objective: `@allow(kpi-removed, \"reason\")`".to_string(),
+        _ => format!("if the change is intended, say why before the declaration: `@allow({rule}, \"reason\")`"),
     }
 }
 
