@@ -716,3 +716,37 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn as_of_sets_the_period_of_the_effects_and_must_lie_in_the_span() {
+    let repo = repository();
+    let args = |as_of: &'static str| {
+        [
+            "diff",
+            "project",
+            "--against",
+            "main",
+            "--format",
+            "short",
+            "--as-of",
+            as_of,
+        ]
+    };
+    let output = kpic(repo.path(), &args("2026-05"));
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = stdout(&output);
+    let arpu = text
+        .lines()
+        .find(|line| line.contains("[target-lowered]"))
+        .unwrap();
+    assert!(
+        arpu.contains(" at 2026-05 with no change in the actual"),
+        "{arpu}"
+    );
+    let output = kpic(repo.path(), &args("2030-01"));
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("--as-of 2030-01 is not a period of the new version's scorecard span")
+    );
+}

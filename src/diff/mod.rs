@@ -74,6 +74,8 @@ pub enum DiffError {
         side: &'static str,
         error: LoadError,
     },
+    /// `--as-of` outside the new version's span.
+    AsOf(Period),
 }
 
 impl fmt::Display for DiffError {
@@ -81,6 +83,10 @@ impl fmt::Display for DiffError {
         match self {
             DiffError::Git(error) => error.fmt(f),
             DiffError::Load { side, error } => write!(f, "the {side} version: {error}"),
+            DiffError::AsOf(period) => write!(
+                f,
+                "--as-of {period} is not a period of the new version's scorecard span"
+            ),
         }
     }
 }
@@ -266,6 +272,12 @@ pub fn diff(versions: &Versions, options: &DiffOptions) -> Result<Diffed, DiffEr
     if Summary::of(&new.findings).errors > 0 {
         return Ok(Diffed::NewHasErrors(new));
     }
+    if let Some(period) = options.as_of {
+        let period = period.at_grain(periods::scorecard_grain(&new.model));
+        if !periods::report_periods(&new.model).contains(&period) {
+            return Err(DiffError::AsOf(period));
+        }
+    }
     let outcome = compare(new, &mut old, options, old_name);
     Ok(Diffed::Compared(outcome))
 }
@@ -345,7 +357,6 @@ fn compare(
         change.finding = finding;
     }
     sort(&mut changes, &new.sources);
-    drop(new_eval);
     DiffOutcome {
         new,
         changes,
