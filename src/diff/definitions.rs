@@ -184,7 +184,10 @@ impl<'a> Comparison<'a> {
 
     /// A change of `pair`'s KPI (or, without a pair, of another item), located at `at` in the
     /// new version, `old_at` in the old.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a change is its rule, its subject, its words, and its value and place in each version"
+    )]
     fn push(
         &mut self,
         pair: &Pair,
@@ -202,7 +205,10 @@ impl<'a> Comparison<'a> {
         });
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a change is its rule, its subject, its words, and its value and place in each version"
+    )]
     fn change(
         &self,
         subject: &str,
