@@ -447,7 +447,7 @@ fn phases(dir: &Path, runs: usize) -> Phases {
                 let start = Instant::now();
                 let project = kpic::project::load(&dir).expect("the project loads");
                 let loaded = Instant::now();
-                let outcome = kpic::check::check_project(project, &Default::default());
+                let outcome = kpic::pipeline::check_project(project, &Default::default());
                 let checked = Instant::now();
                 let text = kpic::diagnostics::render_short(&outcome.findings, &outcome.sources);
                 let rendered = Instant::now();

@@ -1,20 +1,24 @@
 //! kpic, a compiler for balanced scorecards written as code.
 //!
-//! The pipeline, one stage a module, data flowing one way:
+//! The pipeline, one stage a module, data flowing one way (`pipeline` drives it):
 //!
 //! ```text
 //! source text ─▶ syntax (pest → spanned AST) ─▶ project (files, `use`, stdlib)
-//!             ─▶ semantic (names, kinds, units, periods, targets, cycles) ─▶ data (observations)
-//!             ─▶ checks (SMART and alignment rules, levels) ─▶ eval and score (values, plans,
-//!                scores, roll-up) ─▶ report (JSON) ─▶ diagnostics ─▶ cli
+//!             ─▶ semantic (names, kinds, units, periods, targets, cycles)
+//!             ─▶ checks on the model (SMART and alignment rules)
+//!             ─▶ data (observations) ─▶ eval (values per period) ─▶ checks on the evaluator
+//!                (the data rules) ─▶ levels
+//!             ─▶ score (plans, bands, scores, roll-up) ─▶ report (JSON, HTML) ─▶ cli
 //! ```
 //!
-//! `watch` runs the pipeline again on every change to a project's files, and serves the report.
+//! Low layers every stage may use: `source` (files and spans), `period`, `unit`, and
+//! `diagnostics` (findings, the rule registry and the output formats). `watch` runs the pipeline
+//! again on every change to a project's files and serves the report; `diff` runs it on two
+//! versions of a project.
 //!
 //! Every stage reports [`diagnostics::Finding`]s instead of stopping, so one run reports all
 //! that is wrong.
 
-pub mod check;
 pub mod checks;
 pub mod cli;
 pub mod data;
@@ -22,6 +26,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod eval;
 pub mod period;
+pub mod pipeline;
 pub mod project;
 pub mod report;
 pub mod score;

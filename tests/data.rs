@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use kpic::check::{CheckOptions, CheckOutcome, check_path, check_project_with_data};
 use kpic::diagnostics::{Rule, render_short};
+use kpic::pipeline::{CheckOptions, CheckOutcome, check_path, check_project_with_data};
 
 /// A clean scorecard with two inputs, `revenue` (EUR) and `churn` (%, read from the column
 /// `Churn rate`), reading `data_line` files.

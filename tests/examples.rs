@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use kpic::check::{CheckOptions, CheckOutcome, check_path, check_project};
 use kpic::diagnostics::render_short;
+use kpic::pipeline::{CheckOptions, CheckOutcome, check_path, check_project};
 use kpic::semantic::model::Kind;
 use kpic::stdlib;
 

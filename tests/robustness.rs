@@ -20,8 +20,8 @@ use std::sync::OnceLock;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use kpic::check::{CheckOptions, CheckOutcome, check_path, check_project};
 use kpic::diagnostics::{Level, Rule, render_human, render_json, render_short};
+use kpic::pipeline::{CheckOptions, CheckOutcome, check_path, check_project};
 use kpic::project::load_text;
 use kpic::syntax::{MAX_FORMULA_DEPTH, MAX_NESTING};
 use proptest::prelude::*;

@@ -7,9 +7,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use kpic::check::{CheckOptions, check_path};
 use kpic::diagnostics::{Rule, render_human};
 use kpic::diff::{DiffOptions, Diffed, Versions, diff};
+use kpic::pipeline::{CheckOptions, check_path};
 
 const UI_DIR: &str = "tests/ui";
 const DIFF_DIR: &str = "tests/ui/diff";

@@ -5,13 +5,13 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::Path;
 
 use super::{CheckArgs, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Format};
-use crate::check::CheckOutcome;
-use crate::check::{CheckOptions, check_path};
 use crate::checks::levels::LintOptions;
 use crate::diagnostics::{
     Finding, Summary, render_github, render_gitlab, render_human, render_json, render_sarif,
     render_short,
 };
+use crate::pipeline::CheckOutcome;
+use crate::pipeline::{CheckOptions, check_path};
 use crate::source::SourceMap;
 
 /// The check runs on a thread with a large stack: formulas and imports are walked recursively,

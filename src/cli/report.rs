@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use super::check::{write_atomically, write_atomically_with};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat};
-use crate::check::{CheckOptions, CheckOutcome, check_project_with_data};
 use crate::diagnostics::{Summary, render_human};
 use crate::period::Period;
+use crate::pipeline::{CheckOptions, CheckOutcome, check_project_with_data};
 use crate::project;
 
 /// As for `check`: formulas and imports are walked recursively.

@@ -37,12 +37,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::check::{CheckOptions, CheckOutcome, check_path};
 use crate::checks::levels::{self, LintOptions};
 use crate::data::{self, DataFile, DataSet};
 use crate::diagnostics::{Finding, Level, Rule, Summary};
 use crate::eval::{Evaluator, latest_with_actual, periods};
 use crate::period::Period;
+use crate::pipeline::{CheckOptions, CheckOutcome, check_path};
 use crate::project::{self, LoadError};
 use crate::semantic::{self, Model};
 use crate::source::{FileId, Origin, SourceMap, Span};

@@ -189,7 +189,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::check::{CheckOptions, check_path};
+    use crate::pipeline::{CheckOptions, check_path};
 
     /// The parallel writer gives the bytes serde gives for the whole document, for reports of
     /// one KPI and of more KPIs than threads, with and without diagnostics.

@@ -31,10 +31,10 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::check::CheckOutcome;
 use crate::diagnostics::{Diagnostic, json_diagnostics};
 use crate::eval::{Evaluator, completed_by, latest_with_actual, periods};
 use crate::period::Period;
+use crate::pipeline::CheckOutcome;
 use crate::score::{self, Bands, Plan, Sense, Status, effective_weights, rollup, status_of_score};
 use crate::semantic::model::{
     ItemId, ItemKind, KpiPart, Measure, Model, Quantity, Reference, Target, Thresholds,

@@ -12,8 +12,8 @@ use std::time::SystemTime;
 use notify::event::{AccessKind, AccessMode};
 use notify::{Event, EventKind};
 
-use crate::check::CheckOutcome;
 use crate::data::DataFile;
+use crate::pipeline::CheckOutcome;
 use crate::project::{Project, paths};
 use crate::source::Origin;
 use crate::syntax::ast;

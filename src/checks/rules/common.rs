@@ -195,11 +195,11 @@ pub fn percent(value: f64) -> String {
 #[cfg(test)]
 pub fn findings_of(rule: crate::diagnostics::Rule, text: &str) -> Vec<crate::diagnostics::Finding> {
     let project = crate::project::load_text("scorecard.kpi", std::path::Path::new("."), text);
-    let options = crate::check::CheckOptions {
+    let options = crate::pipeline::CheckOptions {
         no_data: true,
         ..Default::default()
     };
-    crate::check::check_project(project, &options)
+    crate::pipeline::check_project(project, &options)
         .findings
         .into_iter()
         .filter(|finding| finding.rule == rule)
@@ -217,7 +217,7 @@ pub fn data_findings_of(
     let dir = tempfile::tempdir().expect("a temporary folder");
     std::fs::write(dir.path().join("actuals.csv"), csv).expect("the data file is written");
     let project = crate::project::load_text("scorecard.kpi", dir.path(), text);
-    crate::check::check_project(project, &crate::check::CheckOptions::default())
+    crate::pipeline::check_project(project, &crate::pipeline::CheckOptions::default())
         .findings
         .into_iter()
         .filter(|finding| finding.rule == rule)

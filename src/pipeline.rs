@@ -1,4 +1,5 @@
-//! The `check` pipeline: load, analyze, check, read the data files; every finding of one run.
+//! The pipeline driver behind `check`, `report` and `watch`: load, analyze, read the data files,
+//! evaluate, run the rules; every finding of one run.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
