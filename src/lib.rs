@@ -35,4 +35,5 @@ pub mod source;
 pub mod stdlib;
 pub mod syntax;
 pub mod unit;
+pub mod vocabulary;
 pub mod watch;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::syntax::ast::{UnitExpr, UnitOp};
+use crate::vocabulary::{UnitExpr, UnitOp};
 
 /// A dimension: base units with their exponents. Empty means dimensionless.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]

@@ -8,7 +8,7 @@ use super::is_implemented;
 use crate::diagnostics::{self, Category, Finding, Level, Rule, Suppression};
 use crate::semantic::Model;
 use crate::source::Span;
-use crate::syntax::ast::{Attribute, LintLevel, Spanned};
+use crate::vocabulary::{Attribute, LintLevel, Spanned};
 
 /// What the command line says about levels.
 #[derive(Debug, Clone, Default)]

@@ -18,7 +18,7 @@ use crate::semantic::model::{
     ItemId, ItemKind, KpiPart, Measure, Model, Quantity, Target, Thresholds,
 };
 use crate::source::{SourceMap, Span};
-use crate::syntax::ast::{Direction, Spanned};
+use crate::vocabulary::{Direction, Spanned};
 
 /// Every change of definition from `old` to the new version.
 pub fn compare(

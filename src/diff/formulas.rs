@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::semantic::model::{Callee, Formula, FormulaKind, ItemId, ItemKind, Measure, Model};
 use crate::source::SourceMap;
-use crate::syntax::ast::{Aggregate, BinaryOp};
+use crate::vocabulary::{Aggregate, BinaryOp};
 
 /// The canonical text of a formula.
 pub fn canonical(model: &Model, formula: &Formula) -> String {

@@ -3,7 +3,7 @@
 //! actual — reported as findings of the new version, with the effect of each on the KPI's status
 //! and score at `as_of`.
 //!
-//! The new version goes through the `check` pipeline as it is ([`crate::check`]); the old one is
+//! The new version goes through the `check` pipeline as it is ([`crate::pipeline`]); the old one is
 //! loaded and analyzed (its findings are not reported) from a folder or from a git revision
 //! ([`git`]), on a second thread while the new one is checked. Then:
 //!

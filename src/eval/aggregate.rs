@@ -9,7 +9,7 @@ use super::periods::anchor_day;
 use crate::data::Observation;
 use crate::period::{Grain, Period};
 use crate::semantic::model::Measure;
-use crate::syntax::ast::Aggregate;
+use crate::vocabulary::Aggregate;
 
 /// A measure's `aggregate`, or the default when none is written: `avg` for `%` and for units
 /// containing `/` (rates such as `EUR/customer`), `sum` for everything else (no unit included).

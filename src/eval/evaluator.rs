@@ -11,7 +11,7 @@ use crate::semantic::model::{
     Builtin, Callee, Formula, FormulaKind, ItemId, ItemKind, Measure, Model,
 };
 use crate::semantic::{cycles, graph};
-use crate::syntax::ast::{Aggregate, BinaryOp};
+use crate::vocabulary::{Aggregate, BinaryOp};
 
 /// The longest window `sum_over`/`avg_over` accept (about 27 years of days); longer is invalid.
 const MAX_WINDOW: i64 = 10_000;

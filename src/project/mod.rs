@@ -30,6 +30,23 @@ pub struct Project {
     pub imports: HashMap<FileId, Vec<(Span, FileId)>>,
 }
 
+impl Project {
+    /// The paths the `use` lines of file `id` name, as written, whether they load or not.
+    pub fn file_imports(&self, id: FileId) -> impl Iterator<Item = &str> {
+        let items = self
+            .files
+            .get(id.0 as usize)
+            .map_or(&[][..], |file| &file.items);
+        items.iter().filter_map(|item| match &item.decl {
+            ast::Decl::Use(ast::Use {
+                target: ast::UseTarget::File(relative),
+                ..
+            }) => Some(relative.as_str()),
+            _ => None,
+        })
+    }
+}
+
 /// Why a project could not be loaded at all.
 #[derive(Debug)]
 pub enum LoadError {

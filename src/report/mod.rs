@@ -39,7 +39,7 @@ use crate::score::{self, Bands, Plan, Sense, Status, effective_weights, rollup, 
 use crate::semantic::model::{
     ItemId, ItemKind, KpiPart, Measure, Model, Quantity, Reference, Target, Thresholds,
 };
-use crate::syntax::ast::{Direction, InitiativeStatus};
+use crate::vocabulary::{Direction, InitiativeStatus};
 
 /// The report document; fields serialize in declaration order.
 #[derive(Serialize)]

@@ -3,7 +3,7 @@
 
 use super::{AMBER_FROM, GREEN_FROM, MAX_SCORE, Status};
 use crate::semantic::model::{KpiPart, Target, Thresholds};
-use crate::syntax::ast::Direction;
+use crate::vocabulary::Direction;
 
 /// The bands of one KPI in one period, in its display unit.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,7 +1,7 @@
 //! Trend of a KPI at `as_of` (SCORING.md, "Roll-up").
 
 use super::Bands;
-use crate::syntax::ast::Direction;
+use crate::vocabulary::Direction;
 
 /// Which way is better.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -5,8 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use crate::period::{Grain, Period};
 use crate::source::Span;
-use crate::syntax::ast::{self, Aggregate, Direction, InitiativeStatus, Spanned};
 use crate::unit::Unit;
+use crate::vocabulary::{
+    Aggregate, Attribute, BinaryOp, Direction, InitiativeStatus, LintEntry, Spanned,
+};
 
 /// Index of an item in [`Model::items`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -63,7 +65,7 @@ pub struct Item {
     pub id: Spanned<String>,
     pub title: String,
     pub description: Option<String>,
-    pub attributes: Vec<ast::Attribute>,
+    pub attributes: Vec<Attribute>,
     /// The whole declaration.
     pub span: Span,
     pub from_stdlib: bool,
@@ -120,8 +122,8 @@ pub struct Scorecard {
     pub year_start: u32,
     pub review: Option<Grain>,
     pub data: Vec<Spanned<String>>,
-    pub lint: Vec<ast::LintEntry>,
-    pub attributes: Vec<ast::Attribute>,
+    pub lint: Vec<LintEntry>,
+    pub attributes: Vec<Attribute>,
     /// The keyword and title.
     pub span: Span,
     /// The whole block, which its attributes apply to.
@@ -270,7 +272,7 @@ pub enum FormulaKind {
     Param(usize),
     Call(Callee, Vec<Formula>),
     Negate(Box<Formula>),
-    Binary(ast::BinaryOp, Box<Formula>, Box<Formula>),
+    Binary(BinaryOp, Box<Formula>, Box<Formula>),
     /// A part that did not resolve; a finding has been reported.
     Invalid,
 }

@@ -4,7 +4,7 @@ use super::model::*;
 use crate::diagnostics::{Finding, Rule};
 use crate::period::{Grain, Period};
 use crate::source::Span;
-use crate::syntax::ast::{Direction, Spanned};
+use crate::vocabulary::{Direction, Spanned};
 
 pub fn check(model: &Model, findings: &mut Vec<Finding>) {
     let default_grain = model

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use super::model::*;
 use crate::diagnostics::{Finding, Rule};
-use crate::syntax::ast::BinaryOp;
 use crate::unit::Unit;
+use crate::vocabulary::BinaryOp;
 
 pub fn check(model: &Model, findings: &mut Vec<Finding>) {
     let mut inference = Inference {

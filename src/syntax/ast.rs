@@ -3,19 +3,10 @@
 
 use crate::period::Grain;
 use crate::source::Span;
-
-/// A value with the place it was written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Spanned<T> {
-    pub node: T,
-    pub span: Span,
-}
-
-impl<T> Spanned<T> {
-    pub fn new(node: T, span: Span) -> Spanned<T> {
-        Spanned { node, span }
-    }
-}
+pub use crate::vocabulary::{
+    Aggregate, Attribute, BinaryOp, Direction, InitiativeStatus, LintEntry, LintLevel, Spanned,
+    UnitExpr, UnitOp,
+};
 
 pub type Ident = Spanned<String>;
 
@@ -40,22 +31,6 @@ pub struct Item {
     pub doc: Option<Spanned<String>>,
     pub attributes: Vec<Attribute>,
     pub decl: Decl,
-}
-
-/// `@allow(rule, …, "reason")`, `@warn(…)`, `@deny(…)`.
-#[derive(Debug, Clone)]
-pub struct Attribute {
-    pub level: Spanned<LintLevel>,
-    pub rules: Vec<Spanned<String>>,
-    pub reason: Option<Spanned<String>>,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LintLevel {
-    Allow,
-    Warn,
-    Deny,
 }
 
 #[derive(Debug, Clone)]
@@ -199,58 +174,6 @@ pub struct Quantity {
     pub span: Span,
 }
 
-/// A unit as written: atoms joined by `*` and `/`, left to right.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UnitExpr {
-    pub first: String,
-    pub rest: Vec<(UnitOp, String)>,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UnitOp {
-    Mul,
-    Div,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Aggregate {
-    Sum,
-    Avg,
-    Last,
-    Min,
-    Max,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Up,
-    Down,
-    Range,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InitiativeStatus {
-    Planned,
-    OnTrack,
-    AtRisk,
-    Late,
-    Done,
-}
-
-impl InitiativeStatus {
-    /// The status as written in a `.kpi` file (and in the report): `on_track`, …
-    pub fn name(self) -> &'static str {
-        match self {
-            InitiativeStatus::Planned => "planned",
-            InitiativeStatus::OnTrack => "on_track",
-            InitiativeStatus::AtRisk => "at_risk",
-            InitiativeStatus::Late => "late",
-            InitiativeStatus::Done => "done",
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub enum Target {
     /// `target V [by PERIOD]`
@@ -294,13 +217,6 @@ pub enum ThresholdBound {
     Between(Quantity, Quantity),
 }
 
-/// `allow rule …` inside `lint { }`.
-#[derive(Debug, Clone)]
-pub struct LintEntry {
-    pub level: Spanned<LintLevel>,
-    pub rules: Vec<Spanned<String>>,
-}
-
 /// A formula.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {
@@ -316,24 +232,4 @@ pub enum ExprKind {
     Call { function: Ident, args: Vec<Expr> },
     Negate(Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BinaryOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-}
-
-impl UnitExpr {
-    /// The unit as written, without spaces: `EUR/customer`.
-    pub fn text(&self) -> String {
-        let mut text = self.first.clone();
-        for (op, atom) in &self.rest {
-            text.push(if *op == UnitOp::Div { '/' } else { '*' });
-            text.push_str(atom);
-        }
-        text
-    }
 }

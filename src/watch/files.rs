@@ -16,7 +16,6 @@ use crate::data::DataFile;
 use crate::pipeline::CheckOutcome;
 use crate::project::{Project, paths};
 use crate::source::Origin;
-use crate::syntax::ast;
 
 /// A file a build read or named, as the build saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,18 +49,11 @@ pub fn project_inputs(project: &Project) -> Vec<Input> {
             continue;
         };
         inputs.push(path.clone());
-        let Some(file) = project.files.get(id.0 as usize) else {
-            continue;
-        };
-        for item in &file.items {
-            if let ast::Decl::Use(ast::Use {
-                target: ast::UseTarget::File(relative),
-                ..
-            }) = &item.decl
-            {
-                inputs.push(paths::relative_to(path, relative));
-            }
-        }
+        inputs.extend(
+            project
+                .file_imports(id)
+                .map(|relative| paths::relative_to(path, relative)),
+        );
     }
     inputs.into_iter().map(Input::now).collect()
 }

@@ -11,7 +11,7 @@ use crate::checks::{Check, Context};
 use crate::diagnostics::{Finding, Rule};
 use crate::period::Period;
 use crate::semantic::model::{ItemKind, Target};
-use crate::syntax::ast::Spanned;
+use crate::vocabulary::Spanned;
 
 use super::common;
 

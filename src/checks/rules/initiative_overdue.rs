@@ -10,7 +10,7 @@ use crate::checks::{DataCheck, DataContext};
 use crate::diagnostics::{Finding, Rule};
 use crate::period::Period;
 use crate::semantic::model::ItemKind;
-use crate::syntax::ast::InitiativeStatus;
+use crate::vocabulary::InitiativeStatus;
 
 pub const DATA_CHECK: DataCheck = DataCheck {
     rule: Rule::InitiativeOverdue,

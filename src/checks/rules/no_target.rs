@@ -2,7 +2,7 @@
 
 use crate::checks::{Check, Context};
 use crate::diagnostics::{Finding, Rule};
-use crate::syntax::ast::Direction;
+use crate::vocabulary::Direction;
 
 use super::common;
 

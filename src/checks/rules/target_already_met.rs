@@ -15,7 +15,7 @@ use crate::eval::{completed_by, periods};
 use crate::period::Period;
 use crate::semantic::model::{DeclaredUnit, ItemId, Target};
 use crate::source::Span;
-use crate::syntax::ast::{Direction, Spanned};
+use crate::vocabulary::{Direction, Spanned};
 
 use super::common::{self, readable, show_value, value_in};
 

@@ -19,7 +19,7 @@ use crate::semantic::Model;
 use crate::semantic::model::{
     Builtin, Callee, DeclaredUnit, Formula, FormulaKind, ItemKind, Quantity, Target,
 };
-use crate::syntax::ast::BinaryOp;
+use crate::vocabulary::BinaryOp;
 
 use super::common::{self, show_value, value_in};
 
@@ -208,7 +208,7 @@ mod tests {
         let unit = if is_percent {
             Unit::dimensionless()
         } else {
-            Unit::from_expr(&crate::syntax::ast::UnitExpr {
+            Unit::from_expr(&crate::vocabulary::UnitExpr {
                 first: text.to_string(),
                 rest: Vec::new(),
                 span: Span::new(FileId(0), 0..0),

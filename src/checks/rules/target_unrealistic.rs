@@ -22,7 +22,7 @@ use crate::diagnostics::{Finding, Rule};
 use crate::period::{Grain, Period};
 use crate::semantic::model::{DeclaredUnit, Target};
 use crate::source::Span;
-use crate::syntax::ast::{Direction, Spanned};
+use crate::vocabulary::{Direction, Spanned};
 
 use super::common::{self, Kpi, readable, show_change, show_value, value_in};
 use super::history::{self, End, History};

@@ -12,7 +12,7 @@
 use crate::checks::{DataCheck, DataContext};
 use crate::diagnostics::{Finding, Rule};
 use crate::semantic::model::Target;
-use crate::syntax::ast::Direction;
+use crate::vocabulary::Direction;
 
 use super::common::{self, readable, show_change, show_value, value_in};
 use super::history;

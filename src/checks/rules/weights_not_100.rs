@@ -12,7 +12,7 @@ use crate::checks::{Check, Context};
 use crate::diagnostics::{Finding, Rule};
 use crate::semantic::Model;
 use crate::semantic::model::{ItemId, ItemKind};
-use crate::syntax::ast::Spanned;
+use crate::vocabulary::Spanned;
 
 use super::common::{self, MAX_LABELS, percent};
 
