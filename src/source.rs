@@ -53,9 +53,10 @@ pub struct SourceFile {
     pub name: String,
     pub origin: Origin,
     pub text: String,
+    /// Where each line starts; a line ends at LF, CRLF or a CR alone (old Mac line ends), so
+    /// that every format counts the same lines.
     line_starts: Vec<u32>,
-    /// Whether a `\r` ends a line on its own somewhere (old Mac line ends): renderers that count
-    /// lines their own way cannot then start counting in the middle of the file.
+    /// Whether a `\r` ends a line on its own somewhere (old Mac line ends).
     has_lone_cr: bool,
 }
 
@@ -68,12 +69,9 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(name: String, origin: Origin, text: String) -> SourceFile {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
-            .collect();
-        let has_lone_cr = text
-            .match_indices('\r')
-            .any(|(i, _)| text.as_bytes().get(i + 1) != Some(&b'\n'));
+        let line_starts: Vec<u32> = std::iter::once(0).chain(line_ends(&text)).collect();
+        let lf_count = text.bytes().filter(|&byte| byte == b'\n').count();
+        let has_lone_cr = line_starts.len() - 1 > lf_count;
         SourceFile {
             name,
             origin,
@@ -99,8 +97,7 @@ impl SourceFile {
         self.line_starts[line] as usize
     }
 
-    /// Whether a `\r` ends a line on its own somewhere (old Mac line ends): a renderer that counts
-    /// lines its own way cannot then start counting in the middle of the file.
+    /// Whether a `\r` ends a line on its own somewhere (old Mac line ends).
     pub fn has_lone_cr(&self) -> bool {
         self.has_lone_cr
     }
@@ -120,6 +117,16 @@ impl SourceFile {
             column,
         }
     }
+}
+
+/// The offsets just after each line end of `text`: after `\n`, and after a `\r` not followed
+/// by `\n`.
+fn line_ends(text: &str) -> impl Iterator<Item = u32> + '_ {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().filter_map(move |(i, &byte)| {
+        let ends = byte == b'\n' || byte == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+        ends.then_some(i as u32 + 1)
+    })
 }
 
 /// Every source file of one run, stdlib modules included.

@@ -4,6 +4,7 @@ use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::Path;
 
+use super::crash;
 use super::{CheckArgs, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Format};
 use crate::checks::levels::LintOptions;
 use crate::diagnostics::{
@@ -14,10 +15,6 @@ use crate::pipeline::CheckOutcome;
 use crate::pipeline::{CheckOptions, check_path};
 use crate::source::SourceMap;
 
-/// The check runs on a thread with a large stack: formulas and imports are walked recursively,
-/// and generated inputs may nest deeply (within the limits the parser enforces).
-pub(super) const STACK_SIZE: usize = 256 * 1024 * 1024;
-
 pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
     let options = CheckOptions {
         no_data: args.no_data,
@@ -25,12 +22,9 @@ pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
         as_of: None,
     };
     let path = args.path.clone();
-    let outcome = std::thread::Builder::new()
-        .stack_size(STACK_SIZE)
-        .spawn(move || check_path(&path, &options))
-        .expect("a thread can be started")
-        .join()
-        .expect("the check does not panic");
+    let Some(outcome) = crash::on_big_stack(move || check_path(&path, &options)) else {
+        return crash::EXIT_CRASH;
+    };
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(error) => {

@@ -3,6 +3,7 @@
 use std::io::IsTerminal;
 
 use super::check::{emit, render, render_findings};
+use super::crash;
 use super::{DiffArgs, DiffFormat, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Format};
 use crate::checks::levels::LintOptions;
 use crate::diagnostics::Summary;
@@ -25,12 +26,9 @@ pub fn run(args: &DiffArgs, lint: LintOptions) -> u8 {
         }
     };
     let options = DiffOptions { lint, as_of };
-    let diffed = std::thread::Builder::new()
-        .stack_size(diff::STACK_SIZE)
-        .spawn(move || diff::diff(&versions, &options))
-        .expect("a thread can be started")
-        .join()
-        .expect("the diff does not panic");
+    let Some(diffed) = crash::on_big_stack(move || diff::diff(&versions, &options)) else {
+        return crash::EXIT_CRASH;
+    };
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
     let (text, errors, summary_line) = match diffed {
         Err(error) => {

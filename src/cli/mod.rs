@@ -1,6 +1,7 @@
 //! Stage 5, the command line: `kpic check`, `kpic report`, `kpic watch`, `kpic init`, …
 
 mod check;
+mod crash;
 mod diff;
 mod init;
 mod lint;
@@ -233,6 +234,7 @@ enum DiffFormat {
 }
 
 pub fn main() -> ExitCode {
+    crash::install_hook();
     let parsed = Cli::command()
         .try_get_matches()
         .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));

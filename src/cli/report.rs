@@ -4,14 +4,12 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::check::{write_atomically, write_atomically_with};
+use super::crash;
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat};
 use crate::diagnostics::{Summary, render_human};
 use crate::period::Period;
 use crate::pipeline::{CheckOptions, CheckOutcome, check_project_with_data};
 use crate::project;
-
-/// As for `check`: formulas and imports are walked recursively.
-const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 pub fn run(args: &ReportArgs) -> u8 {
     let as_of = match args.as_of.as_deref().map(Period::parse).transpose() {
@@ -23,12 +21,8 @@ pub fn run(args: &ReportArgs) -> u8 {
     };
     let (path, data, out) = (args.path.clone(), args.data.clone(), args.out.clone());
     let (format, stamp) = (args.format, args.stamp);
-    std::thread::Builder::new()
-        .stack_size(STACK_SIZE)
-        .spawn(move || report(&path, &data, &out, format, as_of, stamp))
-        .expect("a thread can be started")
-        .join()
-        .expect("the report does not panic")
+    crash::on_big_stack(move || report(&path, &data, &out, format, as_of, stamp))
+        .unwrap_or(crash::EXIT_CRASH)
 }
 
 fn report(

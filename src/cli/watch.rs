@@ -6,7 +6,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::check::{STACK_SIZE, render, use_colour};
+use super::check::{render, use_colour};
+use super::crash;
 use super::report::write_report;
 use super::{EXIT_OK, EXIT_USAGE, Format, ReportFormat, WatchArgs};
 use crate::diagnostics::{Level, Summary, render_short};
@@ -23,12 +24,7 @@ const OVERLAY_MAX_ERRORS: usize = 50;
 const CLEAR_SCREEN: &str = "\x1b[H\x1b[2J\x1b[3J";
 
 pub fn run(args: WatchArgs) -> u8 {
-    std::thread::Builder::new()
-        .stack_size(STACK_SIZE)
-        .spawn(move || watch_project(args))
-        .expect("a thread can be started")
-        .join()
-        .expect("the watch does not panic")
+    crash::on_big_stack(move || watch_project(args)).unwrap_or(crash::EXIT_CRASH)
 }
 
 fn watch_project(args: WatchArgs) -> u8 {

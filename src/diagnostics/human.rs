@@ -1,5 +1,6 @@
 //! The `human` format: miette's graphical report, one per finding.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use miette::{
@@ -211,15 +212,34 @@ impl Diagnostic for Report<'_> {
 struct NamedText<'a> {
     file: FileId,
     source: &'a SourceFile,
+    /// The text as miette reads it: a CR that ends a line alone becomes an LF (same offsets),
+    /// since miette's snippets split lines at LF only.
+    text: Cow<'a, str>,
 }
 
 impl<'a> NamedText<'a> {
     fn new(sources: &'a SourceMap, file: FileId) -> NamedText<'a> {
+        let source = sources.get(file);
         NamedText {
             file,
-            source: sources.get(file),
+            source,
+            text: if source.has_lone_cr() {
+                Cow::Owned(lone_crs_as_lfs(&source.text))
+            } else {
+                Cow::Borrowed(&source.text)
+            },
         }
     }
+}
+
+fn lone_crs_as_lfs(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    let lfs = (0..bytes.len())
+        .map(|i| if lone_cr(i) { b'\n' } else { bytes[i] })
+        .collect();
+    // Only one ASCII byte was swapped for another.
+    String::from_utf8(lfs).expect("still UTF-8")
 }
 
 impl SourceCode for NamedText<'_> {
@@ -232,8 +252,8 @@ impl SourceCode for NamedText<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let text = self.source.text.as_str();
-        let first_line = if self.source.has_lone_cr() || span.offset() > text.len() {
+        let text = self.text.as_ref();
+        let first_line = if span.offset() > text.len() {
             0
         } else {
             self.source
@@ -247,16 +267,17 @@ impl SourceCode for NamedText<'_> {
             context_lines_before,
             context_lines_after,
         )?;
-        let span = SourceSpan::new(
-            (contents.span().offset() + window_start).into(),
-            contents.span().len(),
-        );
+        let start = contents.span().offset() + window_start;
+        let span = SourceSpan::new(start.into(), contents.span().len());
+        // miette counts columns in bytes; every other format counts characters (and lines the
+        // same way): the place shown is the source file's own line and column.
+        let at = self.source.line_col(start);
         Ok(Box::new(MietteSpanContents::new_named(
             self.source.name.clone(),
             contents.data(),
             span,
-            contents.line() + first_line,
-            contents.column(),
+            at.line - 1,
+            at.column - 1,
             contents.line_count() + first_line,
         )))
     }

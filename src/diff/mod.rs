@@ -264,7 +264,11 @@ pub fn diff(versions: &Versions, options: &DiffOptions) -> Result<Diffed, DiffEr
             .spawn_scoped(scope, || load_old(versions))
             .expect("a thread can be started");
         let new = check_path(&new_path, &check_options);
-        (new, old.join().expect("loading does not panic"))
+        // A crash while loading is the crash to report, once (not a second panic here).
+        let old = old
+            .join()
+            .unwrap_or_else(|crash| std::panic::resume_unwind(crash));
+        (new, old)
     });
     // A revision that cannot be read is the first thing to say, whatever the new version is.
     let mut old = old?;

@@ -158,7 +158,12 @@ fn found_at(text: &str, offset: usize) -> (String, usize) {
         .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '-' && first.is_alphabetic()))
         .map_or(rest.len(), |(i, _)| i);
     if word_len > 0 {
-        let word = &rest[..word_len.min(40)];
+        // At most 40 characters of the word, cut between characters.
+        let end = rest
+            .char_indices()
+            .nth(40)
+            .map_or(word_len, |(at, _)| at.min(word_len));
+        let word = &rest[..end];
         let word = word.trim_end_matches('-');
         return (format!("\"{word}\""), word.len());
     }
