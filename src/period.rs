@@ -4,6 +4,8 @@ use std::fmt;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
+use crate::source::shorten;
+
 /// How fine a period is; also a KPI's frequency (`monthly` is [`Grain::Month`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Grain {
@@ -74,7 +76,7 @@ pub struct PeriodError(pub String);
 impl Period {
     /// Parses `2026`, `2026-H1`, `2026-Q3`, `2026-07`, `2026-W05` or `2026-07-15`.
     pub fn parse(text: &str) -> Result<Period, PeriodError> {
-        let bad_shape = || PeriodError(format!("`{text}` is not a period"));
+        let bad_shape = || PeriodError(format!("`{}` is not a period", shorten(text, 40)));
         let (year_text, rest) = match text.split_once('-') {
             Some((year, rest)) => (year, Some(rest)),
             None => (text, None),
@@ -122,7 +124,7 @@ impl Period {
     }
 
     fn parse_month_or_day(year: i32, rest: &str, text: &str) -> Result<Period, PeriodError> {
-        let bad_shape = || PeriodError(format!("`{text}` is not a period"));
+        let bad_shape = || PeriodError(format!("`{}` is not a period", shorten(text, 40)));
         let (month_text, day_text) = match rest.split_once('-') {
             Some((month, day)) => (month, Some(day)),
             None => (rest, None),
@@ -130,7 +132,8 @@ impl Period {
         let month: u32 = month_text.parse().map_err(|_| bad_shape())?;
         if !(1..=12).contains(&month) {
             return Err(PeriodError(format!(
-                "a year has 12 months, not {month}: `{text}`"
+                "a year has 12 months, not {month}: `{}`",
+                shorten(text, 40)
             )));
         }
         let Some(day_text) = day_text else {
@@ -139,7 +142,12 @@ impl Period {
         let day: u32 = day_text.parse().map_err(|_| bad_shape())?;
         NaiveDate::from_ymd_opt(year, month, day)
             .map(Period::Day)
-            .ok_or_else(|| PeriodError(format!("`{text}` is not a day of the calendar")))
+            .ok_or_else(|| {
+                PeriodError(format!(
+                    "`{}` is not a day of the calendar",
+                    shorten(text, 40)
+                ))
+            })
     }
 
     pub fn grain(self) -> Grain {

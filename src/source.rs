@@ -1,6 +1,7 @@
 //! Source files and positions: every span in kpic is a byte range inside one file of a
 //! [`SourceMap`]; lines and columns are computed only when a finding is rendered.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -56,6 +57,10 @@ pub struct SourceFile {
     /// Where each line starts; a line ends at LF, CRLF or a CR alone (old Mac line ends), so
     /// that every format counts the same lines.
     line_starts: Vec<u32>,
+    /// Where each line's first byte that is not ASCII is (its end if none): columns count
+    /// characters, and up to there a character is a byte, so a finding on a long ASCII line
+    /// (a CSV header of 100,000 columns) costs no count from the line's start.
+    first_non_ascii: Vec<u32>,
     /// Whether a `\r` ends a line on its own somewhere (old Mac line ends).
     has_lone_cr: bool,
 }
@@ -72,11 +77,13 @@ impl SourceFile {
         let line_starts: Vec<u32> = std::iter::once(0).chain(line_ends(&text)).collect();
         let lf_count = text.bytes().filter(|&byte| byte == b'\n').count();
         let has_lone_cr = line_starts.len() - 1 > lf_count;
+        let first_non_ascii = first_non_ascii(&text, &line_starts);
         SourceFile {
             name,
             origin,
             text,
             line_starts,
+            first_non_ascii,
             has_lone_cr,
         }
     }
@@ -111,7 +118,8 @@ impl SourceFile {
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = self.text[line_start..end].chars().count() + 1;
+        let ascii_end = (self.first_non_ascii[line] as usize).min(end);
+        let column = ascii_end - line_start + self.text[ascii_end..end].chars().count() + 1;
         LineCol {
             line: line + 1,
             column,
@@ -127,6 +135,34 @@ fn line_ends(text: &str) -> impl Iterator<Item = u32> + '_ {
         let ends = byte == b'\n' || byte == b'\r' && bytes.get(i + 1) != Some(&b'\n');
         ends.then_some(i as u32 + 1)
     })
+}
+
+/// User text quoted in a message, cut after `max_chars` characters (never inside one) with `…`
+/// where it was cut: a 1 MB cell makes a short message.
+pub fn shorten(text: &str, max_chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        None => Cow::Borrowed(text),
+        Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
+    }
+}
+
+/// For each line (starting at `line_starts`), the offset of its first byte that is not ASCII, or
+/// of its end.
+fn first_non_ascii(text: &str, line_starts: &[u32]) -> Vec<u32> {
+    let bytes = text.as_bytes();
+    let ends = line_starts.iter().skip(1).map(|&start| start as usize);
+    line_starts
+        .iter()
+        .zip(ends.chain(std::iter::once(bytes.len())))
+        .map(|(&start, end)| {
+            let line = &bytes[start as usize..end];
+            let ascii = line
+                .iter()
+                .position(|byte| !byte.is_ascii())
+                .unwrap_or(line.len());
+            (start as usize + ascii) as u32
+        })
+        .collect()
 }
 
 /// Every source file of one run, stdlib modules included.
@@ -170,6 +206,13 @@ impl SourceMap {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shorten_cuts_at_characters_and_says_so() {
+        assert_eq!(super::shorten("abc", 3), "abc");
+        assert_eq!(super::shorten("abcd", 3), "abc…");
+        assert_eq!(super::shorten("ééééé", 2), "éé…");
+    }
+
     use super::*;
 
     #[test]

@@ -281,3 +281,81 @@ fn an_allow_of_a_rule_that_needs_data_is_unused_only_where_data_is_read() {
     assert_eq!(allowed(&["a.csv"], true), []);
     assert_eq!(allowed(&[], false), []);
 }
+
+/// The short findings of a check, one a line, without the file name.
+fn short_findings(outcome: &CheckOutcome) -> String {
+    render_short(&outcome.findings, &outcome.sources)
+}
+
+#[test]
+fn json_values_that_are_no_finite_number_are_located_bad_values_and_the_rest_loads() {
+    let nested = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    let by_series = format!(
+        "{{\"revenue\": {{\"2026-01\": 1e999, \"2026-02\": {nested}, \"2026-03\": 425000}},\n \
+         \"Churn rate\": {{\"2026-01\": 2.5}}}}\n"
+    );
+    let long = "[{\"period\": \"2026-01\", \"metric\": \"revenue\", \"value\": -1e999},\n \
+                {\"period\": \"2026-03\", \"metric\": \"revenue\", \"value\": 425000},\n \
+                {\"period\": \"2026-01\", \"metric\": \"Churn rate\", \"value\": 2.5}]\n";
+    let ndjson = format!(
+        "{{\"period\": \"2026-01\", \"metric\": \"revenue\", \"value\": 1e999}}\n\
+         {{\"period\": \"2026-02\", \"metric\": \"revenue\", \"value\": {nested}}}\n\
+         {{\"period\": \"2026-03\", \"metric\": \"revenue\", \"value\": 425000}}\n\
+         {{\"period\": \"2026-01\", \"metric\": \"Churn rate\", \"value\": 2.5}}\n"
+    );
+    for (name, text, bad) in [
+        ("series.json", by_series.as_str(), 2),
+        ("long.json", long, 1),
+        ("lines.ndjson", ndjson.as_str(), 2),
+    ] {
+        let dir = project(&[(name, text)], &[name]);
+        let outcome = check_path(dir.path(), &CheckOptions::default()).unwrap();
+        let findings = short_findings(&outcome);
+        let bad_values: Vec<&str> = findings
+            .lines()
+            .filter(|l| l.contains("[bad-value]"))
+            .collect();
+        assert_eq!(bad_values.len(), bad, "{name}:\n{findings}");
+        assert!(
+            bad_values
+                .iter()
+                .all(|line| line.contains(&format!("{name}:1:"))
+                    || line.contains(&format!("{name}:2:"))),
+            "{name}: located on its line\n{findings}"
+        );
+        assert!(
+            bad_values.iter().all(|line| line.len() < 400),
+            "{name}: a long cell is shortened\n{findings}"
+        );
+        assert!(findings.contains("out of range"), "{name}:\n{findings}");
+        assert_eq!(
+            series(&outcome, "revenue"),
+            [("2026-03".to_string(), 425000.0)],
+            "{name}"
+        );
+        assert_eq!(
+            series(&outcome, "churn"),
+            [("2026-01".to_string(), 2.5)],
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_read_in_json_as_in_csv() {
+    for (name, text) in FORMS {
+        let with_bom = format!("\u{feff}{text}");
+        let dir = project(&[(name, &with_bom)], &[name]);
+        let outcome = check_path(dir.path(), &CheckOptions::default()).unwrap();
+        let findings = short_findings(&outcome);
+        assert!(!findings.contains("error"), "{name}:\n{findings}");
+        assert_eq!(
+            series(&outcome, "revenue"),
+            [
+                ("2026-01".to_string(), 410000.0),
+                ("2026-02".to_string(), 425000.0)
+            ],
+            "{name}"
+        );
+    }
+}

@@ -88,3 +88,111 @@ fn every_format_counts_lines_and_characters_alike_with_any_line_ends() {
         }
     }
 }
+
+/// Runs kpic and waits at most `limit` for it (reading its output all the while); a run that
+/// hangs is killed and fails the test.
+fn kpic_within(args: &[&str], dir: &Path, limit: std::time::Duration) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_kpic"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("kpic runs");
+    let pid = child.id();
+    let (done, output) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(child.wait_with_output().unwrap()));
+    output.recv_timeout(limit).unwrap_or_else(|_| {
+        // SAFETY: kill(2) on the child's own process id.
+        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+        panic!("kpic {args:?} hung for {limit:?}")
+    })
+}
+
+const READS_DATA: &str = "scorecard \"S\" {\n  period 2026-01 .. 2026-12\n  data \"actuals.csv\"\n}\n\
+                          use \"more.kpi\"\n";
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o644) }, 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_links_to_devices_are_refused_not_read() {
+    let limit = std::time::Duration::from_secs(20);
+    for special in ["fifo", "dev-zero"] {
+        for (named, other) in [("actuals.csv", "more.kpi"), ("more.kpi", "actuals.csv")] {
+            let dir = project(&[("scorecard.kpi", READS_DATA.as_bytes())]);
+            std::fs::write(dir.path().join(other), "").unwrap();
+            let path = dir.path().join(named);
+            if special == "fifo" {
+                mkfifo(&path);
+            } else {
+                std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+            }
+            let output = kpic_within(&["check", ".", "--format", "short"], dir.path(), limit);
+            let stdout = text(&output.stdout);
+            assert_eq!(
+                output.status.code(),
+                Some(1),
+                "{special} as {named}: {stdout}"
+            );
+            assert!(
+                stdout.contains("not a regular file"),
+                "{special} as {named}: {stdout}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_oversized_span_is_refused_at_once_and_located() {
+    let source = "scorecard \"S\" {\n  period 2026-01 .. 9999-12\n  frequency daily\n}\n";
+    let dir = project(&[("scorecard.kpi", source.as_bytes())]);
+    let limit = std::time::Duration::from_secs(20);
+    let output = kpic_within(&["check", ".", "--format", "short"], dir.path(), limit);
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("scorecard.kpi:2:10: error[invalid-period]: the span 2026-01 .. 9999-12"),
+        "{stdout}"
+    );
+    let report = kpic_within(&["report", ".", "--format", "json"], dir.path(), limit);
+    assert_eq!(report.status.code(), Some(1));
+    assert!(!dir.path().join("report").exists(), "nothing written");
+}
+
+#[test]
+fn a_csv_header_of_300_000_columns_is_read_in_linear_time() {
+    // Each column is an unknown series, located on the one long header line: counting each
+    // finding's column from the line's start made this quadratic (20 s in a release build).
+    let columns = 300_000;
+    let header: Vec<String> = (0..columns).map(|i| format!("c{i}")).collect();
+    let csv = format!(
+        "period,{}\n2026-01,{}\n",
+        header.join(","),
+        vec!["1"; columns].join(",")
+    );
+    let scorecard = "scorecard \"S\" {\n  period 2026-01 .. 2026-12\n  data \"wide.csv\"\n}\n";
+    let dir = project(&[
+        ("scorecard.kpi", scorecard.as_bytes()),
+        ("wide.csv", csv.as_bytes()),
+    ]);
+    // Generous for a debug build on a busy machine (1.5 s here when linear): a hang guard.
+    let limit = std::time::Duration::from_secs(30);
+    let output = kpic_within(&["check", ".", "--format", "short"], dir.path(), limit);
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        stdout.lines().count(),
+        columns,
+        "one unknown-series a column"
+    );
+    assert!(stdout.ends_with(&format!(
+        "wide.csv:1:{}: warning[unknown-series]: no input metric or KPI reads the series `c{}`\n",
+        csv.find(&format!(",c{}\n", columns - 1)).unwrap() + 2,
+        columns - 1
+    )));
+}

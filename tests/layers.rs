@@ -8,8 +8,9 @@ use std::path::Path;
 /// Each top-level module of the crate and its layer, lowest first.
 const LAYERS: &[(&str, u8)] = &[
     ("source", 0),
-    ("period", 0),
+    ("period", 1),
     ("stdlib", 0),
+    ("input", 0),
     ("vocabulary", 1),
     ("unit", 2),
     ("diagnostics", 2),

@@ -13,19 +13,21 @@ use std::ops::Range;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::value::Raw;
-use super::{Cell, Loader, Unreadable};
+use super::{CELL_SHOWN, Cell, Loader, Unreadable};
+use crate::source::shorten;
 use crate::source::{FileId, Span};
 
 /// Whether a `.json` file is of a known form: valid JSON holding an array or an object.
 pub(super) fn check(text: &str) -> Result<(), Unreadable> {
-    if let Err(error) = serde_json::from_str::<IgnoredAny>(text) {
-        let at = offset_of(text, error.line(), error.column());
+    let start = after_bom(text);
+    if let Err(error) = serde_json::from_str::<IgnoredAny>(&text[start..]) {
+        let at = start + offset_of(&text[start..], error.line(), error.column());
         return Err(Unreadable {
             at: Some(at..at),
             ..Unreadable::form(format!("not valid JSON: {error}"))
         });
     }
-    match Walker::new(text, 0).peek() {
+    match Walker::new(text, start).peek() {
         Some(b'[' | b'{') => Ok(()),
         _ => Err(Unreadable::form(
             "a JSON data file holds an array of observations or an object of series",
@@ -36,7 +38,7 @@ pub(super) fn check(text: &str) -> Result<(), Unreadable> {
 /// Reads a `.json` file of a known form ([`check`]): an array of observations, or an object of
 /// series.
 pub(super) fn read_json(loader: &mut Loader, file: FileId, text: &str) {
-    let mut walker = Walker::new(text, 0);
+    let mut walker = Walker::new(text, after_bom(text));
     match walker.peek() {
         Some(b'[') => walker.items(|walker| observation(loader, file, text, walker)),
         Some(b'{') => walker.entries(|walker, name, name_span| {
@@ -49,8 +51,8 @@ pub(super) fn read_json(loader: &mut Loader, file: FileId, text: &str) {
 /// Reads an `.ndjson` or `.jsonl` file: one observation object a line (blank lines are fine). A
 /// line that is not a JSON object is a `bad-value` finding, and the other lines still load.
 pub(super) fn read_ndjson(loader: &mut Loader, file: FileId, text: &str) {
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
+    let mut start = after_bom(text);
+    for line in text[start..].split_inclusive('\n') {
         let line_start = start;
         start += line.len();
         let content = line.trim_end_matches(['\n', '\r']);
@@ -87,8 +89,7 @@ pub(super) fn read_ndjson(loader: &mut Loader, file: FileId, text: &str) {
 /// "note"}`, keys in any case.
 fn observation(loader: &mut Loader, file: FileId, text: &str, walker: &mut Walker) {
     if walker.peek() != Some(b'{') {
-        let (value, span) = walker.value::<serde_json::Value>();
-        let what = Raw::of_json(value);
+        let (what, span) = walker.cell();
         let what = match what {
             Raw::Other(what) => what,
             Raw::Text(_) => "a string",
@@ -106,7 +107,7 @@ fn observation(loader: &mut Loader, file: FileId, text: &str, walker: &mut Walke
     let open = walker.at;
     let (mut period, mut metric, mut value, mut note) = (None, None, None, None);
     walker.entries(|walker, key, _| {
-        let (json, span) = walker.value::<serde_json::Value>();
+        let (raw, span) = walker.cell();
         let slot = match key.to_ascii_lowercase().as_str() {
             "period" => &mut period,
             "metric" => &mut metric,
@@ -115,10 +116,7 @@ fn observation(loader: &mut Loader, file: FileId, text: &str, walker: &mut Walke
             _ => return,
         };
         if slot.is_none() {
-            *slot = Some(Cell {
-                raw: Raw::of_json(json),
-                span,
-            });
+            *slot = Some(Cell { raw, span });
         }
     });
     let object = Span::new(file, open..open + 1);
@@ -150,7 +148,7 @@ fn observation(loader: &mut Loader, file: FileId, text: &str, walker: &mut Walke
                 Span::new(file, span.clone()),
                 format!(
                     "`{}` is not a metric name: write it as a string",
-                    &text[span.clone()]
+                    shorten(&text[span.clone()], CELL_SHOWN)
                 ),
                 "not a name",
                 "name the series of each observation in its \"metric\" key",
@@ -208,11 +206,8 @@ fn series(
         return;
     };
     walker.entries(|walker, period, period_span| {
-        let (json, span) = walker.value::<serde_json::Value>();
-        let cell = Cell {
-            raw: Raw::of_json(json),
-            span,
-        };
+        let (raw, span) = walker.cell();
+        let cell = Cell { raw, span };
         if cell.raw.is_empty() {
             return;
         }
@@ -267,23 +262,47 @@ impl<'t> Walker<'t> {
         }
     }
 
-    /// Reads the value that starts here, and its byte range. On text that is not valid JSON
-    /// (never, after the whole was checked) it reads nothing, and the walk ends.
-    fn value<T: DeserializeOwned + Default>(&mut self) -> (T, Range<usize>) {
+    /// Reads the value that starts here, and its byte range. A value that is valid JSON but not
+    /// a `T` (`1e999` is out of range of a number; serde_json stops at 128 levels of nesting) is
+    /// stepped over, `None`, and the walk goes on. On text that is not valid JSON (never, after
+    /// the whole was checked) it reads nothing, and the walk ends.
+    fn value<T: DeserializeOwned>(&mut self) -> (Option<T>, Range<usize>) {
         let start = self.at;
         let mut stream =
             serde_json::Deserializer::from_str(&self.text[start..self.end]).into_iter::<T>();
-        match stream.next() {
-            Some(Ok(value)) => {
-                self.at = start + stream.byte_offset();
+        if let Some(Ok(value)) = stream.next() {
+            self.at = start + stream.byte_offset();
+            self.skip_space();
+            return (Some(value), start..start + stream.byte_offset());
+        }
+        // Stepping over a value reads no number and keeps no nesting: it always succeeds on
+        // valid JSON.
+        let mut skip = serde_json::Deserializer::from_str(&self.text[start..self.end])
+            .into_iter::<IgnoredAny>();
+        match skip.next() {
+            Some(Ok(_)) => {
+                self.at = start + skip.byte_offset();
                 self.skip_space();
-                (value, start..start + stream.byte_offset())
+                (None, start..start + skip.byte_offset())
             }
             _ => {
                 self.at = self.end;
-                (T::default(), start..start)
+                (None, start..start)
             }
         }
+    }
+
+    /// The JSON value that starts here as a cell, and its byte range: a value serde_json cannot
+    /// hold is a cell that says why, so that it becomes a located `bad-value`.
+    fn cell(&mut self) -> (Raw<'static>, Range<usize>) {
+        let starts_a_number = matches!(self.peek(), Some(b'-' | b'0'..=b'9'));
+        let (value, span) = self.value::<serde_json::Value>();
+        let raw = match value {
+            Some(value) => Raw::of_json(value),
+            None if starts_a_number => Raw::Other("a number out of range"),
+            None => Raw::Other("a value nested too deeply"),
+        };
+        (raw, span)
     }
 
     /// Calls `f` at each item of the array that starts here.
@@ -310,6 +329,7 @@ impl<'t> Walker<'t> {
         }
         while self.peek() == Some(b'"') {
             let (key, key_span) = self.value::<String>();
+            let key = key.unwrap_or_default();
             if !self.eat(b':') {
                 self.at = self.end;
                 return;
@@ -322,6 +342,16 @@ impl<'t> Walker<'t> {
             self.eat(b',');
         }
         self.eat(b'}');
+    }
+}
+
+/// Where the JSON starts: after a UTF-8 byte order mark, which editors on Windows write and
+/// which CSV and `.kpi` files may carry too.
+fn after_bom(text: &str) -> usize {
+    if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
     }
 }
 

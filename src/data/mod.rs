@@ -58,11 +58,12 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{self, Finding, Rule};
+use crate::input;
 use crate::period::{Grain, Period};
 use crate::project::paths;
 use crate::semantic::Model;
 use crate::semantic::model::{ItemId, ItemKind};
-use crate::source::{FileId, Origin, SourceFile, SourceMap, Span};
+use crate::source::{FileId, Origin, SourceFile, SourceMap, Span, shorten};
 
 use value::Raw;
 
@@ -352,13 +353,8 @@ impl<'m> Loader<'m> {
                 "not a known form of data file: use .csv, .json, .ndjson or .jsonl",
             ));
         };
-        if file.path.is_dir() {
-            return Err(Unreadable::new("it is a folder"));
-        }
-        let bytes = std::fs::read(&file.path).map_err(|error| match error.kind() {
-            std::io::ErrorKind::NotFound => Unreadable::new("no such file"),
-            _ => Unreadable::new(format!("cannot read it: {error}")),
-        })?;
+        let bytes = input::read_regular_file(&file.path, input::MAX_DATA_BYTES)
+            .map_err(|error| Unreadable::new(error.to_string()))?;
         let text = String::from_utf8(bytes).map_err(|error| {
             let at = error.utf8_error().valid_up_to();
             let line = error.as_bytes()[..at]
@@ -423,7 +419,10 @@ impl<'m> Loader<'m> {
         let finding = Finding::new(
             Rule::UnknownSeries,
             Span::new(file, span),
-            format!("no input metric or KPI reads the series `{name}`"),
+            format!(
+                "no input metric or KPI reads the series `{}`",
+                shorten(name, CELL_SHOWN)
+            ),
         )
         .label("unknown series")
         .help(help);
@@ -530,8 +529,13 @@ impl<'m> Loader<'m> {
                     Raw::Text(written) => written.trim(),
                     _ => cell_text(text, &cell.span),
                 };
+                let what = match &cell.raw {
+                    Raw::Other(what) => format!("{what}, not a number"),
+                    _ => "not a number".to_string(),
+                };
                 let message = format!(
-                    "`{written}` is not a number: the value of `{}` for {period} is left out",
+                    "`{}` is {what}: the value of `{}` for {period} is left out",
+                    shorten(written, CELL_SHOWN),
                     series.name
                 );
                 self.bad(value_span, message, &not_a_value.label, &not_a_value.help);
@@ -559,6 +563,9 @@ impl<'m> Loader<'m> {
 
 const PERIOD_HELP: &str =
     "write periods as 2026, 2026-H1, 2026-Q3, 2026-07, 2026-W05 or 2026-07-15";
+
+/// The characters of a cell that a message quotes: a 1 MB cell makes a short message.
+pub(super) const CELL_SHOWN: usize = 60;
 
 /// The text of a cell as written, trimmed.
 fn cell_text<'t>(text: &'t str, span: &Range<usize>) -> &'t str {

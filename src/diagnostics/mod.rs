@@ -19,8 +19,6 @@ pub use rules::{Category, Level, Rule};
 pub use sarif::render_sarif;
 pub use short::render_short;
 
-use std::borrow::Cow;
-
 use crate::source::{SourceMap, Span};
 
 /// A place in a source file with an optional message.
@@ -169,24 +167,8 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, candidate)| candidate)
 }
 
-/// User text quoted in a message, cut after `max_chars` characters (never inside one) with `…`
-/// where it was cut: a 1 MB cell makes a short message.
-pub fn shorten(text: &str, max_chars: usize) -> Cow<'_, str> {
-    match text.char_indices().nth(max_chars) {
-        None => Cow::Borrowed(text),
-        Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn shorten_cuts_at_characters_and_says_so() {
-        assert_eq!(super::shorten("abc", 3), "abc");
-        assert_eq!(super::shorten("abcd", 3), "abc…");
-        assert_eq!(super::shorten("ééééé", 2), "éé…");
-    }
-
     use super::closest;
 
     #[test]

@@ -41,6 +41,7 @@ use crate::checks::levels::{self, LintOptions};
 use crate::data::{self, DataFile, DataSet};
 use crate::diagnostics::{Finding, Level, Rule, Summary};
 use crate::eval::{Evaluator, latest_with_actual, periods};
+use crate::input;
 use crate::period::Period;
 use crate::pipeline::{CheckOptions, CheckOutcome, check_path};
 use crate::project::{self, LoadError};
@@ -308,7 +309,7 @@ fn load_old(versions: &Versions) -> Result<OldVersion, DiffError> {
     }
     let data_bytes = files
         .iter()
-        .map(|file| std::fs::read(&file.path).ok())
+        .map(|file| input::read_regular_file(&file.path, input::MAX_DATA_BYTES).ok())
         .collect();
     let (data, _) = data::load(&model, &mut sources, &files);
     Ok(OldVersion {
@@ -331,7 +332,7 @@ fn compare(
     let new_files = DataFile::of_scorecard(&new.model, &new.sources, new.entry);
     let new_bytes: Vec<Option<Vec<u8>>> = new_files
         .iter()
-        .map(|file| std::fs::read(&file.path).ok())
+        .map(|file| input::read_regular_file(&file.path, input::MAX_DATA_BYTES).ok())
         .collect();
     let same_data = new_bytes == old.data_bytes;
     // The new data under the old definitions: the old version's own data when it is the same.

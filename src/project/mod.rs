@@ -11,6 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{self, Finding, Rule};
+use crate::input::{self, ReadError};
 use crate::source::{FileId, Origin, SourceFile, SourceMap, Span};
 use crate::stdlib;
 use crate::syntax::{self, ast};
@@ -52,7 +53,7 @@ impl Project {
 pub enum LoadError {
     NotFound(PathBuf),
     NoEntryFile(PathBuf),
-    Unreadable(PathBuf, std::io::Error),
+    Unreadable(PathBuf, ReadError),
 }
 
 impl fmt::Display for LoadError {
@@ -125,8 +126,8 @@ fn read_entry(path: &Path) -> Result<(String, Origin, Vec<u8>), LoadError> {
     } else {
         return Err(LoadError::NotFound(path.to_path_buf()));
     };
-    let bytes =
-        std::fs::read(&entry_path).map_err(|e| LoadError::Unreadable(entry_path.clone(), e))?;
+    let bytes = input::read_regular_file(&entry_path, input::MAX_SOURCE_BYTES)
+        .map_err(|error| LoadError::Unreadable(entry_path.clone(), error))?;
     let name = paths::display_name(&entry_path);
     Ok((name, Origin::Disk(paths::identity(&entry_path)), bytes))
 }
@@ -349,6 +350,10 @@ impl Loader {
                     self.findings.push(finding);
                     return None;
                 };
+                if let Some(finding) = not_a_source_path(use_decl, relative) {
+                    self.findings.push(finding);
+                    return None;
+                }
                 let path = paths::relative_to(using_path, relative);
                 Some(Import {
                     origin: Origin::Disk(paths::identity(&path)),
@@ -448,13 +453,42 @@ impl Import {
     fn read(&self) -> Result<Vec<u8>, String> {
         match &self.place {
             Place::Stdlib(source) => Ok(source.as_bytes().to_vec()),
-            Place::Disk { path, .. } if path.is_dir() => Err("it is a folder".to_string()),
-            Place::Disk { path, .. } => std::fs::read(path).map_err(|error| match error.kind() {
-                std::io::ErrorKind::NotFound => "no such file".to_string(),
-                _ => error.to_string(),
-            }),
+            Place::Disk { path, .. } => input::read_regular_file(path, input::MAX_SOURCE_BYTES)
+                .map_err(|error| error.to_string()),
         }
     }
+}
+
+/// Why the path of a `use` is not one kpic reads, if it is not: a `use` loads the `.kpi` source
+/// of the same project, named relative to the file that uses it. An absolute path would tie the
+/// project to one machine (and CI, or a colleague's clone, could not check it); any other file
+/// is not source, and its content is never quoted back.
+fn not_a_source_path(use_decl: &ast::Use, relative: &str) -> Option<Finding> {
+    let (message, label, help) = if Path::new(relative).is_absolute() {
+        (
+            format!(
+                "cannot use \"{relative}\": a `use` path is relative to the file that names it"
+            ),
+            "an absolute path",
+            "keep the project's files in its folder and name them relative to this file, so that \
+             it checks the same on every machine and in CI",
+        )
+    } else if !relative.ends_with(".kpi") {
+        (
+            format!(
+                "cannot use \"{relative}\": a `use` loads `.kpi` source, and this is not a `.kpi` file"
+            ),
+            "not a .kpi file",
+            "name a .kpi file of the project; data files are read with `data \"…\"` in the scorecard",
+        )
+    } else {
+        return None;
+    };
+    Some(
+        Finding::new(Rule::ImportNotFound, use_decl.target_span, message)
+            .label(label)
+            .help(help),
+    )
 }
 
 /// `import-not-found` for a file that cannot be read, with the closest `.kpi` file as help.

@@ -4,6 +4,8 @@
 
 use super::model::*;
 use crate::diagnostics::{Finding, Rule};
+use chrono::Datelike;
+
 use crate::period::{Grain, Period};
 use crate::project::Project;
 use crate::source::{FileId, Origin, Span};
@@ -47,6 +49,10 @@ struct Declarer<'a, 'p> {
     declared: Declared<'p>,
     perspective_count: usize,
 }
+
+/// The most years a span may cover: far beyond any plan, and small enough that a daily KPI over
+/// it stays cheap to evaluate (a typo such as `2026-01 .. 9999-12` is refused at once).
+pub const MAX_SPAN_YEARS: i32 = 100;
 
 impl<'p> Declarer<'_, 'p> {
     /// Declares a file's items in order; a `use` declares the file it names right there (each
@@ -663,6 +669,22 @@ impl<'p> Declarer<'_, 'p> {
             )
             .label("ends before it starts")
             .help(format!("did you mean {} .. {}?", to.text, from.text));
+            self.findings.push(finding);
+            return None;
+        }
+        let years = to_period.node.last_day().year() - from_period.node.first_day().year() + 1;
+        if years > MAX_SPAN_YEARS {
+            // Refused before anything is computed over it: every KPI has a value per period.
+            let finding = Finding::new(
+                Rule::InvalidPeriod,
+                from.span.to(to.span),
+                format!(
+                    "the span {} .. {} covers {years} years; a span covers at most {MAX_SPAN_YEARS}",
+                    from.text, to.text
+                ),
+            )
+            .label("too long")
+            .help("a scorecard spans the years it plans, e.g. 2026-01 .. 2026-12; is a year mistyped?");
             self.findings.push(finding);
             return None;
         }
