@@ -196,3 +196,87 @@ fn a_csv_header_of_300_000_columns_is_read_in_linear_time() {
         columns - 1
     )));
 }
+
+/// A small clean project whose report says `title`.
+fn titled_project(root: &Path, folder: &str, title: &str) {
+    let source =
+        format!("scorecard \"{title}\" {{\n  owner \"Office\"\n  period 2026-01 .. 2026-12\n}}\n");
+    std::fs::create_dir_all(root.join(folder)).unwrap();
+    std::fs::write(root.join(folder).join("scorecard.kpi"), source).unwrap();
+}
+
+#[test]
+fn concurrent_reports_into_one_folder_never_mix_and_never_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    titled_project(dir.path(), "a", "Alpha");
+    titled_project(dir.path(), "b", "Beta");
+    let out = dir.path().join("out");
+    let report = |project: &str| {
+        let out = out.clone();
+        let root = dir.path().to_path_buf();
+        let project = project.to_string();
+        std::thread::spawn(move || {
+            kpic(
+                &[
+                    "report",
+                    &project,
+                    "--format",
+                    "json",
+                    "--out",
+                    out.to_str().unwrap(),
+                ],
+                &root,
+            )
+        })
+    };
+    let mut alone = Vec::new();
+    for project in ["a", "b"] {
+        assert_eq!(report(project).join().unwrap().status.code(), Some(0));
+        alone.push(std::fs::read(out.join("report.json")).unwrap());
+    }
+    for _ in 0..20 {
+        let (a, b) = (report("a"), report("b"));
+        for run in [a, b] {
+            let output = run.join().unwrap();
+            assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        }
+        let written = std::fs::read(out.join("report.json")).unwrap();
+        assert!(
+            alone.contains(&written),
+            "a report of one run or the other, whole"
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["report.json"], "no temporary file left behind");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_at_a_temporary_name_is_never_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    titled_project(dir.path(), "a", "Alpha");
+    let out = dir.path().join("a/report");
+    std::fs::create_dir_all(&out).unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    for name in [".report.json.kpic-tmp", ".index.html.kpic-tmp"] {
+        std::os::unix::fs::symlink(&victim, out.join(name)).unwrap();
+    }
+    for format in ["json", "html"] {
+        let output = kpic(
+            &["report", "a", "--format", format, "--out", "a/report"],
+            dir.path(),
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    }
+    let victim = std::fs::read_to_string(&victim).unwrap();
+    assert!(victim == "keep me", "the link's target was overwritten");
+    assert!(
+        std::fs::read_to_string(out.join("report.json"))
+            .unwrap()
+            .contains("Alpha")
+    );
+}

@@ -1,8 +1,9 @@
 //! `kpic check`.
 
-use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::Path;
+
+use tempfile::NamedTempFile;
 
 use super::crash;
 use super::{CheckArgs, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Format};
@@ -113,23 +114,31 @@ pub(super) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// [`write_atomically`] for a document written piece by piece (a large report is never held
-/// whole in memory): `write` fills the temporary file, which is removed if anything fails.
+/// whole in memory): `write` fills a temporary file of a unique name in the same folder, created
+/// exclusively (two runs writing one report never share it, and a link planted at a name is
+/// never followed), then renamed into place; it is removed if anything fails.
 pub(super) fn write_atomically_with(
     path: &Path,
-    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+    write: impl FnOnce(&mut BufWriter<NamedTempFile>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| std::io::Error::other("not a file name"))?;
-    let temporary = path.with_file_name(format!(".{}.kpic-tmp", name.to_string_lossy()));
-    let written = File::create(&temporary).and_then(|file| {
-        let mut buffered = BufWriter::with_capacity(1 << 20, file);
-        write(&mut buffered)?;
-        buffered.into_inner().map_err(|error| error.into_error())?;
-        std::fs::rename(&temporary, path)
-    });
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    written
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let mut temporary = tempfile::Builder::new();
+    temporary.prefix(&prefix).suffix(".kpic-tmp");
+    // A report is for reading by others (a web server, a colleague), as a file created the
+    // ordinary way would be; tempfile's own default is private to the owner.
+    #[cfg(unix)]
+    temporary.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let temporary = temporary.tempfile_in(folder)?;
+    let mut buffered = BufWriter::with_capacity(1 << 20, temporary);
+    write(&mut buffered)?;
+    let temporary = buffered.into_inner().map_err(|error| error.into_error())?;
+    temporary.persist(path).map_err(|error| error.error)?;
+    Ok(())
 }
