@@ -230,15 +230,23 @@ fn a_failed_render_leaves_the_previous_page_in_place() {
         previous
     );
 
-    // The write failing: the temporary file's place is taken by a folder.
+    // The write failing: the page's own place is taken by a folder (root may write anywhere,
+    // so no permission can make it fail). Nothing is left behind but what was there.
     std::fs::write(&source, text).unwrap();
-    std::fs::create_dir(out.join(".index.html.kpic-tmp")).unwrap();
+    std::fs::rename(out.join("index.html"), out.join("previous.html")).unwrap();
+    std::fs::create_dir_all(out.join("index.html/taken")).unwrap();
     let output = kpic(&args);
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write"));
+    let mut left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    left.sort();
     assert_eq!(
-        std::fs::read_to_string(out.join("index.html")).unwrap(),
-        previous
+        left,
+        ["index.html", "previous.html"],
+        "no temporary file left"
     );
 }
 
