@@ -109,8 +109,8 @@ pub(super) fn use_colour(to_terminal: bool) -> bool {
 
 /// Writes `text` to a temporary file beside `path`, then renames it into place: a failed run
 /// never leaves half a file.
-pub(super) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    write_atomically_with(path, |file| file.write_all(text.as_bytes()))
+pub(super) fn write_atomically(path: &Path, bytes: impl AsRef<[u8]>) -> std::io::Result<()> {
+    write_atomically_with(path, |file| file.write_all(bytes.as_ref()))
 }
 
 /// [`write_atomically`] for a document written piece by piece (a large report is never held

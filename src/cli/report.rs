@@ -66,12 +66,12 @@ fn report(
         );
         return EXIT_FINDINGS;
     }
-    let written = write_report(&outcome, format, out, as_of, stamp);
+    let written = write_report(&outcome, format, out, as_of, stamp, false);
     // The process ends here: freeing a large project's millions of small allocations one by
     // one would only delay the exit (~0.1 s at 10,000 KPIs × 36 months).
     std::mem::forget(outcome);
     match written {
-        Ok(file) => {
+        Ok(Written { file, .. }) => {
             eprintln!("wrote {}", file.display());
             EXIT_OK
         }
@@ -82,37 +82,53 @@ fn report(
     }
 }
 
+/// A report written: its file, and its bytes where they were asked for.
+pub(super) struct Written {
+    pub file: PathBuf,
+    pub bytes: Option<Vec<u8>>,
+}
+
 /// Builds the report of a checked project without errors and writes it into `out` (created if
-/// missing) atomically; returns the file written, or why nothing was. With `stamp`, the HTML
-/// page shows when it was generated.
+/// missing) atomically; returns the file written (and, with `keep`, its bytes, which `watch
+/// --serve` serves), or why nothing was. With `stamp`, the HTML page shows when it was
+/// generated.
 pub(super) fn write_report(
     outcome: &CheckOutcome,
     format: ReportFormat,
     out: &Path,
     as_of: Option<Period>,
     stamp: bool,
-) -> Result<PathBuf, String> {
+    keep: bool,
+) -> Result<Written, String> {
     let document = crate::report::build(outcome, as_of)?;
     // The page is rendered before anything is written: a failed render writes nothing.
-    let (file, page) = match format {
-        ReportFormat::Json => (out.join("report.json"), None),
-        ReportFormat::Html => (
-            out.join("index.html"),
-            Some(crate::report::html::render_html(
-                &document,
-                stamp.then(now_utc).as_deref(),
-            )?),
-        ),
+    let (file, rendered) = match format {
+        ReportFormat::Json => {
+            // Streamed to its file, unless its bytes are kept.
+            let bytes = keep.then(|| {
+                let mut bytes = Vec::new();
+                crate::report::write_json(&document, &mut bytes).map(|()| bytes)
+            });
+            let bytes = bytes.transpose().map_err(|error| error.to_string())?;
+            (out.join("report.json"), bytes)
+        }
+        ReportFormat::Html => {
+            let page = crate::report::html::render_html(&document, stamp.then(now_utc).as_deref())?;
+            (out.join("index.html"), Some(page.into_bytes()))
+        }
     };
     std::fs::create_dir_all(out)
-        .and_then(|()| match &page {
-            Some(page) => write_atomically(&file, page),
+        .and_then(|()| match &rendered {
+            Some(bytes) => write_atomically(&file, bytes),
             None => {
                 write_atomically_with(&file, |writer| crate::report::write_json(&document, writer))
             }
         })
         .map_err(|error| format!("cannot write `{}`: {error}", file.display()))?;
-    Ok(file)
+    Ok(Written {
+        file,
+        bytes: rendered.filter(|_| keep),
+    })
 }
 
 /// The time now, in UTC, to the second: `2026-09-30 14:05:09 UTC`.

@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use super::check::{render, use_colour};
 use super::crash;
-use super::report::write_report;
+use super::report::{Written, write_report};
 use super::{EXIT_OK, EXIT_USAGE, Format, ReportFormat, WatchArgs};
 use crate::diagnostics::{Level, Summary, render_short};
+use crate::input;
 use crate::pipeline::{CheckOptions, CheckOutcome, check_project_with_data};
 use crate::project::{self, ENTRY_FILE_NAME, Parses, Project};
 use crate::watch::files::{self, Input};
@@ -44,7 +45,7 @@ fn watch_project(args: WatchArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let server = match args.serve.then(|| serve(&args, out_dir)).transpose() {
+    let server = match args.serve.then(|| serve(&args, &out_dir)).transpose() {
         Ok(server) => server,
         Err(message) => {
             eprintln!("error: {message}");
@@ -75,12 +76,14 @@ fn watch_project(args: WatchArgs) -> u8 {
 }
 
 /// Starts the server on `--host` and `--port`, warning when other machines may connect.
-fn serve(args: &WatchArgs, out_dir: PathBuf) -> Result<Server, String> {
+/// Until the first build, it serves the report a previous run left in `out_dir`, if any.
+fn serve(args: &WatchArgs, out_dir: &Path) -> Result<Server, String> {
     let index = match args.format {
         ReportFormat::Html => "index.html",
         ReportFormat::Json => "report.json",
     };
-    let server = Server::start(&args.host, args.port, out_dir, index)?;
+    let previous = input::read_regular_file(&out_dir.join(index), input::MAX_DATA_BYTES).ok();
+    let server = Server::start(&args.host, args.port, index, previous)?;
     if !server.address().ip().is_loopback() {
         eprintln!(
             "warning: serving on {}: any machine that can reach this one can read the report",
@@ -121,6 +124,7 @@ impl Builder {
                 return Build {
                     inputs: vec![Input::now(entry_file(&self.args.path))],
                     problems: Some(vec![problem]),
+                    report: None,
                 };
             }
         };
@@ -129,12 +133,16 @@ impl Builder {
         inputs.extend(files::data_inputs(&outcome, &self.args.data));
         let mut shown = render(Format::Human, &outcome, self.to_terminal);
         let summary = Summary::of(&outcome.findings);
+        let mut report = None;
         let (problems, status) = if summary.errors > 0 {
             let status = self.failed(&counts(summary), started.elapsed());
             (Some(error_lines(&outcome)), status)
         } else {
-            match write_report(&outcome, self.args.format, &self.args.out, None, false) {
-                Ok(file) => {
+            let format = self.args.format;
+            let serving = self.address.is_some();
+            match write_report(&outcome, format, &self.args.out, None, false, serving) {
+                Ok(Written { file, bytes }) => {
+                    report = bytes;
                     let status = format!(
                         "{} rebuilt {} in {}, {}",
                         self.mark(true),
@@ -153,7 +161,11 @@ impl Builder {
             }
         };
         self.show(&shown, &status);
-        Build { inputs, problems }
+        Build {
+            inputs,
+            problems,
+            report,
+        }
     }
 
     /// The status line of a failed build: what failed, the time, and what is left on disk.

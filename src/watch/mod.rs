@@ -41,6 +41,8 @@ pub struct Build {
     /// `None` when the build wrote the report; otherwise why it did not, one problem a line,
     /// for the overlay.
     pub problems: Option<Vec<String>>,
+    /// The report written, for the server to serve; `None` when not serving, or on a failure.
+    pub report: Option<Vec<u8>>,
 }
 
 /// Why the loop wakes up.
@@ -70,7 +72,7 @@ pub fn run(server: Option<Server>, mut build: impl FnMut() -> Build) -> Result<(
     loop {
         let built = build();
         if let Some(server) = &server {
-            server.publish(built.problems.as_deref());
+            server.publish(built.problems.as_deref(), built.report);
         }
         inputs = match built.problems {
             // A broken file may not name all it will name once fixed: a failed build only adds.

@@ -1,20 +1,20 @@
-//! `kpic watch --serve`: the output folder over HTTP, and live reload by Server-Sent Events.
+//! `kpic watch --serve`: the report over HTTP, and live reload by Server-Sent Events.
 //!
-//! tiny_http, no async runtime. One thread takes the requests and answers each on a thread of
-//! its own: an event stream stays open as long as its page, and holds up nobody. The server only
-//! reads files inside the output folder, and answers GET and HEAD only.
+//! The report is one self-contained file, handed over by each good build and served from
+//! memory (as typst-cli serves its output): no path of a request ever reaches the file system,
+//! and any path but the report's own is 404. Requests are read with `httparse` on plain threads,
+//! with every resource bounded: at most [`MAX_REQUESTS`] requests and [`MAX_STREAMS`] event
+//! streams at once (others get 503 at once), a request head of at most [`MAX_HEAD`] bytes read
+//! within [`READ_TIMEOUT`], and no request body ever read (one announced gets 413).
 
-use std::fs::File;
-use std::io::Write;
-use std::net::{SocketAddr, TcpListener};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::ops::RangeInclusive;
-use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
-
-use tiny_http::{Header, Method, Request, Response, ResponseBox, StatusCode};
 
 use super::overlay::{self, EVENTS_PATH};
 
@@ -26,9 +26,18 @@ const PORTS_TRIED: u16 = 100;
 /// and finds out when the page has gone (the write fails), which ends the stream's thread.
 const KEEPALIVE: Duration = Duration::from_secs(15);
 
+/// Requests answered at once (event streams aside); one more gets 503 without a thread.
+pub const MAX_REQUESTS: usize = 32;
+/// Event streams open at once: a page each, so far more than a person has open.
+pub const MAX_STREAMS: usize = 64;
+/// The longest request head read: a browser's is under 2 KB.
+pub const MAX_HEAD: usize = 16 * 1024;
+/// How long a client may take to send its request head, and to take each part of an answer.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
+const MAX_HEADERS: usize = 64;
+
 /// The server: started by [`Server::start`], told of each build by [`Server::publish`].
 pub struct Server {
-    http: Arc<tiny_http::Server>,
     site: Arc<Site>,
     address: SocketAddr,
     accepting: JoinHandle<()>,
@@ -36,11 +45,12 @@ pub struct Server {
 
 /// What requests are answered from.
 struct Site {
-    /// The output folder, canonical.
-    root: PathBuf,
-    /// The file `/` serves: `index.html` or `report.json`.
+    /// The name of the report served at `/` and at `/NAME`: `index.html` or `report.json`.
     index: &'static str,
     live: Mutex<Live>,
+    requests: Arc<AtomicUsize>,
+    streams: Arc<AtomicUsize>,
+    stopping: AtomicBool,
 }
 
 /// The state of the last build, and the open event streams.
@@ -48,6 +58,8 @@ struct Site {
 struct Live {
     /// Counts the builds: a page knows the generation it was served in.
     generation: u64,
+    /// The last good report; `None` before the first.
+    report: Option<Arc<Vec<u8>>>,
     /// The overlay of the last build's problems; `None` after a good build.
     overlay: Option<String>,
     streams: Vec<Sender<String>>,
@@ -69,14 +81,31 @@ impl Site {
     }
 }
 
+/// A slot of a bounded count, given back when dropped.
+struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    fn take(count: &Arc<AtomicUsize>, limit: usize) -> Option<Slot> {
+        let taken = count.fetch_add(1, Ordering::SeqCst);
+        let slot = Slot(Arc::clone(count));
+        (taken < limit).then_some(slot)
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl Server {
     /// Listens on `host` at `port` (`None`: 8000 or the next free port; `Some(0)`: any free
-    /// port) and serves the files of `root` (canonical), `/` being `index`.
+    /// port) and serves the report named `index` at `/`: `report` until a build publishes one.
     pub fn start(
         host: &str,
         port: Option<u16>,
-        root: PathBuf,
         index: &'static str,
+        report: Option<Vec<u8>>,
     ) -> Result<Server, String> {
         let ports = match port {
             Some(port) => port..=port,
@@ -86,23 +115,24 @@ impl Server {
         let address = listener
             .local_addr()
             .map_err(|error| format!("cannot listen on {host}: {error}"))?;
-        let http = tiny_http::Server::from_listener(listener, None)
-            .map(Arc::new)
-            .map_err(|error| format!("cannot serve on {address}: {error}"))?;
         let site = Arc::new(Site {
-            root,
             index,
-            live: Mutex::default(),
+            live: Mutex::new(Live {
+                report: report.map(Arc::new),
+                ..Live::default()
+            }),
+            requests: Arc::default(),
+            streams: Arc::default(),
+            stopping: AtomicBool::new(false),
         });
         let accepting = {
-            let (http, site) = (Arc::clone(&http), Arc::clone(&site));
+            let site = Arc::clone(&site);
             std::thread::Builder::new()
                 .name("kpic-serve".to_string())
-                .spawn(move || accept(&http, &site))
+                .spawn(move || accept(&listener, &site))
                 .map_err(|error| format!("cannot start the server: {error}"))?
         };
         Ok(Server {
-            http,
             site,
             address,
             accepting,
@@ -114,11 +144,15 @@ impl Server {
         self.address
     }
 
-    /// Tells open pages of a new build: reload after a good one (`problems` is `None`), show
-    /// the problems over the last good report after a failed one.
-    pub fn publish(&self, problems: Option<&[String]>) {
+    /// Tells open pages of a new build: after a good one (`problems` is `None`) `report` is
+    /// served and pages reload; after a failed one the last good report stays, and pages show
+    /// the problems over it.
+    pub fn publish(&self, problems: Option<&[String]>, report: Option<Vec<u8>>) {
         let mut live = self.site.live();
         live.generation += 1;
+        if let Some(report) = report {
+            live.report = Some(Arc::new(report));
+        }
         live.overlay = problems.map(overlay::fragment);
         let event = live.event();
         // A stream whose page has gone has dropped its receiver: it is forgotten here.
@@ -128,7 +162,9 @@ impl Server {
 
     /// Stops taking requests; event streams end with the process.
     pub fn stop(self) {
-        self.http.unblock();
+        self.site.stopping.store(true, Ordering::SeqCst);
+        // Wakes the accepting thread, which then sees that it is to stop.
+        let _ = TcpStream::connect(self.address);
         let _ = self.accepting.join();
     }
 }
@@ -153,138 +189,173 @@ fn listen(host: &str, ports: RangeInclusive<u16>) -> Result<TcpListener, String>
     })
 }
 
-fn accept(http: &tiny_http::Server, site: &Arc<Site>) {
-    for request in http.incoming_requests() {
+fn accept(listener: &TcpListener, site: &Arc<Site>) {
+    for stream in listener.incoming() {
+        if site.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(mut stream) = stream else { continue };
+        let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
+        let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
+        let Some(slot) = Slot::take(&site.requests, MAX_REQUESTS) else {
+            let _ = respond(&mut stream, &Answer::text(503, "busy: try again\n"), false);
+            continue;
+        };
         let site = Arc::clone(site);
-        // Where no thread can be had, the request is dropped, and tiny_http answers 500.
-        let _ = std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("kpic-request".to_string())
-            .spawn(move || answer(request, &site));
+            .spawn(move || {
+                answer(stream, &site, slot);
+            });
+        // Where no thread can be had, the connection is dropped (closed).
+        drop(spawned);
     }
 }
 
-fn answer(request: Request, site: &Site) {
-    let method = request.method().clone();
-    if method != Method::Get && method != Method::Head {
-        let response =
-            text(405, "only GET and HEAD are answered\n").with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
-        return;
+/// A request as far as the server cares.
+struct Request {
+    head_only: bool,
+    path: String,
+}
+
+/// An answer with a whole body.
+struct Answer {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn text(status: u16, body: &str) -> Answer {
+        Answer {
+            status,
+            headers: vec![("Content-Type", "text/plain; charset=utf-8".to_string())],
+            body: body.as_bytes().to_vec(),
+        }
     }
-    let url = request.url().to_string();
-    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+
+    fn with(mut self, name: &'static str, value: &str) -> Answer {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+}
+
+/// Answers one request; `slot` is its place among the requests, given back when a stream of
+/// events takes one of its own.
+fn answer(mut stream: TcpStream, site: &Site, slot: Slot) {
+    let request = match read_request(&mut stream) {
+        Ok(request) => request,
+        Err(Some(refusal)) => {
+            let _ = respond(&mut stream, &refusal, false);
+            return;
+        }
+        Err(None) => return, // the client went, or sent nothing in time
+    };
+    let (path, query) = request.path.split_once('?').unwrap_or((&request.path, ""));
     if path == EVENTS_PATH {
-        if method == Method::Head {
-            let _ = request.respond(text(200, "").with_header(event_stream_type()));
+        if request.head_only {
+            let head = Answer::text(200, "").with("Content-Type", "text/event-stream");
+            let _ = respond(&mut stream, &head, true);
+        } else if let Some(_stream_slot) = Slot::take(&site.streams, MAX_STREAMS) {
+            drop(slot);
+            stream_events(stream, site, generation_in(query));
         } else {
-            stream_events(request, site, generation_in(query));
+            let _ = respond(
+                &mut stream,
+                &Answer::text(503, "too many pages open\n"),
+                false,
+            );
         }
         return;
     }
-    // The state is read before the file: a build writes its report, then publishes. A page so
-    // never carries a generation newer than its content; at worst it reloads once too often.
-    let (generation, overlay) = {
-        let live = site.live();
-        (live.generation, live.overlay.clone())
-    };
-    let response = match resolve(&site.root, path, site.index) {
-        Ok(file) => serve_file(&file, generation, overlay.as_deref()),
-        Err(Refusal::NotFound) if is_index(path, site.index) && site.index.ends_with(".html") => {
-            let page = page_with_additions(
-                overlay::PLACEHOLDER.as_bytes(),
-                generation,
-                overlay.as_deref(),
-            );
-            Response::from_data(page)
-                .with_status_code(503)
-                .with_header(content_type("index.html"))
-                .boxed()
-        }
-        Err(Refusal::NotFound) => text(404, "not found\n").boxed(),
-        Err(Refusal::Forbidden) => {
-            text(403, "forbidden: only files of the report are served\n").boxed()
-        }
-    };
-    let _ = request.respond(response.with_header(header("Cache-Control", "no-store")));
-}
-
-/// Why a path is not served.
-#[derive(Debug, PartialEq, Eq)]
-enum Refusal {
-    NotFound,
-    /// The path leaves the folder, or tries to: `..`, an encoded `/` or `\`, an absolute path, a
-    /// symbolic link that points out.
-    Forbidden,
-}
-
-/// The file of `root` that the URL path `path` names (`/` names `index`). Each segment is
-/// decoded on its own, and refused if it is empty, `.` or `..`, or holds a `/`, `\`, `:` or NUL
-/// once decoded; the file found is then canonicalized and must lie inside `root` (canonical),
-/// which refuses symbolic links that point out of it.
-fn resolve(root: &Path, path: &str, index: &str) -> Result<PathBuf, Refusal> {
-    let relative = path.strip_prefix('/').ok_or(Refusal::Forbidden)?;
-    let relative = if relative.is_empty() { index } else { relative };
-    let mut file = root.to_path_buf();
-    for segment in relative.split('/') {
-        let segment = percent_decode(segment).ok_or(Refusal::Forbidden)?;
-        let unsafe_segment = segment.is_empty()
-            || segment == "."
-            || segment == ".."
-            || segment.contains(['/', '\\', ':', '\0']);
-        if unsafe_segment {
-            return Err(Refusal::Forbidden);
-        }
-        file.push(segment);
-    }
-    let real = file.canonicalize().map_err(|_| Refusal::NotFound)?;
-    if !real.starts_with(root) {
-        return Err(Refusal::Forbidden);
-    }
-    if !real.is_file() {
-        return Err(Refusal::NotFound);
-    }
-    Ok(real)
-}
-
-/// `%XX` decoded, as UTF-8; `None` for a bad escape or bytes that are not UTF-8.
-fn percent_decode(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-fn is_index(path: &str, index: &str) -> bool {
-    path == "/" || path.strip_prefix('/') == Some(index)
-}
-
-/// A file of the report; an HTML page gets the live-reload script, and the overlay while the
-/// project is broken.
-fn serve_file(file: &Path, generation: u64, overlay: Option<&str>) -> ResponseBox {
-    let is_page = file
-        .extension()
-        .is_some_and(|extension| extension.eq_ignore_ascii_case("html"));
-    let response = if is_page {
-        std::fs::read(file).map(|page| {
-            Response::from_data(page_with_additions(&page, generation, overlay)).boxed()
-        })
+    let answer = if path == "/" || path.strip_prefix('/') == Some(site.index) {
+        serve_report(site)
     } else {
-        File::open(file).map(|file| Response::from_file(file).boxed())
+        Answer::text(404, "not found: only the report is served\n")
     };
-    match response {
-        Ok(response) => response.with_header(content_type(&file.to_string_lossy())),
-        // Renamed away or unreadable between resolving and reading it.
-        Err(_) => text(404, "not found\n").boxed(),
+    let _ = respond(&mut stream, &answer, request.head_only);
+}
+
+/// Reads and parses a request head; `Err(Some(answer))` for a request refused, `Err(None)` when
+/// there is no request to answer.
+fn read_request(stream: &mut TcpStream) -> Result<Request, Option<Answer>> {
+    let mut head = Vec::with_capacity(1024);
+    let mut buffer = [0; 4096];
+    loop {
+        let read = stream.read(&mut buffer).map_err(|_| None)?;
+        if read == 0 {
+            return Err(None);
+        }
+        head.extend_from_slice(&buffer[..read]);
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut parsed = httparse::Request::new(&mut headers);
+        match parsed.parse(&head) {
+            Ok(httparse::Status::Complete(_)) => return request_of(&parsed),
+            Ok(httparse::Status::Partial) if head.len() < MAX_HEAD => continue,
+            Ok(httparse::Status::Partial) => {
+                return Err(Some(Answer::text(431, "request head too large\n")));
+            }
+            Err(error) => {
+                return Err(Some(Answer::text(400, &format!("bad request: {error}\n"))));
+            }
+        }
+    }
+}
+
+fn request_of(parsed: &httparse::Request) -> Result<Request, Option<Answer>> {
+    let method = parsed.method.unwrap_or_default();
+    if method != "GET" && method != "HEAD" {
+        let refusal =
+            Answer::text(405, "only GET and HEAD are answered\n").with("Allow", "GET, HEAD");
+        return Err(Some(refusal));
+    }
+    let announces_body = parsed.headers.iter().any(|header| {
+        header.name.eq_ignore_ascii_case("transfer-encoding")
+            || header.name.eq_ignore_ascii_case("content-length")
+                && std::str::from_utf8(header.value).map(str::trim) != Ok("0")
+    });
+    if announces_body {
+        // Never read: the server needs none, and a huge one announced must cost nothing.
+        return Err(Some(Answer::text(413, "request bodies are not accepted\n")));
+    }
+    Ok(Request {
+        head_only: method == "HEAD",
+        path: parsed.path.unwrap_or("/").to_string(),
+    })
+}
+
+/// The report; an HTML page gets the live-reload script, and the overlay while the project is
+/// broken. Before the first good build, a placeholder page (503) that reloads itself.
+fn serve_report(site: &Site) -> Answer {
+    let (generation, overlay, report) = {
+        let live = site.live();
+        (live.generation, live.overlay.clone(), live.report.clone())
+    };
+    let is_page = site.index.ends_with(".html");
+    let (status, body) = match (report, is_page) {
+        (Some(page), true) => (
+            200,
+            page_with_additions(&page, generation, overlay.as_deref()),
+        ),
+        (Some(document), false) => (200, document.as_ref().clone()),
+        (None, true) => {
+            let placeholder = overlay::PLACEHOLDER.as_bytes();
+            (
+                503,
+                page_with_additions(placeholder, generation, overlay.as_deref()),
+            )
+        }
+        (None, false) => (503, b"no report yet: the project has not built\n".to_vec()),
+    };
+    let content_type = match (is_page, status) {
+        (true, _) => "text/html; charset=utf-8",
+        (false, 200) => "application/json",
+        (false, _) => "text/plain; charset=utf-8",
+    };
+    Answer {
+        status,
+        headers: vec![("Content-Type", content_type.to_string())],
+        body,
     }
 }
 
@@ -292,6 +363,36 @@ fn page_with_additions(page: &[u8], generation: u64, overlay: Option<&str>) -> V
     let mut addition = overlay.unwrap_or_default().to_string();
     addition.push_str(&overlay::script(generation));
     overlay::inject(page, &addition)
+}
+
+/// Writes `answer` (its head alone for `head_only`) and closes the connection.
+fn respond(stream: &mut TcpStream, answer: &Answer, head_only: bool) -> std::io::Result<()> {
+    let mut head = format!("HTTP/1.1 {} {}\r\n", answer.status, reason(answer.status));
+    for (name, value) in &answer.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        answer.body.len()
+    ));
+    stream.write_all(head.as_bytes())?;
+    if !head_only {
+        stream.write_all(&answer.body)?;
+    }
+    stream.flush()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        413 => "Content Too Large",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "",
+    }
 }
 
 /// `generation=N` of the query of the event stream's URL.
@@ -303,9 +404,8 @@ fn generation_in(query: &str) -> Option<u64> {
 }
 
 /// Streams events to one page until it goes. A page of an older generation than the server's
-/// gets the event that brings it up to date first. The response is written by hand: tiny_http
-/// would buffer a body of unknown length, and events must go out as they come.
-fn stream_events(request: Request, site: &Site, page_generation: Option<u64>) {
+/// gets the event that brings it up to date first.
+fn stream_events(mut stream: TcpStream, site: &Site, page_generation: Option<u64>) {
     let (sender, events) = mpsc::channel();
     let catch_up = {
         let mut live = site.live();
@@ -314,13 +414,12 @@ fn stream_events(request: Request, site: &Site, page_generation: Option<u64>) {
             .filter(|&generation| generation != live.generation)
             .map(|_| live.event())
     };
-    let mut writer = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 Connection: close\r\n\r\nretry: 1000\n\n";
     let mut send = |text: &str| {
-        writer
+        stream
             .write_all(text.as_bytes())
-            .and_then(|()| writer.flush())
+            .and_then(|()| stream.flush())
     };
     if send(head).is_err() || catch_up.is_some_and(|event| send(&event).is_err()) {
         return;
@@ -337,119 +436,9 @@ fn stream_events(request: Request, site: &Site, page_generation: Option<u64>) {
     }
 }
 
-fn text(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_string(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-}
-
-fn event_stream_type() -> Header {
-    header("Content-Type", "text/event-stream")
-}
-
-/// The content type of a file of the report, by its extension.
-fn content_type(file: &str) -> Header {
-    let extension = file.rsplit_once('.').map_or("", |(_, e)| e);
-    let value = match extension.to_ascii_lowercase().as_str() {
-        "html" => "text/html; charset=utf-8",
-        "json" => "application/json",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "csv" => "text/csv; charset=utf-8",
-        _ => "application/octet-stream",
-    };
-    header("Content-Type", value)
-}
-
-/// A header from fixed, valid ASCII.
-fn header(name: &'static str, value: &'static str) -> Header {
-    Header::from_bytes(name, value).expect("fixed header names and values are valid ASCII")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn site() -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("report");
-        std::fs::create_dir(&root).unwrap();
-        std::fs::write(root.join("index.html"), "<body></body>").unwrap();
-        std::fs::write(root.join("a b.json"), "{}").unwrap();
-        std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
-        let root = root.canonicalize().unwrap();
-        (dir, root)
-    }
-
-    #[test]
-    fn serves_files_of_the_folder_and_the_index_at_the_root() {
-        let (_dir, root) = site();
-        assert_eq!(
-            resolve(&root, "/", "index.html"),
-            Ok(root.join("index.html"))
-        );
-        assert_eq!(
-            resolve(&root, "/index.html", "report.json"),
-            Ok(root.join("index.html"))
-        );
-        assert_eq!(
-            resolve(&root, "/a%20b.json", "index.html"),
-            Ok(root.join("a b.json"))
-        );
-        assert_eq!(
-            resolve(&root, "/missing.html", "index.html"),
-            Err(Refusal::NotFound)
-        );
-        assert_eq!(resolve(&root, "/", "report.json"), Err(Refusal::NotFound));
-    }
-
-    #[test]
-    fn refuses_every_way_out_of_the_folder() {
-        let (_dir, root) = site();
-        for path in [
-            "/../secret.txt",
-            "/%2e%2e/secret.txt",
-            "/%2E%2E/secret.txt",
-            "/.%2e/secret.txt",
-            "/..%2fsecret.txt",
-            "/..%2Fsecret.txt",
-            "/..%5csecret.txt",
-            "/..\\secret.txt",
-            "/./index.html",
-            "//etc/passwd",
-            "/%2fetc%2fpasswd",
-            "/C:/Windows/win.ini",
-            "/index.html%00",
-            "/%zz",
-            "/%e9",
-            "http://127.0.0.1/index.html",
-            "*",
-        ] {
-            assert_eq!(
-                resolve(&root, path, "index.html"),
-                Err(Refusal::Forbidden),
-                "{path}"
-            );
-        }
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn refuses_symbolic_links_that_point_out() {
-        let (dir, root) = site();
-        std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("out.txt")).unwrap();
-        std::os::unix::fs::symlink(root.join("index.html"), root.join("in.html")).unwrap();
-        assert_eq!(
-            resolve(&root, "/out.txt", "index.html"),
-            Err(Refusal::Forbidden)
-        );
-        assert_eq!(
-            resolve(&root, "/in.html", "index.html"),
-            Ok(root.join("index.html"))
-        );
-    }
 
     #[test]
     fn a_taken_port_moves_to_the_next_free_one_unless_it_is_the_only_one() {
@@ -470,5 +459,16 @@ mod tests {
         assert_eq!(generation_in("x=1&generation=3"), Some(3));
         assert_eq!(generation_in("generation=x"), None);
         assert_eq!(generation_in(""), None);
+    }
+
+    #[test]
+    fn slots_are_bounded_and_given_back() {
+        let count = Arc::new(AtomicUsize::new(0));
+        let first = Slot::take(&count, 1);
+        assert!(first.is_some());
+        assert!(Slot::take(&count, 1).is_none());
+        drop(first);
+        assert!(Slot::take(&count, 1).is_some());
+        assert_eq!(count.load(Ordering::SeqCst), 0);
     }
 }
