@@ -255,7 +255,7 @@ fn report_unused_allows(scopes: &[Scope], used: &[bool], lint_findings: &mut Vec
         } else {
             Finding::new(Rule::UnusedAllow, entry.span, format!("`{}` is an error that cannot be allowed", entry.rule))
                 .label("cannot be allowed")
-                .help("the errors of the first table of CHECKS.md mean the scorecard does not make sense: fix the error instead")
+                .help("the rules of the category `error` (see `kpic rules`) mean the scorecard does not make sense: fix the error instead")
         };
         lint_findings.push(finding);
     }
@@ -428,7 +428,7 @@ mod tests {
                 (
                     "unused-allow",
                     Level::Warn,
-                    "the errors of the first table of CHECKS.md mean the scorecard does not make sense: fix the error instead"
+                    "the rules of the category `error` (see `kpic rules`) mean the scorecard does not make sense: fix the error instead"
                 ),
             ]
         );

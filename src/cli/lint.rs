@@ -35,7 +35,7 @@ pub fn options(matches: &ArgMatches) -> Result<LintOptions, String> {
         };
         if !rule.is_configurable() {
             return Err(format!(
-                "`{name}` is an error of the first table of CHECKS.md: its level cannot be set"
+                "`{name}` is a rule of the category `error` (see `kpic rules`): its level cannot be set"
             ));
         }
         options.levels.push((rule, level));
