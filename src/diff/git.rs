@@ -9,10 +9,11 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::input;
 use crate::project::ENTRY_FILE_NAME;
 
 /// Why the project could not be read at the revision: `kpic diff` then exits with 2.
@@ -186,7 +187,7 @@ impl Snapshot {
             .args(["cat-file", "--batch"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stderr(Stdio::null())
             .spawn()
             .map_err(GitError::NoGit)?;
         let request: String = names
@@ -200,6 +201,11 @@ impl Snapshot {
         let written = names
             .iter()
             .try_for_each(|name| self.write_blob(&mut stdout, name));
+        if written.is_err() {
+            // Stopped reading: git would wait on its output, and the writer on git.
+            let _ = child.kill();
+        }
+        drop(stdout);
         let _ = writer.join();
         let status = child.wait().map_err(GitError::NoGit)?;
         written?;
@@ -225,6 +231,18 @@ impl Snapshot {
             .nth(2)
             .and_then(|size| size.parse().ok())
             .ok_or_else(|| failed(format!("unexpected answer `{}`", header.trim_end())))?;
+        let limit = if name.ends_with(".kpi") {
+            input::MAX_SOURCE_BYTES
+        } else {
+            input::MAX_DATA_BYTES
+        };
+        if size as u64 > limit {
+            // Larger than kpic reads such a file: left out of the snapshot, so that the old
+            // version reads it as missing (and a hostile blob never fills the memory).
+            std::io::copy(&mut stdout.take(size as u64 + 1), &mut std::io::sink())
+                .map_err(|error| failed(error.to_string()))?;
+            return Ok(());
+        }
         let mut bytes = vec![0; size + 1];
         stdout
             .read_exact(&mut bytes)
