@@ -220,6 +220,33 @@ pub struct KpiPart {
     pub reviewed: Option<Spanned<Period>>,
 }
 
+impl KpiPart {
+    /// Every value of the KPI that is written in its unit: baseline, targets, thresholds.
+    pub fn values(&self) -> Vec<&Quantity> {
+        let kpi = self;
+        let mut values = Vec::new();
+        if let Some(baseline) = &kpi.baseline {
+            values.push(&baseline.value);
+        }
+        match &kpi.target {
+            Some(Target::Value { value, .. }) => values.push(value),
+            Some(Target::Range { low, high, .. }) => values.extend([low, high]),
+            Some(Target::Milestones(milestones)) => {
+                values.extend(milestones.iter().map(|(_, value)| value))
+            }
+            None => {}
+        }
+        match &kpi.thresholds {
+            Some(Thresholds::Bounds { green, amber, .. }) => values.extend([green, amber]),
+            Some(Thresholds::Range { green, amber }) => {
+                values.extend([&green.0, &green.1, &amber.0, &amber.1])
+            }
+            None => {}
+        }
+        values
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Baseline {
     pub value: Quantity,

@@ -31,10 +31,14 @@ pub fn check(model: &Model, findings: &mut Vec<Finding>) {
                     .push(formula_mismatch(item, formula, &unit, declared));
             }
         }
-        if let (Some(kpi), Some(declared)) = (&measure.kpi, &measure.unit) {
-            for value in kpi_values(kpi) {
-                check_value(value, declared, inference.findings);
+        match (&measure.kpi, &measure.unit) {
+            (Some(kpi), Some(declared)) => {
+                for value in kpi.values() {
+                    check_value(value, declared, inference.findings);
+                }
             }
+            (Some(kpi), None) => check_values_without_unit(item, kpi, inference.findings),
+            _ => {}
         }
     }
     for item in &model.items {
@@ -75,30 +79,6 @@ fn describe(unit: &Unit) -> String {
     }
 }
 
-/// Every value of a KPI that is written in its unit.
-fn kpi_values(kpi: &KpiPart) -> Vec<&Quantity> {
-    let mut values = Vec::new();
-    if let Some(baseline) = &kpi.baseline {
-        values.push(&baseline.value);
-    }
-    match &kpi.target {
-        Some(Target::Value { value, .. }) => values.push(value),
-        Some(Target::Range { low, high, .. }) => values.extend([low, high]),
-        Some(Target::Milestones(milestones)) => {
-            values.extend(milestones.iter().map(|(_, value)| value))
-        }
-        None => {}
-    }
-    match &kpi.thresholds {
-        Some(Thresholds::Bounds { green, amber, .. }) => values.extend([green, amber]),
-        Some(Thresholds::Range { green, amber }) => {
-            values.extend([&green.0, &green.1, &amber.0, &amber.1])
-        }
-        None => {}
-    }
-    values
-}
-
 fn check_value(value: &Quantity, declared: &DeclaredUnit, findings: &mut Vec<Finding>) {
     let Some(unit) = &value.unit else { return };
     if unit.unit != declared.unit {
@@ -118,6 +98,35 @@ fn check_value(value: &Quantity, declared: &DeclaredUnit, findings: &mut Vec<Fin
         ));
         findings.push(finding);
     }
+}
+
+/// Values with a unit, of a KPI that declares none: they would be compared with actuals of no
+/// known scale (`5%` with 0.053), so the KPI's unit is wrong, not merely missing. One finding a
+/// KPI, at its first such value.
+fn check_values_without_unit(item: &Item, kpi: &KpiPart, findings: &mut Vec<Finding>) {
+    let values = kpi.values();
+    let mut with_unit = values.iter().filter_map(|value| Some((*value, value.unit.as_ref()?)));
+    let Some((first, unit)) = with_unit.next() else {
+        return;
+    };
+    let mut finding = Finding::new(
+        Rule::UnitMismatch,
+        unit.span,
+        format!(
+            "{first} is in {}, but the KPI `{}` has no unit",
+            unit.text, item.id.node
+        ),
+    )
+    .label(format!("in {}", unit.text))
+    .with_secondary(item.id.span, "declared without a unit")
+    .help(format!(
+        "declare the KPI's unit: `unit {}` (its actuals are then read in it too)",
+        unit.text
+    ));
+    for (_, other) in with_unit {
+        finding = finding.with_secondary(other.span, format!("in {}", other.text));
+    }
+    findings.push(finding);
 }
 
 /// Infers units bottom-up. `None` is "unknown" (an input without a unit, an unresolved name):

@@ -1,6 +1,7 @@
 //! `missing-unit` (SMART, S): a KPI, or an input metric (one without a formula), of the project
 //! without a unit. A derived metric takes the unit of its formula; a KPI that `extends` a
-//! library metric inherits its unit.
+//! library metric inherits its unit. A KPI whose targets carry a unit (`target 5%` without
+//! `unit %`) is a `unit-mismatch` error instead: its unit is wrong, not merely missing.
 
 use crate::checks::{Check, Context};
 use crate::diagnostics::{Finding, Rule};
@@ -17,6 +18,13 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         if measure.unit.is_some() {
+            continue;
+        }
+        let values_with_unit = measure
+            .kpi
+            .as_ref()
+            .is_some_and(|kpi| kpi.values().iter().any(|value| value.unit.is_some()));
+        if values_with_unit {
             continue;
         }
         let what = if measure.kpi.is_some() {
