@@ -94,17 +94,12 @@ pub fn check_project_with_data(
             evaluated = Some(context.eval.into_evaluated());
         }
     }
-    checks::levels::apply(&mut findings, &model, &options.lint);
-    if !data_read {
-        // Where no data file is read (`--no-data`, or a scorecard that names none), an `@allow`
-        // of a rule that needs data suppresses nothing, which says nothing about the allow.
-        findings.retain(|finding| {
-            let text = &sources.get(finding.primary.span.file).text;
-            let named = text.get(finding.primary.span.range()).unwrap_or("");
-            finding.rule != Rule::UnusedAllow
-                || !Rule::from_name(named.trim()).is_some_and(checks::needs_data)
-        });
-    }
+    // The data rules judged all there is only when every data file named was read.
+    let unreadable = findings
+        .iter()
+        .any(|finding| finding.rule == Rule::DataUnreadable);
+    let data_judged = data_read && !unreadable;
+    checks::levels::apply(&mut findings, &model, &options.lint, data_judged);
     diagnostics::sort(&mut findings, &sources);
     CheckOutcome {
         sources,

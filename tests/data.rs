@@ -280,6 +280,16 @@ fn an_allow_of_a_rule_that_needs_data_is_unused_only_where_data_is_read() {
     // No data read: nothing to say about the allow.
     assert_eq!(allowed(&["a.csv"], true), []);
     assert_eq!(allowed(&[], false), []);
+    // A data file that cannot be read: the data rules did not judge all there is, so the allow
+    // is not "unused" (the unreadable file is the one error).
+    assert_eq!(
+        allowed(&["a.csv", "missing.csv"], false),
+        [("data-unreadable", "error"), ("stale-data", "allow")]
+    );
+    assert_eq!(
+        allowed(&["missing.csv"], false),
+        [("data-unreadable", "error")]
+    );
 }
 
 /// The short findings of a check, one a line, without the file name.
