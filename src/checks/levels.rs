@@ -310,7 +310,7 @@ mod tests {
     #[test]
     fn default_levels_stay_without_settings() {
         let (model, mut findings) = setup(&source("", ""));
-        apply(&mut findings, &model, &LintOptions::default());
+        apply(&mut findings, &model, &LintOptions::default(), true);
         assert_eq!(
             levels(&findings),
             [
@@ -328,7 +328,7 @@ mod tests {
             levels: vec![(Rule::MissingOwner, Level::Allow)],
             deny_warnings: false,
         };
-        apply(&mut findings, &model, &options);
+        apply(&mut findings, &model, &options, true);
         assert_eq!(
             levels(&findings),
             [
@@ -348,7 +348,7 @@ mod tests {
             ],
             deny_warnings: false,
         };
-        apply(&mut findings, &model, &options);
+        apply(&mut findings, &model, &options, true);
         assert_eq!(
             levels(&findings),
             [
@@ -370,7 +370,7 @@ mod tests {
             "",
             "@allow(missing-owner, \"owner being hired\")\n",
         ));
-        apply(&mut findings, &model, &LintOptions::default());
+        apply(&mut findings, &model, &LintOptions::default(), true);
         assert_eq!(
             levels(&findings),
             [
@@ -412,7 +412,7 @@ mod tests {
             "@allow(unused-allow)\nobjective o \"O\"",
         );
         let (model, mut findings) = setup(&text);
-        apply(&mut findings, &model, &LintOptions::default());
+        apply(&mut findings, &model, &LintOptions::default(), true);
         let lint: Vec<(&str, Level, &str)> = findings[2..]
             .iter()
             .map(|f| {
