@@ -395,6 +395,7 @@ mod tests {
                 levels: Vec::new(),
                 deny_warnings: true,
             },
+            true,
         );
         assert_eq!(
             levels(&findings),
@@ -457,6 +458,7 @@ mod tests {
                 levels: Vec::new(),
                 deny_warnings: true,
             },
+            true,
         );
         assert_eq!(levels(&findings), [("unknown-name", Level::Error)]);
     }
