@@ -38,6 +38,10 @@ pub struct CheckOutcome {
     /// What the data rules evaluated, taken by the first report built from this outcome so that
     /// it does not evaluate it again; `None` when no rule evaluated anything, or once taken.
     pub evaluated: Mutex<Option<Evaluated>>,
+    /// The period the data rules judged "now" by, resolved once for the report too: `--as-of`
+    /// at the scorecard's frequency, else the latest report period in which any KPI has an
+    /// actual; `None` without data, or when no KPI has an actual.
+    pub as_of: Option<Period>,
 }
 
 impl CheckOutcome {
@@ -77,6 +81,7 @@ pub fn check_project_with_data(
     let mut data = DataSet::default();
     let mut data_read = false;
     let mut evaluated = None;
+    let mut as_of = None;
     if !options.no_data {
         let mut files = DataFile::of_scorecard(&model, &sources, project.entry);
         files.extend(
@@ -91,6 +96,7 @@ pub fn check_project_with_data(
         if data_read {
             let mut context = checks::DataContext::new(&model, &data, options.as_of);
             findings.extend(checks::run_data(&mut context));
+            as_of = context.as_of;
             evaluated = Some(context.eval.into_evaluated());
         }
     }
@@ -108,5 +114,6 @@ pub fn check_project_with_data(
         findings,
         entry: project.entry,
         evaluated: Mutex::new(evaluated),
+        as_of,
     }
 }
