@@ -424,3 +424,30 @@ fn a_period_the_data_does_not_complete_is_neither_as_of_nor_compared_with_its_pl
     );
     assert_eq!(at_q3.status.code(), Some(0));
 }
+
+#[test]
+fn the_human_format_names_levels_in_words_and_colour_follows_the_color_option() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "scorecard.kpi",
+        "scorecard \"S\" {\n  period 2026-01 .. 2026-12\n  data \"actual.csv\"\n}\n",
+    );
+    write(dir.path(), "actuals.csv", "period,x\n");
+    let plain = stdout(&kpic(&["check", "."], dir.path()));
+    let line = plain
+        .lines()
+        .find(|l| l.contains("cannot read data file"))
+        .unwrap();
+    assert!(
+        line.contains("error: cannot read data file \"actual.csv\""),
+        "{line}"
+    );
+    // The missing data file's closest neighbour is named.
+    assert!(plain.contains("did you mean \"actuals.csv\"?"), "{plain}");
+    assert!(!plain.contains('\x1b'), "no colour in a pipe");
+    let always = stdout(&kpic(&["check", ".", "--color", "always"], dir.path()));
+    assert!(always.contains('\x1b'), "--color always colours a pipe too");
+    let never = stdout(&kpic(&["--color", "never", "check", "."], dir.path()));
+    assert_eq!(never, plain);
+}
