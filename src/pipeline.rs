@@ -11,7 +11,7 @@ use crate::eval::Evaluated;
 use crate::period::Period;
 use crate::project::{self, LoadError, Project};
 use crate::semantic::{self, Model};
-use crate::source::{FileId, Origin, SourceMap};
+use crate::source::{FileId, SourceMap};
 
 /// What `check` needs to know beyond the project.
 #[derive(Debug, Clone, Default)]
@@ -42,16 +42,6 @@ pub struct CheckOutcome {
     /// at the scorecard's frequency, else the latest report period in which any KPI has an
     /// actual; `None` without data, or when no KPI has an actual.
     pub as_of: Option<Period>,
-}
-
-impl CheckOutcome {
-    /// The folder of the entry file, which project paths are relative to.
-    pub fn project_dir(&self) -> &Path {
-        match &self.sources.get(self.entry).origin {
-            Origin::Disk(path) => path.parent().unwrap_or(Path::new("")),
-            Origin::Stdlib(_) => Path::new(""),
-        }
-    }
 }
 
 /// Checks the project at `path` (a folder with `scorecard.kpi`, or an entry file).

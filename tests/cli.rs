@@ -451,3 +451,35 @@ fn the_human_format_names_levels_in_words_and_colour_follows_the_color_option() 
     let never = stdout(&kpic(&["--color", "never", "check", "."], dir.path()));
     assert_eq!(never, plain);
 }
+
+#[test]
+fn every_format_names_a_file_by_the_same_relative_path_whatever_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "work/here/.keep", "");
+    write(dir.path(), "projects/clinic/scorecard.kpi", BROKEN);
+    let absolute = dir.path().join("projects/clinic");
+    for (cwd, path) in [
+        (dir.path().to_path_buf(), "projects/clinic".to_string()),
+        (
+            dir.path().join("work/here"),
+            "../../projects/clinic".to_string(),
+        ),
+        (
+            dir.path().join("work/here"),
+            absolute.to_str().unwrap().to_string(),
+        ),
+    ] {
+        let expected = match cwd == dir.path() {
+            true => "projects/clinic/scorecard.kpi",
+            false => "../../projects/clinic/scorecard.kpi",
+        };
+        for format in ["short", "json", "sarif", "github", "gitlab", "human"] {
+            let output = stdout(&kpic(&["check", &path, "--format", format], &cwd));
+            assert!(output.contains(expected), "{format} from {cwd:?}: {output}");
+            assert!(
+                !output.contains(dir.path().to_str().unwrap()),
+                "{format}: absolute"
+            );
+        }
+    }
+}

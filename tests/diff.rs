@@ -338,7 +338,8 @@ fn the_allowed_lowered_target_carries_its_reason_to_sarif_which_validates() {
         "board decision of 12 May"
     );
     let location = &allowed[0]["locations"][0]["physicalLocation"];
-    assert_eq!(location["artifactLocation"]["uri"], "kpis.kpi");
+    // As every format names it: relative to the working directory (the repository's root).
+    assert_eq!(location["artifactLocation"]["uri"], "project/kpis.kpi");
     assert_eq!(
         location["region"]["startLine"],
         line_of(&kpis_v2(), "target 52000 EUR")

@@ -78,21 +78,14 @@ pub(super) fn emit(output_file: Option<&Path>, text: &str) -> Result<(), u8> {
 
 /// The findings in `format`. Colour and the terminal's width only when writing to a terminal.
 pub(super) fn render(format: Format, outcome: &CheckOutcome, to_terminal: bool) -> String {
-    render_findings(
-        format,
-        &outcome.findings,
-        &outcome.sources,
-        outcome.project_dir(),
-        to_terminal,
-    )
+    render_findings(format, &outcome.findings, &outcome.sources, to_terminal)
 }
 
-/// [`render`] for findings of `sources` (those of a project whose folder is `project_dir`).
+/// [`render`] for findings of `sources`.
 pub(super) fn render_findings(
     format: Format,
     findings: &[Finding],
     sources: &SourceMap,
-    project_dir: &Path,
     to_terminal: bool,
 ) -> String {
     match format {
@@ -107,7 +100,7 @@ pub(super) fn render_findings(
         }
         Format::Short => render_short(findings, sources),
         Format::Json => render_json(findings, sources),
-        Format::Sarif => render_sarif(findings, sources, project_dir),
+        Format::Sarif => render_sarif(findings, sources),
         Format::Github => render_github(findings, sources),
         Format::Gitlab => render_gitlab(findings, sources),
     }

@@ -51,7 +51,6 @@ pub fn run(args: &DiffArgs, lint: LintOptions) -> u8 {
                     format,
                     &outcome.findings(),
                     &outcome.new.sources,
-                    outcome.new.project_dir(),
                     to_terminal,
                 ),
                 None => markdown::render(&outcome),

@@ -2,8 +2,6 @@
 //! structs. Rules carry their descriptions and help; secondary labels are related locations;
 //! findings allowed with a reason are suppressed results with that justification.
 
-use std::path::Path;
-
 use serde::Serialize;
 
 use super::{Finding, Label, Level, Rule};
@@ -128,9 +126,10 @@ struct Suppression {
     justification: String,
 }
 
-/// The findings as one SARIF log. Paths are relative to `project_dir` (the entry file's folder);
-/// standard library files are under the base id `KPIC_STDLIB`.
-pub fn render_sarif(findings: &[Finding], sources: &SourceMap, project_dir: &Path) -> String {
+/// The findings as one SARIF log. Paths are those of every format: relative to the working
+/// directory (the repository's root in CI, as code scanning wants them); standard library files
+/// are under the base id `KPIC_STDLIB`.
+pub fn render_sarif(findings: &[Finding], sources: &SourceMap) -> String {
     let shown: Vec<&Finding> = findings
         .iter()
         .filter(|f| {
@@ -149,7 +148,7 @@ pub fn render_sarif(findings: &[Finding], sources: &SourceMap, project_dir: &Pat
             let rule_index = rules
                 .binary_search(&finding.rule)
                 .expect("every rule that fired is listed");
-            result(finding, rule_index, sources, project_dir)
+            result(finding, rule_index, sources)
         })
         .collect();
     let log = Log {
@@ -195,12 +194,7 @@ fn descriptor(rule: Rule) -> RuleDescriptor {
     }
 }
 
-fn result(
-    finding: &Finding,
-    rule_index: usize,
-    sources: &SourceMap,
-    project_dir: &Path,
-) -> SarifResult {
+fn result(finding: &Finding, rule_index: usize, sources: &SourceMap) -> SarifResult {
     let message = match &finding.help {
         Some(help) => format!("{}\nhelp: {help}", finding.message),
         None => finding.message.clone(),
@@ -220,12 +214,12 @@ fn result(
         rule_index,
         level,
         message: Text { text: message },
-        locations: [location(&finding.primary, None, sources, project_dir)],
+        locations: [location(&finding.primary, None, sources)],
         related_locations: finding
             .secondary
             .iter()
             .enumerate()
-            .map(|(i, label)| location(label, Some(i + 1), sources, project_dir))
+            .map(|(i, label)| location(label, Some(i + 1), sources))
             .collect(),
         suppressions,
     }
@@ -239,11 +233,11 @@ fn level_name(level: Level) -> &'static str {
     }
 }
 
-fn location(label: &Label, id: Option<usize>, sources: &SourceMap, project_dir: &Path) -> Location {
+fn location(label: &Label, id: Option<usize>, sources: &SourceMap) -> Location {
     Location {
         id,
         physical_location: PhysicalLocation {
-            artifact_location: artifact(label.span, sources, project_dir),
+            artifact_location: artifact(label.span, sources),
             region: region(label.span, sources),
         },
         message: label
@@ -253,25 +247,18 @@ fn location(label: &Label, id: Option<usize>, sources: &SourceMap, project_dir: 
     }
 }
 
-fn artifact(span: Span, sources: &SourceMap, project_dir: &Path) -> ArtifactLocation {
+fn artifact(span: Span, sources: &SourceMap) -> ArtifactLocation {
     let file = sources.get(span.file);
     match &file.origin {
         Origin::Stdlib(module) => ArtifactLocation {
             uri: format!("{module}.kpi"),
             uri_base_id: Some("KPIC_STDLIB"),
         },
-        Origin::Disk(path) => {
-            let relative = path.strip_prefix(project_dir).unwrap_or(path);
-            let uri = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            ArtifactLocation {
-                uri: percent_encode_path(&uri),
-                uri_base_id: None,
-            }
-        }
+        // The path every format shows: relative to the working directory, with `/`.
+        Origin::Disk(_) => ArtifactLocation {
+            uri: percent_encode_path(&file.name),
+            uri_base_id: None,
+        },
     }
 }
 

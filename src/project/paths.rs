@@ -4,13 +4,33 @@ use std::path::{Component, Path, PathBuf};
 
 /// The path shown in findings: relative to the working directory where the file lies under it,
 /// with `/` separators and without `.` or `..` steps.
+///
+/// Every format shows this name (and report.json its diagnostics'): relative to the working
+/// directory, with `/`, never absolute: a file outside the working directory is reached with
+/// `..` (`../shared/actuals.csv`).
 pub fn display_name(path: &Path) -> String {
     let cleaned = normalize(path);
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| cleaned.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or(cleaned);
+    let relative = match std::env::current_dir() {
+        Ok(cwd) if cleaned.is_absolute() => relative_from(&cwd, &cleaned),
+        _ => cleaned,
+    };
     relative.to_string_lossy().replace('\\', "/")
+}
+
+/// `path` from the folder `base` (both absolute): `..` up to their common part, then down.
+fn relative_from(base: &Path, path: &Path) -> PathBuf {
+    let (base, target): (Vec<_>, Vec<_>) =
+        (base.components().collect(), path.components().collect());
+    let common = base.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return path.to_path_buf(); // another drive: no relative path exists
+    }
+    let mut relative = PathBuf::new();
+    for _ in common..base.len() {
+        relative.push("..");
+    }
+    relative.extend(&target[common..]);
+    relative
 }
 
 /// The file a `use` names: `relative` read from the folder of the file that uses it.
@@ -69,6 +89,23 @@ pub fn files_in(folder: &Path, extensions: &[&str]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_outside_the_base_go_up_to_the_common_folder() {
+        let from = |base: &str, path: &str| relative_from(Path::new(base), Path::new(path));
+        assert_eq!(
+            from("/work/main", "/work/main/a.kpi"),
+            PathBuf::from("a.kpi")
+        );
+        assert_eq!(
+            from("/work/main", "/tmp/t/a.kpi"),
+            PathBuf::from("../../tmp/t/a.kpi")
+        );
+        assert_eq!(
+            from("/work/main", "/work/other/a.kpi"),
+            PathBuf::from("../other/a.kpi")
+        );
+    }
 
     #[test]
     fn normalize_removes_dots() {
