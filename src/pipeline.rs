@@ -63,16 +63,22 @@ pub fn check_project_with_data(
     let (model, semantic_findings) = semantic::analyze(&project);
     let mut findings = project.findings;
     findings.extend(semantic_findings);
-    findings.extend(checks::run(&checks::Context {
-        model: &model,
-        sources: &project.sources,
-    }));
+    // Root cause first: with a source file that could not be read, what the project declares
+    // is unknown, and every verdict on the whole (an objective without a KPI, a metric no KPI
+    // uses, the data rules) would be a consequence of that one error: none is given.
+    let model_is_whole = project.unreadable.is_empty();
+    if model_is_whole {
+        findings.extend(checks::run(&checks::Context {
+            model: &model,
+            sources: &project.sources,
+        }));
+    }
     let mut sources = project.sources;
     let mut data = DataSet::default();
     let mut data_read = false;
     let mut evaluated = None;
     let mut as_of = None;
-    if !options.no_data {
+    if !options.no_data && model_is_whole {
         let mut files = DataFile::of_scorecard(&model, &sources, project.entry);
         files.extend(
             extra_data

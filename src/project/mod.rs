@@ -29,6 +29,8 @@ pub struct Project {
     pub findings: Vec<Finding>,
     /// Each file's `use` lines that resolved: the span of the `use` and the file it loads.
     pub imports: HashMap<FileId, Vec<(Span, FileId)>>,
+    /// The files that could not be read as text (not UTF-8): what they declare is unknown.
+    pub unreadable: Vec<FileId>,
 }
 
 impl Project {
@@ -180,6 +182,7 @@ impl Loader {
             entry,
             findings: self.findings,
             imports: self.imports,
+            unreadable: self.not_utf8,
         };
         (
             project,
