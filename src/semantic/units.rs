@@ -105,7 +105,9 @@ fn check_value(value: &Quantity, declared: &DeclaredUnit, findings: &mut Vec<Fin
 /// KPI, at its first such value.
 fn check_values_without_unit(item: &Item, kpi: &KpiPart, findings: &mut Vec<Finding>) {
     let values = kpi.values();
-    let mut with_unit = values.iter().filter_map(|value| Some((*value, value.unit.as_ref()?)));
+    let mut with_unit = values
+        .iter()
+        .filter_map(|value| Some((*value, value.unit.as_ref()?)));
     let Some((first, unit)) = with_unit.next() else {
         return;
     };
