@@ -38,6 +38,10 @@ pub struct CheckOutcome {
     /// What the data rules evaluated, taken by the first report built from this outcome so that
     /// it does not evaluate it again; `None` when no rule evaluated anything, or once taken.
     pub evaluated: Mutex<Option<Evaluated>>,
+    /// The period the data rules judged "now" by, resolved once for the report too: `--as-of`
+    /// at the scorecard's frequency, else the latest report period in which any KPI has an
+    /// actual; `None` without data, or when no KPI has an actual.
+    pub as_of: Option<Period>,
 }
 
 impl CheckOutcome {
@@ -77,6 +81,7 @@ pub fn check_project_with_data(
     let mut data = DataSet::default();
     let mut data_read = false;
     let mut evaluated = None;
+    let mut as_of = None;
     if !options.no_data {
         let mut files = DataFile::of_scorecard(&model, &sources, project.entry);
         files.extend(
@@ -91,20 +96,16 @@ pub fn check_project_with_data(
         if data_read {
             let mut context = checks::DataContext::new(&model, &data, options.as_of);
             findings.extend(checks::run_data(&mut context));
+            as_of = context.as_of;
             evaluated = Some(context.eval.into_evaluated());
         }
     }
-    checks::levels::apply(&mut findings, &model, &options.lint);
-    if !data_read {
-        // Where no data file is read (`--no-data`, or a scorecard that names none), an `@allow`
-        // of a rule that needs data suppresses nothing, which says nothing about the allow.
-        findings.retain(|finding| {
-            let text = &sources.get(finding.primary.span.file).text;
-            let named = text.get(finding.primary.span.range()).unwrap_or("");
-            finding.rule != Rule::UnusedAllow
-                || !Rule::from_name(named.trim()).is_some_and(checks::needs_data)
-        });
-    }
+    // The data rules judged all there is only when every data file named was read.
+    let unreadable = findings
+        .iter()
+        .any(|finding| finding.rule == Rule::DataUnreadable);
+    let data_judged = data_read && !unreadable;
+    checks::levels::apply(&mut findings, &model, &options.lint, data_judged);
     diagnostics::sort(&mut findings, &sources);
     CheckOutcome {
         sources,
@@ -113,5 +114,6 @@ pub fn check_project_with_data(
         findings,
         entry: project.entry,
         evaluated: Mutex::new(evaluated),
+        as_of,
     }
 }

@@ -323,3 +323,34 @@ fn explain_prints_a_rule_with_a_bad_and_a_good_example() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("did you mean `missing-owner`?"));
 }
+
+#[test]
+fn an_as_of_outside_the_span_is_said_first_naming_the_span_in_check_and_report() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "scorecard.kpi", CLEAN);
+    for command in ["check", "report"] {
+        let output = kpic(&[command, ".", "--as-of", "2030-01"], dir.path());
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert!(
+            output.stdout.is_empty(),
+            "{command}: no finding before the error"
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("--as-of 2030-01 is outside the scorecard's span 2026-01 .. 2026-12"),
+            "{command}: {stderr}"
+        );
+    }
+    assert_eq!(
+        kpic(&["check", ".", "--as-of", "2026-06"], dir.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        kpic(&["check", ".", "--as-of", "2026-13"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+}

@@ -280,6 +280,16 @@ fn an_allow_of_a_rule_that_needs_data_is_unused_only_where_data_is_read() {
     // No data read: nothing to say about the allow.
     assert_eq!(allowed(&["a.csv"], true), []);
     assert_eq!(allowed(&[], false), []);
+    // A data file that cannot be read: the data rules did not judge all there is, so the allow
+    // is not "unused" (the unreadable file is the one error).
+    assert_eq!(
+        allowed(&["a.csv", "missing.csv"], false),
+        [("data-unreadable", "error"), ("stale-data", "allow")]
+    );
+    assert_eq!(
+        allowed(&["missing.csv"], false),
+        [("data-unreadable", "error")]
+    );
 }
 
 /// The short findings of a check, one a line, without the file name.
@@ -358,4 +368,41 @@ fn a_byte_order_mark_is_read_in_json_as_in_csv() {
             "{name}"
         );
     }
+}
+
+#[test]
+fn decimal_commas_are_read_in_a_semicolon_file_and_said_once() {
+    let csv = "period;revenue;Churn rate\n2026-01;410000,5;2,5%\n2026-02;1.425.000,25;2,4\n";
+    let dir = project(&[("semicolons.csv", csv)], &["semicolons.csv"]);
+    let outcome = check_path(dir.path(), &CheckOptions::default()).unwrap();
+    let findings = short_findings(&outcome);
+    assert_eq!(findings.lines().count(), 1, "{findings}");
+    assert!(
+        findings.contains("semicolons.csv:2:9: warning[decimal-comma]"),
+        "{findings}"
+    );
+    assert_eq!(
+        series(&outcome, "revenue"),
+        [
+            ("2026-01".to_string(), 410000.5),
+            ("2026-02".to_string(), 1425000.25)
+        ]
+    );
+    assert_eq!(
+        series(&outcome, "churn"),
+        [("2026-01".to_string(), 2.5), ("2026-02".to_string(), 2.4)]
+    );
+    // In a `,`-separated file the same cell is a bad value, with the number to write.
+    let csv = "period,metric,value\n2026-01,revenue,\"90,5\"\n";
+    let dir = project(&[("commas.csv", csv)], &["commas.csv"]);
+    let outcome = check_path(dir.path(), &CheckOptions::default()).unwrap();
+    let finding = outcome
+        .findings
+        .iter()
+        .find(|f| f.rule == Rule::BadValue)
+        .unwrap();
+    assert!(
+        finding.help.as_deref().unwrap().contains("write `90.5`"),
+        "{finding:?}"
+    );
 }

@@ -20,12 +20,16 @@ pub struct LintOptions {
 }
 
 /// Settles the level of every finding, adding the findings about the lint settings themselves.
-pub fn apply(findings: &mut Vec<Finding>, model: &Model, options: &LintOptions) {
+///
+/// `data_judged` says whether the rules that need the data ran on all of it (every data file
+/// read, evaluation done): where they did not, an `@allow` of such a rule may have suppressed
+/// nothing only because they could not run, which says nothing about the allow.
+pub fn apply(findings: &mut Vec<Finding>, model: &Model, options: &LintOptions, data_judged: bool) {
     let mut lint_findings = Vec::new();
     let scopes = attribute_scopes(model, &mut lint_findings);
     let lint_block = lint_block_levels(model, &mut lint_findings);
     let used = settle(findings, &scopes, &lint_block, options);
-    report_unused_allows(&scopes, &used, &mut lint_findings);
+    report_unused_allows(&scopes, &used, data_judged, &mut lint_findings);
     // Findings about the settings take the command line and the lint block, not attributes.
     for finding in lint_findings
         .iter_mut()
@@ -232,14 +236,21 @@ fn innermost_attribute<'s>(
 }
 
 /// `unused-allow` for each `@allow(rule)` that matched no finding of a rule kpic checks.
-fn report_unused_allows(scopes: &[Scope], used: &[bool], lint_findings: &mut Vec<Finding>) {
+fn report_unused_allows(
+    scopes: &[Scope],
+    used: &[bool],
+    data_judged: bool,
+    lint_findings: &mut Vec<Finding>,
+) {
     let entries = scopes.iter().flat_map(|scope| &scope.entries);
     for (entry, used) in entries.zip(used) {
         // An `@allow` of a change rule documents a past decision (`kpic diff`): never unused.
         let change = entry.rule.category() == Category::Change;
+        let not_judged = !data_judged && super::needs_data(entry.rule);
         if *used
             || !entry.from_allow
             || change
+            || not_judged
             || !is_implemented(entry.rule) && entry.rule.is_configurable()
         {
             continue;
@@ -299,7 +310,7 @@ mod tests {
     #[test]
     fn default_levels_stay_without_settings() {
         let (model, mut findings) = setup(&source("", ""));
-        apply(&mut findings, &model, &LintOptions::default());
+        apply(&mut findings, &model, &LintOptions::default(), true);
         assert_eq!(
             levels(&findings),
             [
@@ -317,7 +328,7 @@ mod tests {
             levels: vec![(Rule::MissingOwner, Level::Allow)],
             deny_warnings: false,
         };
-        apply(&mut findings, &model, &options);
+        apply(&mut findings, &model, &options, true);
         assert_eq!(
             levels(&findings),
             [
@@ -337,7 +348,7 @@ mod tests {
             ],
             deny_warnings: false,
         };
-        apply(&mut findings, &model, &options);
+        apply(&mut findings, &model, &options, true);
         assert_eq!(
             levels(&findings),
             [
@@ -359,7 +370,7 @@ mod tests {
             "",
             "@allow(missing-owner, \"owner being hired\")\n",
         ));
-        apply(&mut findings, &model, &LintOptions::default());
+        apply(&mut findings, &model, &LintOptions::default(), true);
         assert_eq!(
             levels(&findings),
             [
@@ -384,6 +395,7 @@ mod tests {
                 levels: Vec::new(),
                 deny_warnings: true,
             },
+            true,
         );
         assert_eq!(
             levels(&findings),
@@ -401,7 +413,7 @@ mod tests {
             "@allow(unused-allow)\nobjective o \"O\"",
         );
         let (model, mut findings) = setup(&text);
-        apply(&mut findings, &model, &LintOptions::default());
+        apply(&mut findings, &model, &LintOptions::default(), true);
         let lint: Vec<(&str, Level, &str)> = findings[2..]
             .iter()
             .map(|f| {
@@ -446,6 +458,7 @@ mod tests {
                 levels: Vec::new(),
                 deny_warnings: true,
             },
+            true,
         );
         assert_eq!(levels(&findings), [("unknown-name", Level::Error)]);
     }

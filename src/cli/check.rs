@@ -17,10 +17,17 @@ use crate::pipeline::{CheckOptions, check_path};
 use crate::source::SourceMap;
 
 pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
+    let as_of = match super::parse_as_of(args.as_of.as_deref()) {
+        Ok(as_of) => as_of,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
     let options = CheckOptions {
         no_data: args.no_data,
         lint,
-        as_of: None,
+        as_of,
     };
     let path = args.path.clone();
     let Some(outcome) = crash::on_big_stack(move || check_path(&path, &options)) else {
@@ -33,6 +40,10 @@ pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
             return EXIT_USAGE;
         }
     };
+    if let Some(message) = super::as_of_outside_span(&outcome, as_of) {
+        eprintln!("error: {message}");
+        return EXIT_USAGE;
+    }
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
     let text = render(args.format, &outcome, to_terminal);
     if let Err(code) = emit(args.output_file.as_deref(), &text) {

@@ -96,6 +96,10 @@ struct CheckArgs {
     /// Do not read the data files
     #[arg(long)]
     no_data: bool,
+    /// The period the data rules judge "now" by, as `report --as-of` (default: the latest one
+    /// with an actual)
+    #[arg(long, value_name = "PERIOD")]
+    as_of: Option<String>,
     /// Allow a rule: its findings are not shown (repeatable)
     #[arg(short = 'A', long = "allow", value_name = "RULE")]
     allow: Vec<String>,
@@ -231,6 +235,23 @@ enum DiffFormat {
     Gitlab,
     /// a pull-request comment: a table of the changes, the allowed ones, the new version's findings
     Markdown,
+}
+
+/// `--as-of PERIOD` parsed; the message of a period that is not one.
+fn parse_as_of(text: Option<&str>) -> Result<Option<crate::period::Period>, String> {
+    text.map(crate::period::Period::parse)
+        .transpose()
+        .map_err(|error| format!("--as-of: {}", error.0))
+}
+
+/// Why `--as-of` cannot be used with the checked project: it lies outside its span. Said before
+/// any finding, since every `as_of` finding would be judged at a period the scorecard does not
+/// have.
+fn as_of_outside_span(
+    outcome: &crate::pipeline::CheckOutcome,
+    as_of: Option<crate::period::Period>,
+) -> Option<String> {
+    crate::eval::periods::as_of_in_span(&outcome.model, as_of?).err()
 }
 
 pub fn main() -> ExitCode {

@@ -45,6 +45,10 @@ fn report(
         ..CheckOptions::default()
     };
     let outcome = check_project_with_data(project, &options, data);
+    if let Some(message) = super::as_of_outside_span(&outcome, as_of) {
+        eprintln!("error: {message}");
+        return EXIT_USAGE;
+    }
     let to_terminal = std::io::stdout().is_terminal();
     let colour = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let width = if to_terminal {

@@ -43,6 +43,8 @@ pub(super) fn check(text: &str) -> Result<(), Unreadable> {
 /// Reads a CSV file of a known form ([`check`]) into the loader.
 pub(super) fn read(loader: &mut Loader, file: FileId, text: &str) {
     let delimiter = delimiter(text);
+    // A `;`-separated file is a spreadsheet's export where `,` is the decimal point.
+    loader.set_decimal_comma(delimiter == b';');
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)

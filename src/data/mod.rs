@@ -75,6 +75,7 @@ pub const RULES: &[Rule] = &[
     Rule::MissingPeriod,
     Rule::PeriodOutsideScorecard,
     Rule::PercentScaleSuspect,
+    Rule::DecimalComma,
     Rule::NoData,
 ];
 
@@ -285,7 +286,20 @@ struct Loader<'m> {
     computed: HashMap<String, String>,
     /// The unknown names reported, per file.
     unknown: HashSet<(FileId, String)>,
+    /// Whether the file being read writes decimal commas (a `;`-separated CSV), and whether it
+    /// has been said so yet.
+    decimal_comma: DecimalComma,
     findings: Vec<Finding>,
+}
+
+/// The decimal comma convention of the file being read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DecimalComma {
+    /// `.` is the decimal point: a comma in a number is an error, with a help.
+    No,
+    /// A `;`-separated file: `37,5` is 37.5, said once per file at its first such cell.
+    Read,
+    Said,
 }
 
 impl<'m> Loader<'m> {
@@ -296,6 +310,7 @@ impl<'m> Loader<'m> {
             groups: Vec::new(),
             computed: HashMap::new(),
             unknown: HashSet::new(),
+            decimal_comma: DecimalComma::No,
             findings: Vec::new(),
         };
         for (id, item) in model.ids().zip(&model.items) {
@@ -520,10 +535,16 @@ impl<'m> Loader<'m> {
             None => self.groups[group].grain = Some((period.grain(), period_span)),
         }
         let series = &self.groups[group];
-        let number = match value::value(&cell.raw, series.percent.is_some(), series.unit.as_deref())
-        {
+        let percent = series.percent.is_some();
+        let read = value::value(&cell.raw, percent, series.unit.as_deref());
+        let number = match read {
             Ok(Some(number)) => number,
             Ok(None) => return,
+            Err(_)
+                if let Some(number) = self.read_decimal_comma(&cell.raw, percent, value_span) =>
+            {
+                number
+            }
             Err(not_a_value) => {
                 let written = match &cell.raw {
                     Raw::Text(written) => written.trim(),
@@ -536,7 +557,7 @@ impl<'m> Loader<'m> {
                 let message = format!(
                     "`{}` is {what}: the value of `{}` for {period} is left out",
                     shorten(written, CELL_SHOWN),
-                    series.name
+                    self.groups[group].name
                 );
                 self.bad(value_span, message, &not_a_value.label, &not_a_value.help);
                 self.groups[group].bad_periods.push((period, value_span));
@@ -550,6 +571,48 @@ impl<'m> Loader<'m> {
             period_span,
             value_span,
         });
+    }
+
+    /// Starts a file: whether its numbers are written with decimal commas.
+    fn set_decimal_comma(&mut self, read: bool) {
+        self.decimal_comma = if read {
+            DecimalComma::Read
+        } else {
+            DecimalComma::No
+        };
+    }
+
+    /// A cell with a decimal comma in a file whose convention it is (`37,5`), said once a file.
+    fn read_decimal_comma(&mut self, raw: &Raw, percent: bool, span: Span) -> Option<f64> {
+        let Raw::Text(written) = raw else { return None };
+        if self.decimal_comma == DecimalComma::No {
+            return None;
+        }
+        let written = written.trim();
+        let number = if percent {
+            written.strip_suffix('%').map_or(written, str::trim_end)
+        } else {
+            written
+        };
+        let value = value::decimal_comma_in_convention(number)?;
+        if self.decimal_comma == DecimalComma::Read {
+            self.decimal_comma = DecimalComma::Said;
+            let message = format!(
+                "this `;`-separated file writes decimal commas: `{written}` is read as {}, and so \
+                 is every number of the file",
+                value::show(value)
+            );
+            self.findings.push(
+                Finding::new(Rule::DecimalComma, span, message)
+                    .label("a decimal comma")
+                    .help(
+                        "a `;`-separated CSV is read with `,` as the decimal point (a spreadsheet's \
+                         export in many European locales); say that this is meant with \
+                         `lint { allow decimal-comma }` in the scorecard",
+                    ),
+            );
+        }
+        Some(value)
     }
 
     fn bad(&mut self, span: Span, message: String, label: &str, help: &str) {

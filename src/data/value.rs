@@ -128,15 +128,8 @@ fn not_a_number(text: &str, percent: bool, unit: Option<&str>) -> NotAValue {
     let label = "not a number".to_string();
     let plain = "write a plain decimal number such as -1234.5 or 1e6, or leave the cell empty \
                  for no value";
-    let help = if text.contains(',')
-        && text
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '+' | ' '))
-    {
-        format!(
-            "write numbers with `.` as the decimal point and no thousands separators: `{}`",
-            text.replace([',', ' '], "")
-        )
+    let help = if let Some(help) = separator_help(text) {
+        help
     } else if text.ends_with('%') && !percent {
         match unit {
             Some(unit) => format!(
@@ -150,6 +143,9 @@ fn not_a_number(text: &str, percent: bool, unit: Option<&str>) -> NotAValue {
     } else if let Some((number, rest)) = text.split_once(char::is_whitespace)
         && plain_number(number).is_some()
         && !rest.trim().is_empty()
+        && !rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_whitespace())
     {
         match unit {
             Some(unit) => {
@@ -168,6 +164,114 @@ fn not_a_number(text: &str, percent: bool, unit: Option<&str>) -> NotAValue {
     NotAValue { label, help }
 }
 
+/// Digit groups of a thousands separator: the first of 1 to 3 digits, the others of 3.
+fn grouped(groups: &[&str]) -> bool {
+    let digits = |group: &&str| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit());
+    groups.len() > 1
+        && groups.iter().all(digits)
+        && groups[0].len() <= 3
+        && groups[1..].iter().all(|group| group.len() == 3)
+}
+
+/// A number written with a decimal comma, `.` or a space as thousands separators allowed:
+/// `37,5`, `-1.234,56`, `1 234,5`. A comma followed by exactly three digits and nothing before
+/// it that says "decimal" (`1,234`) is not one: it may as well be a thousands separator.
+pub fn decimal_comma_number(text: &str) -> Option<f64> {
+    let (sign, unsigned) = match text.strip_prefix(['-', '+']) {
+        Some(rest) => (&text[..1], rest),
+        None => ("", text),
+    };
+    let (whole, fraction) = unsigned.split_once(',')?;
+    if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let groups: Vec<&str> = whole.split(['.', ' ']).collect();
+    let whole_digits = whole.bytes().all(|b| b.is_ascii_digit()) && !whole.is_empty();
+    if !(whole_digits || grouped(&groups)) {
+        return None;
+    }
+    if whole_digits && fraction.len() == 3 {
+        return None; // `1,234`: a thousands separator as much as a decimal comma
+    }
+    plain_number(&format!("{sign}{}.{fraction}", groups.concat()))
+}
+
+/// A number of a file whose convention is the decimal comma (a `;`-separated CSV): there a
+/// comma is always the decimal point, `1,234` included, and `.` or a space groups thousands.
+pub fn decimal_comma_in_convention(text: &str) -> Option<f64> {
+    let unsigned = text.trim_start_matches(['-', '+']);
+    match unsigned.split_once(',') {
+        Some((whole, fraction))
+            if whole.bytes().all(|b| b.is_ascii_digit()) && !whole.is_empty() =>
+        {
+            let sign = &text[..text.len() - unsigned.len()];
+            plain_number(&format!("{sign}{whole}.{fraction}"))
+        }
+        _ => decimal_comma_number(text),
+    }
+}
+
+/// How to write a number that uses separators, when that can be said without guessing its
+/// magnitude: `90,5` is 90.5 (a comma with one or two digits after it is a decimal comma),
+/// `1,234,567` and `1 234 567` are 1234567; `1,234` may be either, and `1 234 5` groups no
+/// thousands: they are said to be ambiguous, and no number is suggested.
+fn separator_help(text: &str) -> Option<String> {
+    let unsigned = text.trim_start_matches(['-', '+']);
+    let only_separators = unsigned
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | ' '));
+    if !only_separators || !unsigned.contains([',', ' ']) {
+        return None;
+    }
+    let sign = &text[..text.len() - unsigned.len()];
+    if let Some((_, fraction)) = unsigned.split_once(',')
+        && (1..=2).contains(&fraction.len())
+        && let Some(value) = decimal_comma_number(text)
+    {
+        return Some(format!(
+            "`{text}` has a decimal comma: write `{}` (a `.` as the decimal point, no thousands \
+             separators)",
+            show(value)
+        ));
+    }
+    for separator in [',', ' '] {
+        let groups: Vec<&str> = unsigned.split(separator).collect();
+        let unambiguous = groups.len() > 2 || separator == ' ';
+        if grouped(&groups) && unambiguous && !unsigned.contains('.') {
+            return Some(format!(
+                "write numbers without thousands separators: `{sign}{}`",
+                groups.concat()
+            ));
+        }
+    }
+    if let Some(value) = decimal_comma_number(text) {
+        return Some(format!(
+            "`{text}` has a decimal comma: write `{}` (a `.` as the decimal point, no thousands \
+             separators)",
+            show(value)
+        ));
+    }
+    // `1,234`: a thousands separator or a decimal comma; both readings are offered.
+    if let [whole, fraction] = unsigned.split(',').collect::<Vec<_>>()[..]
+        && grouped(&[whole, fraction])
+    {
+        return Some(format!(
+            "`{text}` can be read two ways: write `{sign}{whole}{fraction}` if the comma separates \
+             thousands, `{sign}{whole}.{fraction}` if it is a decimal comma"
+        ));
+    }
+    Some(format!(
+        "`{text}` can be read more than one way: write it with `.` as the decimal point and no \
+         separators"
+    ))
+}
+
+/// A number as a user would write it back: no float noise.
+pub fn show(value: f64) -> String {
+    let rounded = (value * 1e9).round() / 1e9;
+    format!("{rounded}")
+}
+
 /// The period a cell names, in the language's forms (`2026`, `2026-H1`, `2026-Q3`, `2026-07`,
 /// `2026-W05`, `2026-07-15`); surrounding spaces are ignored.
 pub fn period(text: &str) -> Result<Period, PeriodError> {
@@ -177,6 +281,46 @@ pub fn period(text: &str) -> Result<Period, PeriodError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn help_of(cell: &str) -> String {
+        match value(&Raw::Text(Cow::Borrowed(cell)), false, None) {
+            Err(not_a_value) => not_a_value.help,
+            Ok(value) => panic!("{cell} read as {value:?}"),
+        }
+    }
+
+    #[test]
+    fn separators_get_a_help_that_never_changes_the_magnitude() {
+        assert!(
+            help_of("90,5").contains("write `90.5`"),
+            "{}",
+            help_of("90,5")
+        );
+        assert!(help_of("-3,25").contains("write `-3.25`"));
+        assert!(help_of("1.234,5").contains("write `1234.5`"));
+        assert!(help_of("1,234,567").contains("`1234567`"));
+        assert!(help_of("1 234 567").contains("`1234567`"));
+        let help = help_of("1,234");
+        assert!(
+            help.contains("`1234` if the comma separates thousands, `1.234` if"),
+            "{help}"
+        );
+        for ambiguous in ["1 234 5", "12,34,5"] {
+            let help = help_of(ambiguous);
+            assert!(help.contains("more than one way"), "{ambiguous}: {help}");
+        }
+    }
+
+    #[test]
+    fn decimal_commas_are_read_where_they_cannot_be_thousands() {
+        assert_eq!(decimal_comma_number("37,5"), Some(37.5));
+        assert_eq!(decimal_comma_number("-1.234,56"), Some(-1234.56));
+        assert_eq!(decimal_comma_number("1 234,5"), Some(1234.5));
+        assert_eq!(decimal_comma_number("0,1234"), Some(0.1234));
+        assert_eq!(decimal_comma_number("1,234"), None);
+        assert_eq!(decimal_comma_number("12.34,5"), None);
+        assert_eq!(decimal_comma_number("37.5"), None);
+    }
 
     fn text(cell: &str) -> Raw<'_> {
         Raw::Text(Cow::Borrowed(cell))
@@ -239,7 +383,7 @@ mod tests {
         ] {
             assert!(read(cell, false).is_err(), "{cell}");
         }
-        assert!(read("1,234", false).unwrap_err().help.contains("`1234`"));
+        assert!(read("1,234", false).unwrap_err().help.contains("two ways"));
         assert!(read("12 EUR", false).unwrap_err().help.contains("`12`"));
         assert!(read("n/a", false).unwrap_err().help.contains("empty"));
     }

@@ -129,7 +129,8 @@ rules! {
     UnknownSeries = "unknown-series", Data, Warn, "a data column or metric name that no metric reads";
     MissingPeriod = "missing-period", Data, Warn, "a gap inside a series' observed range";
     PeriodOutsideScorecard = "period-outside-scorecard", Data, Warn, "observations outside the scorecard's span and not needed";
-    PercentScaleSuspect = "percent-scale-suspect", Data, Warn, "a % series whose values all lie in [-1, 1]";
+    PercentScaleSuspect = "percent-scale-suspect", Data, Warn, "a % series, or a % KPI's targets, whose values all lie in [-1, 1]";
+    DecimalComma = "decimal-comma", Data, Warn, "a `;`-separated data file read with decimal commas";
 
     UnknownRule = "unknown-rule", Lint, Error, "a rule name that does not exist";
     UnusedAllow = "unused-allow", Lint, Warn, "an `@allow` that suppresses nothing";

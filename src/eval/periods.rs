@@ -120,6 +120,24 @@ pub fn report_periods(model: &Model) -> Vec<Period> {
     }
 }
 
+/// `--as-of` taken to the scorecard's frequency, when it is a period of the scorecard's span;
+/// otherwise why not, naming the span.
+pub fn as_of_in_span(model: &Model, as_of: Period) -> Result<Period, String> {
+    let period = as_of.at_grain(scorecard_grain(model));
+    let Some((from, to)) = model.scorecard.as_ref().and_then(|s| s.period) else {
+        return Err(format!(
+            "--as-of {as_of}: the scorecard has no span (`period FROM .. TO`)"
+        ));
+    };
+    if period.first_day() < from.first_day() || period.last_day() > to.last_day() {
+        return Err(format!(
+            "--as-of {as_of} is outside the scorecard's span {from} .. {to}: give a period \
+             from {from} to {to}"
+        ));
+    }
+    Ok(period)
+}
+
 /// A KPI's periods: the scorecard's span at the KPI's own frequency (the report's `series`).
 pub fn kpi_periods(model: &Model, kpi: ItemId) -> Vec<Period> {
     match model.scorecard.as_ref().and_then(|s| s.period) {

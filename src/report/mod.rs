@@ -230,16 +230,10 @@ pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>
         .filter(|&id| kpi_part(model, id).is_some())
         .collect();
 
+    // `as_of` as the check resolved it; a report of a check that read no data has no actual.
     let as_of = match as_of {
-        Some(period) => {
-            let period = period.at_grain(grain);
-            if !report_periods.contains(&period) {
-                return Err(format!(
-                    "--as-of {period} is not a period of the scorecard's span"
-                ));
-            }
-            Some(period)
-        }
+        Some(period) => Some(periods::as_of_in_span(model, period)?),
+        None if outcome.as_of.is_some() => outcome.as_of,
         None => latest_with_actual(&mut eval, &kpis, &report_periods, grain),
     };
     let shown: Vec<Period> = match as_of {

@@ -272,6 +272,49 @@ fn block_comment_end(text: &str) -> Option<usize> {
 }
 
 /// A hint for the common mistakes: a misspelt property keyword, an uppercase identifier.
+/// The words a rule of fixed choices accepts.
+fn choices(rule: Rule) -> Option<&'static [&'static str]> {
+    Some(match rule {
+        Rule::direction => &["up", "down", "range"],
+        Rule::aggregate => &["sum", "avg", "last", "min", "max"],
+        Rule::frequency => &[
+            "daily",
+            "weekly",
+            "monthly",
+            "quarterly",
+            "halfyearly",
+            "yearly",
+        ],
+        Rule::initiative_status => &["planned", "on_track", "at_risk", "late", "done"],
+        Rule::lint_level => &["allow", "warn", "deny"],
+        Rule::band => &["green", "amber"],
+        _ => return None,
+    })
+}
+
+/// Where one word of a fixed set fits: the closest to what was written, or all of them.
+fn choice_help(positives: &[Rule], word: &str) -> Option<String> {
+    let words = positives.iter().find_map(|rule| choices(*rule))?;
+    let listed = |words: &[&str]| {
+        let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+        match quoted.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, init)) => format!("{} or {last}", init.join(", ")),
+            None => String::new(),
+        }
+    };
+    let close = diagnostics::closest(word, words.iter().copied()).or_else(|| {
+        words
+            .iter()
+            .copied()
+            .find(|w| word.starts_with(w) || w.starts_with(word))
+    });
+    Some(match close {
+        Some(close) => format!("did you mean `{close}`? (one of {})", listed(words)),
+        None => format!("write one of {}", listed(words)),
+    })
+}
+
 fn help_for(text: &str, offset: usize, error: &pest::error::Error<Rule>) -> Option<String> {
     let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant else {
         return None;
@@ -300,6 +343,9 @@ fn help_for(text: &str, offset: usize, error: &pest::error::Error<Rule>) -> Opti
         && let Some(keyword) = diagnostics::closest(word, DECLARATION_KEYWORDS.iter().copied())
     {
         return Some(format!("did you mean `{keyword}`?"));
+    }
+    if let Some(help) = choice_help(positives, word) {
+        return Some(help);
     }
     let expects_ident = positives
         .iter()

@@ -41,12 +41,25 @@ pub fn parse_file(file: FileId, text: &str) -> (ast::File, Vec<Finding>) {
         ) {
             Ok(()) => break,
             Err(error_at) => {
-                // The declaration with the error starts at the last boundary before it.
-                let after_error = boundaries.partition_point(|b| *b <= error_at);
-                let broken_start = after_error
-                    .checked_sub(1)
-                    .map_or(start, |i| boundaries[i])
+                // The broken declaration: the one whose keyword is the last before the error, or,
+                // for an error in the doc comments or attributes above a keyword, the one they
+                // belong to; it starts with the doc comments, attributes, comments and blank
+                // lines written right above its keyword.
+                let is_keyword = |b: &usize| !text[*b..].starts_with(['@', '/']);
+                let mut after_error = boundaries.partition_point(|b| *b <= error_at);
+                if after_error > 0 && !is_keyword(&boundaries[after_error - 1]) {
+                    after_error += boundaries[after_error..]
+                        .iter()
+                        .position(is_keyword)
+                        .map_or(boundaries.len() - after_error, |i| i + 1);
+                }
+                let keyword = boundaries[..after_error]
+                    .iter()
+                    .rev()
+                    .find(|b| is_keyword(b))
+                    .map_or(start, |&b| b)
                     .max(start);
+                let broken_start = leading_lines_start(text, keyword).max(start);
                 // The declarations before the broken one parsed; parse them again on their own.
                 if broken_start > start {
                     let _ = parse_piece(
@@ -147,6 +160,23 @@ fn declaration_starts(text: &str) -> Vec<usize> {
             })
         })
         .collect()
+}
+
+/// Where the lines written right above the declaration at `start` begin: doc comments,
+/// attributes, comments and blank lines belong to it, so that what comes before it ends on a
+/// declaration's end and parses on its own.
+fn leading_lines_start(text: &str, start: usize) -> usize {
+    let mut begin = start;
+    while begin > 0 {
+        let line_start = text[..begin - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[line_start..begin].trim();
+        let leading = line.is_empty() || line.starts_with("//") || line.starts_with('@');
+        if !leading {
+            break;
+        }
+        begin = line_start;
+    }
+    begin
 }
 
 /// The keyword and id of a declaration that did not parse, as far as they can be read.

@@ -21,6 +21,7 @@ mod no_deadline;
 mod no_target;
 mod objective_without_kpi;
 mod orphan_metric;
+mod percent_scale_suspect;
 mod perspective_without_objective;
 mod review_overdue;
 mod stale_data;
@@ -52,6 +53,7 @@ pub const ALL: &[Check] = &[
     too_many_kpis::CHECK,
     too_many_objectives::CHECK,
     frequency_mismatch::CHECK,
+    percent_scale_suspect::CHECK,
 ];
 
 pub const DATA: &[DataCheck] = &[
@@ -62,6 +64,7 @@ pub const DATA: &[DataCheck] = &[
     review_overdue::DATA_CHECK,
     initiative_overdue::DATA_CHECK,
     frequency_mismatch::DATA_CHECK,
+    percent_scale_suspect::DATA_CHECK,
 ];
 
 #[cfg(test)]
