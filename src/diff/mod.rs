@@ -23,8 +23,8 @@
 //! - A removed KPI is located at its objective in the new version (where `@allow(kpi-removed)`
 //!   goes), or at the scorecard block when that objective is gone too.
 //! - When several changes touch one KPI, each shows the effect of all of them together.
-//! - `as_of` is the new version's (`--as-of`, else its latest period with an actual); the old
-//!   definitions are evaluated at the same period.
+//! - `as_of` is the new version's, as its check resolved it (`--as-of`, else its latest period
+//!   with an actual); the old definitions are evaluated at the same period.
 
 pub mod actuals;
 pub mod definitions;
@@ -40,7 +40,7 @@ use std::path::PathBuf;
 use crate::checks::levels::{self, LintOptions};
 use crate::data::{self, DataFile, DataSet};
 use crate::diagnostics::{Finding, Level, Rule, Summary};
-use crate::eval::{Evaluator, latest_with_actual, periods};
+use crate::eval::{Evaluator, periods};
 use crate::input;
 use crate::period::Period;
 use crate::pipeline::{CheckOptions, CheckOutcome, check_path};
@@ -75,8 +75,8 @@ pub enum DiffError {
         side: &'static str,
         error: LoadError,
     },
-    /// `--as-of` outside the new version's span.
-    AsOf(Period),
+    /// `--as-of` outside the new version's span: why.
+    AsOf(String),
 }
 
 impl fmt::Display for DiffError {
@@ -84,10 +84,7 @@ impl fmt::Display for DiffError {
         match self {
             DiffError::Git(error) => error.fmt(f),
             DiffError::Load { side, error } => write!(f, "the {side} version: {error}"),
-            DiffError::AsOf(period) => write!(
-                f,
-                "--as-of {period} is not a period of the new version's scorecard span"
-            ),
+            DiffError::AsOf(message) => f.write_str(message),
         }
     }
 }
@@ -274,14 +271,12 @@ pub fn diff(versions: &Versions, options: &DiffOptions) -> Result<Diffed, DiffEr
     // A revision that cannot be read is the first thing to say, whatever the new version is.
     let mut old = old?;
     let new = new.map_err(|error| DiffError::Load { side: "new", error })?;
+    // As for `check`: an `--as-of` outside the span is said first.
+    if let Some(as_of) = options.as_of {
+        periods::as_of_in_span(&new.model, as_of).map_err(DiffError::AsOf)?;
+    }
     if Summary::of(&new.findings).errors > 0 {
         return Ok(Diffed::NewHasErrors(new));
-    }
-    if let Some(period) = options.as_of {
-        let period = period.at_grain(periods::scorecard_grain(&new.model));
-        if !periods::report_periods(&new.model).contains(&period) {
-            return Err(DiffError::AsOf(period));
-        }
     }
     let outcome = compare(new, &mut old, options, old_name);
     Ok(Diffed::Compared(outcome))
@@ -346,7 +341,7 @@ fn compare(
         Some(evaluated) => Evaluator::resume(&new.model, &new.data, evaluated),
         None => Evaluator::new(&new.model, &new.data),
     };
-    let as_of = as_of(&mut new_eval, options.as_of);
+    let as_of = new.as_of;
     let mut changes = definitions::compare(old, &new.model, &new.sources, as_of);
     if !same_data {
         changes.extend(actuals::compare(old, &new.model, &new.data));
@@ -368,20 +363,6 @@ fn compare(
         as_of,
         old_name,
     }
-}
-
-/// `--as-of` at the scorecard's frequency, else the latest report period with an actual.
-fn as_of(eval: &mut Evaluator<'_>, given: Option<Period>) -> Option<Period> {
-    let model = eval.model();
-    let grain = periods::scorecard_grain(model);
-    if let Some(period) = given {
-        return Some(period.at_grain(grain));
-    }
-    let kpis: Vec<_> = model
-        .ids()
-        .filter(|&id| model.item(id).as_measure().is_some_and(|m| m.kpi.is_some()))
-        .collect();
-    latest_with_actual(eval, &kpis, &periods::report_periods(model), grain)
 }
 
 /// Changes in the order of findings: by file, position and rule.
