@@ -95,8 +95,8 @@ impl std::error::Error for DiffError {}
 #[derive(Debug)]
 pub enum Diffed {
     /// The new version does not check: its findings, nothing compared.
-    NewHasErrors(CheckOutcome),
-    Compared(DiffOutcome),
+    NewHasErrors(Box<CheckOutcome>),
+    Compared(Box<DiffOutcome>),
 }
 
 /// The changes between the versions, located in the new one.
@@ -104,6 +104,8 @@ pub enum Diffed {
 pub struct DiffOutcome {
     /// The new version, checked.
     pub new: CheckOutcome,
+    /// The old version (its git snapshot, if any, is removed when it is dropped).
+    pub old: OldVersion,
     /// Sorted by file and position, with their levels settled.
     pub changes: Vec<Change>,
     /// The period the effects are judged at.
@@ -219,6 +221,7 @@ fn help(rule: Rule) -> String {
 }
 
 /// The old version, loaded and analyzed, with the observations of its own data files.
+#[derive(Debug)]
 pub struct OldVersion {
     pub sources: SourceMap,
     pub model: Model,
@@ -228,6 +231,8 @@ pub struct OldVersion {
     pub snapshot: Option<Snapshot>,
     /// The contents of its data files, to see whether the new ones differ.
     data_bytes: Vec<Option<Vec<u8>>>,
+    /// The new version's data read under the old definitions, where it differs from `data`.
+    new_data: Option<DataSet>,
 }
 
 impl OldVersion {
@@ -269,17 +274,17 @@ pub fn diff(versions: &Versions, options: &DiffOptions) -> Result<Diffed, DiffEr
         (new, old)
     });
     // A revision that cannot be read is the first thing to say, whatever the new version is.
-    let mut old = old?;
+    let old = old?;
     let new = new.map_err(|error| DiffError::Load { side: "new", error })?;
     // As for `check`: an `--as-of` outside the span is said first.
     if let Some(as_of) = options.as_of {
         periods::as_of_in_span(&new.model, as_of).map_err(DiffError::AsOf)?;
     }
     if Summary::of(&new.findings).errors > 0 {
-        return Ok(Diffed::NewHasErrors(new));
+        return Ok(Diffed::NewHasErrors(Box::new(new)));
     }
-    let outcome = compare(new, &mut old, options, old_name);
-    Ok(Diffed::Compared(outcome))
+    let outcome = compare(new, old, options, old_name);
+    Ok(Diffed::Compared(Box::new(outcome)))
 }
 
 /// The stack of the threads that check and load: formulas and imports are walked recursively.
@@ -314,13 +319,14 @@ fn load_old(versions: &Versions) -> Result<OldVersion, DiffError> {
         data,
         snapshot,
         data_bytes,
+        new_data: None,
     })
 }
 
 /// The changes from `old` to `new`, with their effects and levels.
 fn compare(
     new: CheckOutcome,
-    old: &mut OldVersion,
+    mut old: OldVersion,
     options: &DiffOptions,
     old_name: String,
 ) -> DiffOutcome {
@@ -331,25 +337,28 @@ fn compare(
         .collect();
     let same_data = new_bytes == old.data_bytes;
     // The new data under the old definitions: the old version's own data when it is the same.
-    let old_on_new = if same_data {
-        None
-    } else {
-        Some(data::load(&old.model, &mut old.sources, &new_files).0)
-    };
+    if !same_data {
+        old.new_data = Some(data::load(&old.model, &mut old.sources, &new_files).0);
+    }
     let evaluated = new.evaluated.lock().ok().and_then(|mut slot| slot.take());
     let mut new_eval = match evaluated {
         Some(evaluated) => Evaluator::resume(&new.model, &new.data, evaluated),
         None => Evaluator::new(&new.model, &new.data),
     };
     let as_of = new.as_of;
-    let mut changes = definitions::compare(old, &new.model, &new.sources, as_of);
+    let mut changes = definitions::compare(&old, &new.model, &new.sources, as_of);
     if !same_data {
-        changes.extend(actuals::compare(old, &new.model, &new.data));
+        changes.extend(actuals::compare(&old, &new.model, &new.data));
     }
     if let Some(as_of) = as_of {
-        let old_data = old_on_new.as_ref().unwrap_or(&old.data);
+        let old_data = old.new_data.as_ref().unwrap_or(&old.data);
         let mut old_eval = Evaluator::new(&old.model, old_data);
         effect::fill(&mut changes, &mut old_eval, &mut new_eval, as_of);
+    }
+    // What was evaluated goes back to the new version, which owns (and frees) it.
+    let evaluated = new_eval.into_evaluated();
+    if let Ok(mut slot) = new.evaluated.lock() {
+        *slot = Some(evaluated);
     }
     let mut findings: Vec<Finding> = changes.iter().map(|c| c.finding.clone()).collect();
     levels::apply_to_changes(&mut findings, &new.model, &options.lint);
@@ -359,6 +368,7 @@ fn compare(
     sort(&mut changes, &new.sources);
     DiffOutcome {
         new,
+        old,
         changes,
         as_of,
         old_name,
