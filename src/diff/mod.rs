@@ -32,6 +32,7 @@ pub mod effect;
 pub mod formulas;
 pub mod git;
 pub mod markdown;
+mod remap;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -336,9 +337,14 @@ fn compare(
         .map(|file| input::read_regular_file(&file.path, input::MAX_DATA_BYTES).ok())
         .collect();
     let same_data = new_bytes == old.data_bytes;
-    // The new data under the old definitions: the old version's own data when it is the same.
+    // The new data under the old definitions: the old version's own data when it is the same,
+    // else what the new version read, taken over where both read the series alike, else the
+    // files read again.
     if !same_data {
-        old.new_data = Some(data::load(&old.model, &mut old.sources, &new_files).0);
+        let taken_over = remap::for_old_definitions(&old.model, &new.model, &new.data);
+        old.new_data = Some(
+            taken_over.unwrap_or_else(|| data::load(&old.model, &mut old.sources, &new_files).0),
+        );
     }
     let evaluated = new.evaluated.lock().ok().and_then(|mut slot| slot.take());
     let mut new_eval = match evaluated {
