@@ -354,3 +354,100 @@ fn an_as_of_outside_the_span_is_said_first_naming_the_span_in_check_and_report()
         Some(2)
     );
 }
+
+/// A quarterly scorecard whose monthly data ends in July: a `ytd` KPI and a monthly one.
+const ENDS_IN_JULY: &str = r#"scorecard "Clinic" {
+  owner "Office"
+  period 2026-01 .. 2026-12
+  frequency quarterly
+  data "actuals.csv"
+}
+perspective financial "Financial"
+objective grow "Grow" { perspective financial  owner "CFO" }
+metric visits "Visits" { unit visits  aggregate sum }
+/// Visits this year.
+kpi visits_ytd "Visits so far" {
+  objective grow  owner "COO"  unit visits  direction up
+  formula ytd(visits)
+  target { 2026-Q1 300  2026-Q2 600  2026-Q3 900  2026-Q4 1200 }
+}
+/// Visits in the month.
+kpi monthly "Monthly visits" {
+  objective grow  owner "COO"  unit visits  direction up  frequency monthly
+  formula visits
+  target 120 visits by 2026-12
+}
+"#;
+
+#[test]
+fn a_period_the_data_does_not_complete_is_neither_as_of_nor_compared_with_its_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "scorecard.kpi", ENDS_IN_JULY);
+    let months: String = (1..=7).map(|m| format!("2026-{m:02},100\n")).collect();
+    write(
+        dir.path(),
+        "actuals.csv",
+        &format!("period,visits\n{months}"),
+    );
+    // The check and the report judge at the same as_of: 2026-Q2, the last quarter complete.
+    let check = stdout(&kpic(&["check", ".", "--format", "short"], dir.path()));
+    assert!(!check.contains("stale-data"), "{check}");
+    let report = kpic(
+        &["report", ".", "--format", "json", "--out", "out"],
+        dir.path(),
+    );
+    assert_eq!(report.status.code(), Some(0));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["as_of"], "2026-Q2");
+    let ytd = &json["kpis"][0];
+    assert_eq!(ytd["latest"]["period"], "2026-Q2");
+    assert_eq!(ytd["latest"]["actual"], 600.0);
+    // At --as-of 2026-Q3, the quarter that holds July alone has no actual, never a red one.
+    let args = [
+        "report", ".", "--format", "json", "--out", "q3", "--as-of", "2026-Q3",
+    ];
+    assert_eq!(kpic(&args, dir.path()).status.code(), Some(0));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("q3/report.json")).unwrap()).unwrap();
+    let latest = &json["kpis"][0]["latest"];
+    assert_eq!(latest["actual"], serde_json::Value::Null, "{latest}");
+    assert_eq!(latest["status"], "none", "{latest}");
+    let series = json["kpis"][0]["series"].as_array().unwrap();
+    let q3 = series.iter().find(|e| e["period"] == "2026-Q3").unwrap();
+    assert_eq!(q3["missing"], "incomplete: data ends 2026-07", "{q3}");
+    // --as-of in the incomplete quarter: the quarter has no actual, never a red one.
+    let at_q3 = kpic(
+        &["check", ".", "--as-of", "2026-Q3", "--format", "short"],
+        dir.path(),
+    );
+    assert_eq!(at_q3.status.code(), Some(0));
+}
+
+#[test]
+fn the_human_format_names_levels_in_words_and_colour_follows_the_color_option() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "scorecard.kpi",
+        "scorecard \"S\" {\n  period 2026-01 .. 2026-12\n  data \"actual.csv\"\n}\n",
+    );
+    write(dir.path(), "actuals.csv", "period,x\n");
+    let plain = stdout(&kpic(&["check", "."], dir.path()));
+    let line = plain
+        .lines()
+        .find(|l| l.contains("cannot read data file"))
+        .unwrap();
+    assert!(
+        line.contains("error: cannot read data file \"actual.csv\""),
+        "{line}"
+    );
+    // The missing data file's closest neighbour is named.
+    assert!(plain.contains("did you mean \"actuals.csv\"?"), "{plain}");
+    assert!(!plain.contains('\x1b'), "no colour in a pipe");
+    let always = stdout(&kpic(&["check", ".", "--color", "always"], dir.path()));
+    assert!(always.contains('\x1b'), "--color always colours a pipe too");
+    let never = stdout(&kpic(&["--color", "never", "check", "."], dir.path()));
+    assert_eq!(never, plain);
+}

@@ -114,8 +114,19 @@ pub(super) fn render_findings(
 }
 
 /// Colour on a terminal, unless `NO_COLOR` is set (and not empty).
+/// `--color always` and `--color never` say it whatever the output is.
 pub(super) fn use_colour(to_terminal: bool) -> bool {
-    to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    match super::COLOR
+        .get()
+        .copied()
+        .unwrap_or(super::ColorChoice::Auto)
+    {
+        super::ColorChoice::Always => true,
+        super::ColorChoice::Never => false,
+        super::ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
 }
 
 /// Writes `text` to a temporary file beside `path`, then renames it into place: a failed run

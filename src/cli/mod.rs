@@ -31,7 +31,21 @@ pub const EXIT_USAGE: u8 = 2;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour in the terminal: auto (on a terminal, unless NO_COLOR is set), always or never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
 }
+
+/// `--color`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The `--color` of this run, set once by [`main`].
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
@@ -270,6 +284,7 @@ pub fn main() -> ExitCode {
             });
         }
     };
+    let _ = COLOR.set(cli.color);
     let code = match cli.command {
         Command::Check(args) => {
             let check_matches = matches

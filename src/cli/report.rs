@@ -50,7 +50,7 @@ fn report(
         return EXIT_USAGE;
     }
     let to_terminal = std::io::stdout().is_terminal();
-    let colour = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let colour = super::check::use_colour(to_terminal);
     let width = if to_terminal {
         terminal_size::terminal_size().map_or(100, |(w, _)| w.0 as usize)
     } else {

@@ -186,6 +186,8 @@ struct Unreadable {
     /// The place of the error in the file's text.
     at: Option<Range<usize>>,
     text: Option<String>,
+    /// The file is not there: the help names the closest data file beside where it was sought.
+    not_found: bool,
 }
 
 impl Unreadable {
@@ -195,6 +197,7 @@ impl Unreadable {
             help: None,
             at: None,
             text: None,
+            not_found: false,
         }
     }
 
@@ -214,13 +217,18 @@ impl Unreadable {
             "cannot read data file \"{}\": {}",
             file.written, self.reason
         );
+        let closest = self.not_found.then(|| closest_data_file(file)).flatten();
         if let Some(span) = file.named_at {
+            let help = match closest {
+                Some(close) => format!("did you mean \"{close}\"?"),
+                None => self
+                    .help
+                    .unwrap_or("data paths are relative to the file that names them")
+                    .to_string(),
+            };
             return Finding::new(Rule::DataUnreadable, span, message)
                 .label("this data file")
-                .help(
-                    self.help
-                        .unwrap_or("data paths are relative to the file that names them"),
-                );
+                .help(help);
         }
         let id = sources.add(SourceFile::new(
             paths::display_name(&file.path),
@@ -235,6 +243,20 @@ impl Unreadable {
                     .unwrap_or("`--data` paths are relative to the working directory"),
             )
     }
+}
+
+/// The data file beside where `file` was sought whose name is closest to it, written as the
+/// user wrote the missing one (same folder part).
+fn closest_data_file(file: &DataFile) -> Option<String> {
+    let wanted = file.path.file_name()?.to_str()?;
+    let folder = file.path.parent().unwrap_or(Path::new(""));
+    let siblings = paths::files_in(folder, &["csv", "json", "ndjson", "jsonl"]);
+    let close = diagnostics::closest(wanted, siblings.iter().map(String::as_str))?;
+    let written_folder = file
+        .written
+        .rsplit_once('/')
+        .map_or(String::new(), |(folder, _)| format!("{folder}/"));
+    Some(format!("{written_folder}{close}"))
 }
 
 const HELP_FORMS: &str = "a data file is a .csv with a `period` column (long: `period,metric,value`; \
@@ -368,8 +390,14 @@ impl<'m> Loader<'m> {
                 "not a known form of data file: use .csv, .json, .ndjson or .jsonl",
             ));
         };
-        let bytes = input::read_regular_file(&file.path, input::MAX_DATA_BYTES)
-            .map_err(|error| Unreadable::new(error.to_string()))?;
+        let bytes =
+            input::read_regular_file(&file.path, input::MAX_DATA_BYTES).map_err(|error| {
+                let not_found = matches!(error, input::ReadError::NotFound);
+                Unreadable {
+                    not_found,
+                    ..Unreadable::new(error.to_string())
+                }
+            })?;
         let text = String::from_utf8(bytes).map_err(|error| {
             let at = error.utf8_error().valid_up_to();
             let line = error.as_bytes()[..at]

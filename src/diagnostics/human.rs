@@ -100,7 +100,8 @@ impl<'a> Report<'a> {
         }
         let mut report = Report {
             quoted: true,
-            message: finding.message.clone(),
+            // The level in words too: the glyphs alone are not found by grep, nor read aloud.
+            message: format!("{}: {}", finding.level.name(), finding.message),
             code: Some(finding.rule.name()),
             severity: match finding.level {
                 Level::Error => Severity::Error,

@@ -156,11 +156,26 @@ impl InputSeries {
         {
             return Err(Missing::BadValue(cell.place.clone()));
         }
+        if let Some(data_ends) = self.ends_inside(period) {
+            return Err(Missing::Incomplete { data_ends });
+        }
         match aggregate(how, self.inside(period).map(|point| point.value)) {
             Some(value) if value.is_finite() => Ok(value),
             Some(_) => Err(Missing::Overflow),
             None => Err(self.why_none(period)),
         }
+    }
+
+    /// Where the data ends, when it ends inside `period` before its last sub-period: the last
+    /// observation inside is of a finer grain, ends before the period does, and none comes
+    /// after it. Such a period is incomplete (SCORING.md): a quarter with July alone is not a
+    /// quarter.
+    fn ends_inside(&self, period: Period) -> Option<Period> {
+        let end = period.last_day();
+        let last = self.inside(period).last()?;
+        let finer = last.period.grain() < period.grain();
+        let later = self.points.last().is_some_and(|point| point.anchor > end);
+        (finer && last.period.last_day() < end && !later).then_some(last.period)
     }
 
     /// Why a period holds no observation: "no data", or data only at a coarser grain that
@@ -282,18 +297,27 @@ mod tests {
         assert_eq!(s.value(q1, Aggregate::Last), Ok(3.0));
         assert_eq!(s.value(q1, Aggregate::Min), Ok(2.0));
         assert_eq!(s.value(q1, Aggregate::Max), Ok(5.0));
-        assert_eq!(s.value(p("2026-H1"), Aggregate::Sum), Ok(110.0));
         assert_eq!(s.value(p("2026-02"), Aggregate::Sum), Ok(5.0));
         assert_eq!(s.value(p("2026-Q3"), Aggregate::Sum), Err(Missing::NoData));
-        // `last` with a gap at the end of the period: the latest observation there is.
-        let gap = series(&m, &[("2026-04", 1.0), ("2026-05", 2.0)]);
+        // Data that ends before a period's last month leaves it incomplete, with no value.
+        let ends_in_april = Err(Missing::Incomplete {
+            data_ends: p("2026-04"),
+        });
+        assert_eq!(s.value(p("2026-H1"), Aggregate::Sum), ends_in_april);
+        assert_eq!(s.value(p("2026-Q2"), Aggregate::Last), ends_in_april);
+        // A gap inside, with data after the period: complete, the observations there are.
+        let gap = series(&m, &[("2026-04", 1.0), ("2026-05", 2.0), ("2026-07", 9.0)]);
         assert_eq!(gap.value(p("2026-Q2"), Aggregate::Last), Ok(2.0));
+        assert_eq!(gap.value(p("2026-Q2"), Aggregate::Sum), Ok(3.0));
     }
 
     #[test]
     fn percent_values_become_fractions() {
         let m = measure(Some("%"), None);
-        let s = series(&m, &[("2026-01", 42.0), ("2026-02", 44.0)]);
+        let s = series(
+            &m,
+            &[("2026-01", 42.0), ("2026-02", 44.0), ("2026-03", 43.0)],
+        );
         assert_eq!(s.value(p("2026-01"), Aggregate::Avg), Ok(0.42));
         assert!((s.value(p("2026-Q1"), Aggregate::Avg).unwrap() - 0.43).abs() < 1e-12);
         assert_eq!(to_display(&m, 0.43), 43.0);
@@ -305,7 +329,13 @@ mod tests {
         let m = measure(Some("EUR"), None);
         let s = series(&m, &[("2026-Q1", 30.0)]);
         assert_eq!(s.value(p("2026-Q1"), Aggregate::Sum), Ok(30.0));
-        assert_eq!(s.value(p("2026"), Aggregate::Sum), Ok(30.0));
+        // A year with its first quarter alone is incomplete.
+        assert_eq!(
+            s.value(p("2026"), Aggregate::Sum),
+            Err(Missing::Incomplete {
+                data_ends: p("2026-Q1")
+            })
+        );
         assert_eq!(
             s.value(p("2026-02"), Aggregate::Sum),
             Err(Missing::CoarseData {
@@ -328,13 +358,20 @@ mod tests {
         assert_eq!(s.value(p("2026-02"), Aggregate::Sum), Err(Missing::NoData));
         assert_eq!(s.value(p("2026-12"), Aggregate::Sum), Ok(10.0));
         assert_eq!(s.value(p("2026"), Aggregate::Sum), Ok(11.0));
-        assert_eq!(s.value(p("2027-01"), Aggregate::Sum), Ok(100.0));
+        // The data ends with the first week of 2027: January 2027 is incomplete.
+        assert_eq!(
+            s.value(p("2027-01"), Aggregate::Sum),
+            Err(Missing::Incomplete {
+                data_ends: p("2027-W01")
+            })
+        );
         let days = series(
             &m,
             &[
                 ("2024-02-28", 1.0),
                 ("2024-02-29", 2.0),
                 ("2024-03-01", 4.0),
+                ("2024-03-03", 0.0),
             ],
         );
         assert_eq!(days.value(p("2024-02"), Aggregate::Sum), Ok(3.0));

@@ -6,8 +6,11 @@ use super::{Evaluator, periods};
 use crate::period::{Grain, Period};
 use crate::semantic::model::ItemId;
 
-/// The latest report period in which a KPI period holding an actual ends: `as_of` without
-/// `--as-of`; `None` when no KPI has an actual in the report's periods.
+/// The latest report period that the data completes: the latest one complete by the end of a
+/// KPI period holding an actual (`as_of` without `--as-of`); `None` when no KPI has an actual
+/// in the report's periods. A monthly actual for July makes a quarterly scorecard's `as_of`
+/// 2026-Q2, not a Q3 that holds July alone; a quarterly actual makes a monthly scorecard's
+/// `as_of` the quarter's last month.
 ///
 /// Each KPI's periods are walked from the last one back, and only while they end after the
 /// latest report period found so far: a KPI with recent data costs a few evaluations, not its
@@ -23,8 +26,8 @@ pub fn latest_with_actual(
     let mut latest: Option<Period> = None;
     for &kpi in kpis {
         for period in periods::kpi_periods(eval.model(), kpi).into_iter().rev() {
-            // The report period in which this KPI period ends; earlier KPI periods end no later.
-            let r = Period::containing(period.last_day(), grain);
+            // The report period complete when this KPI period ends; earlier ones complete no later.
+            let r = completed_by(grain, period);
             if latest.is_some_and(|l| r.ordinal() <= l.ordinal()) {
                 break;
             }

@@ -24,6 +24,9 @@ pub enum Missing {
     BadValue(Arc<str>),
     /// The input is observed only at a coarser grain than the one asked for; it is not split.
     CoarseData { data: Grain, wanted: Grain },
+    /// A period aggregated from finer observations whose data ends before its last sub-period
+    /// (a quarter with July alone): never compared with the whole period's plan.
+    Incomplete { data_ends: Period },
     /// The formula has a part that did not resolve or a bad argument (a finding was reported).
     Invalid,
     /// The formula refers to itself (a `formula-cycle` finding was reported).
@@ -46,6 +49,7 @@ impl Missing {
                 wanted.frequency_name(),
                 data.frequency_name()
             ),
+            Missing::Incomplete { data_ends } => format!("incomplete: data ends {data_ends}"),
             Missing::Invalid => "the formula has an error".to_string(),
             Missing::Cycle => "the formula refers to itself".to_string(),
             Missing::Overflow => "too large a number".to_string(),
@@ -87,6 +91,13 @@ mod tests {
             }
             .message(),
             "no monthly value: the input is quarterly"
+        );
+        assert_eq!(
+            Missing::Incomplete {
+                data_ends: Period::parse("2026-07").unwrap()
+            }
+            .message(),
+            "incomplete: data ends 2026-07"
         );
     }
 }

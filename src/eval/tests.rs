@@ -92,8 +92,12 @@ fn a_ratio_kpi_is_a_ratio_of_sums() {
     let d = data(
         &m,
         &[
-            ("a", &[("2026-01", 2.0), ("2026-02", 2.0)]),
-            ("b", &[("2026-01", 4.0), ("2026-02", 100.0)]),
+            // April's data makes the first quarter complete (its data does not end in it).
+            ("a", &[("2026-01", 2.0), ("2026-02", 2.0), ("2026-04", 1.0)]),
+            (
+                "b",
+                &[("2026-01", 4.0), ("2026-02", 100.0), ("2026-04", 1.0)],
+            ),
         ],
     );
     let mut e = Evaluator::new(&m, &d);
@@ -209,7 +213,13 @@ fn written_aggregates_apply_at_coarser_grains() {
     close(e.value(id(&m, "last_x"), Grain::Quarter, q1), 4.0);
     close(e.value(id(&m, "min_x"), Grain::Quarter, q1), 4.0);
     close(e.value(id(&m, "max_x"), Grain::Quarter, q1), 9.0);
-    close(e.value(id(&m, "sum_x"), Grain::Year, p("2026")), 18.0);
+    // The data ends in March: the year is incomplete.
+    assert_eq!(
+        e.value(id(&m, "sum_x"), Grain::Year, p("2026")),
+        Err(Missing::Incomplete {
+            data_ends: p("2026-03")
+        })
+    );
 }
 
 #[test]
@@ -250,8 +260,12 @@ fn a_kpi_used_in_a_formula_is_evaluated_at_the_grain_of_that_formula() {
     let d = data(
         &m,
         &[
-            ("a", &[("2026-01", 2.0), ("2026-02", 2.0)]),
-            ("b", &[("2026-01", 4.0), ("2026-02", 100.0)]),
+            // April's data makes the first quarter complete (its data does not end in it).
+            ("a", &[("2026-01", 2.0), ("2026-02", 2.0), ("2026-04", 1.0)]),
+            (
+                "b",
+                &[("2026-01", 4.0), ("2026-02", 100.0), ("2026-04", 1.0)],
+            ),
         ],
     );
     let mut e = Evaluator::new(&m, &d);
@@ -843,7 +857,7 @@ fn report_and_kpi_periods() {
     assert_eq!(periods::kpi_periods(&m, id(&m, "m")).len(), 12);
     let weekly = model("frequency weekly", &metrics(&[("x", "EUR")]));
     assert_eq!(periods::report_periods(&weekly).len(), 53);
-    let d = data(&m, &[("x", &[("2026-01", 1.0)])]);
+    let d = data(&m, &[("x", &[("2026-01", 1.0), ("2026-03", 0.0)])]);
     let mut e = Evaluator::new(&m, &d);
     let series = e.kpi_series(id(&m, "q"));
     assert_eq!(series.len(), 4);

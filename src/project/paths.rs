@@ -42,6 +42,12 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 /// The `.kpi` files of a folder, for "did you mean" on a missing import.
 pub fn kpi_files_in(folder: &Path) -> Vec<String> {
+    files_in(folder, &["kpi"])
+}
+
+/// The files of a folder whose extension is one of `extensions`, for "did you mean" on a file
+/// that is not there.
+pub fn files_in(folder: &Path, extensions: &[&str]) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(if folder.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -51,7 +57,12 @@ pub fn kpi_files_in(folder: &Path) -> Vec<String> {
     };
     entries
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".kpi"))
+        .filter(|name| {
+            Path::new(name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
+        })
         .collect()
 }
 
