@@ -747,6 +747,6 @@ fn as_of_sets_the_period_of_the_effects_and_must_lie_in_the_span() {
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert!(
         String::from_utf8_lossy(&output.stderr)
-            .contains("--as-of 2030-01 is not a period of the new version's scorecard span")
+            .contains("--as-of 2030-01 is outside the scorecard's span 2026-01 .. 2027-12")
     );
 }

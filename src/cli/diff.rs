@@ -45,7 +45,7 @@ pub fn run(args: &DiffArgs, lint: LintOptions) -> u8 {
                 line.to_string(),
             )
         }
-        Ok(Diffed::Compared(outcome)) => {
+        Ok(Diffed::Compared(mut outcome)) => {
             let text = match check_format(args.format) {
                 Some(format) => render_findings(
                     format,
@@ -55,7 +55,12 @@ pub fn run(args: &DiffArgs, lint: LintOptions) -> u8 {
                 ),
                 None => markdown::render(&outcome),
             };
-            (text, outcome.summary().errors, outcome.summary_line())
+            let result = (text, outcome.summary().errors, outcome.summary_line());
+            // The git snapshot's folder is removed now; the rest is left to the process's exit:
+            // freeing two large projects' millions of small allocations only delays it.
+            drop(outcome.old.snapshot.take());
+            std::mem::forget(outcome);
+            result
         }
     };
     if let Err(code) = emit(args.output_file.as_deref(), &text) {

@@ -823,6 +823,7 @@ mod tests {
             data: DataSet::default(),
             snapshot: None,
             data_bytes: Vec::new(),
+            new_data: None,
         };
         let (new_project, new_model) = version(new);
         let as_of = as_of.map(|p| Period::parse(p).unwrap());

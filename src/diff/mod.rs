@@ -23,8 +23,8 @@
 //! - A removed KPI is located at its objective in the new version (where `@allow(kpi-removed)`
 //!   goes), or at the scorecard block when that objective is gone too.
 //! - When several changes touch one KPI, each shows the effect of all of them together.
-//! - `as_of` is the new version's (`--as-of`, else its latest period with an actual); the old
-//!   definitions are evaluated at the same period.
+//! - `as_of` is the new version's, as its check resolved it (`--as-of`, else its latest period
+//!   with an actual); the old definitions are evaluated at the same period.
 
 pub mod actuals;
 pub mod definitions;
@@ -32,6 +32,7 @@ pub mod effect;
 pub mod formulas;
 pub mod git;
 pub mod markdown;
+mod remap;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -40,7 +41,7 @@ use std::path::PathBuf;
 use crate::checks::levels::{self, LintOptions};
 use crate::data::{self, DataFile, DataSet};
 use crate::diagnostics::{Finding, Level, Rule, Summary};
-use crate::eval::{Evaluator, latest_with_actual, periods};
+use crate::eval::{Evaluator, periods};
 use crate::input;
 use crate::period::Period;
 use crate::pipeline::{CheckOptions, CheckOutcome, check_path};
@@ -75,8 +76,8 @@ pub enum DiffError {
         side: &'static str,
         error: LoadError,
     },
-    /// `--as-of` outside the new version's span.
-    AsOf(Period),
+    /// `--as-of` outside the new version's span: why.
+    AsOf(String),
 }
 
 impl fmt::Display for DiffError {
@@ -84,10 +85,7 @@ impl fmt::Display for DiffError {
         match self {
             DiffError::Git(error) => error.fmt(f),
             DiffError::Load { side, error } => write!(f, "the {side} version: {error}"),
-            DiffError::AsOf(period) => write!(
-                f,
-                "--as-of {period} is not a period of the new version's scorecard span"
-            ),
+            DiffError::AsOf(message) => f.write_str(message),
         }
     }
 }
@@ -98,8 +96,8 @@ impl std::error::Error for DiffError {}
 #[derive(Debug)]
 pub enum Diffed {
     /// The new version does not check: its findings, nothing compared.
-    NewHasErrors(CheckOutcome),
-    Compared(DiffOutcome),
+    NewHasErrors(Box<CheckOutcome>),
+    Compared(Box<DiffOutcome>),
 }
 
 /// The changes between the versions, located in the new one.
@@ -107,6 +105,8 @@ pub enum Diffed {
 pub struct DiffOutcome {
     /// The new version, checked.
     pub new: CheckOutcome,
+    /// The old version (its git snapshot, if any, is removed when it is dropped).
+    pub old: OldVersion,
     /// Sorted by file and position, with their levels settled.
     pub changes: Vec<Change>,
     /// The period the effects are judged at.
@@ -222,6 +222,7 @@ fn help(rule: Rule) -> String {
 }
 
 /// The old version, loaded and analyzed, with the observations of its own data files.
+#[derive(Debug)]
 pub struct OldVersion {
     pub sources: SourceMap,
     pub model: Model,
@@ -231,6 +232,8 @@ pub struct OldVersion {
     pub snapshot: Option<Snapshot>,
     /// The contents of its data files, to see whether the new ones differ.
     data_bytes: Vec<Option<Vec<u8>>>,
+    /// The new version's data read under the old definitions, where it differs from `data`.
+    new_data: Option<DataSet>,
 }
 
 impl OldVersion {
@@ -272,19 +275,17 @@ pub fn diff(versions: &Versions, options: &DiffOptions) -> Result<Diffed, DiffEr
         (new, old)
     });
     // A revision that cannot be read is the first thing to say, whatever the new version is.
-    let mut old = old?;
+    let old = old?;
     let new = new.map_err(|error| DiffError::Load { side: "new", error })?;
+    // As for `check`: an `--as-of` outside the span is said first.
+    if let Some(as_of) = options.as_of {
+        periods::as_of_in_span(&new.model, as_of).map_err(DiffError::AsOf)?;
+    }
     if Summary::of(&new.findings).errors > 0 {
-        return Ok(Diffed::NewHasErrors(new));
+        return Ok(Diffed::NewHasErrors(Box::new(new)));
     }
-    if let Some(period) = options.as_of {
-        let period = period.at_grain(periods::scorecard_grain(&new.model));
-        if !periods::report_periods(&new.model).contains(&period) {
-            return Err(DiffError::AsOf(period));
-        }
-    }
-    let outcome = compare(new, &mut old, options, old_name);
-    Ok(Diffed::Compared(outcome))
+    let outcome = compare(new, old, options, old_name);
+    Ok(Diffed::Compared(Box::new(outcome)))
 }
 
 /// The stack of the threads that check and load: formulas and imports are walked recursively.
@@ -319,13 +320,14 @@ fn load_old(versions: &Versions) -> Result<OldVersion, DiffError> {
         data,
         snapshot,
         data_bytes,
+        new_data: None,
     })
 }
 
 /// The changes from `old` to `new`, with their effects and levels.
 fn compare(
     new: CheckOutcome,
-    old: &mut OldVersion,
+    mut old: OldVersion,
     options: &DiffOptions,
     old_name: String,
 ) -> DiffOutcome {
@@ -335,26 +337,34 @@ fn compare(
         .map(|file| input::read_regular_file(&file.path, input::MAX_DATA_BYTES).ok())
         .collect();
     let same_data = new_bytes == old.data_bytes;
-    // The new data under the old definitions: the old version's own data when it is the same.
-    let old_on_new = if same_data {
-        None
-    } else {
-        Some(data::load(&old.model, &mut old.sources, &new_files).0)
-    };
+    // The new data under the old definitions: the old version's own data when it is the same,
+    // else what the new version read, taken over where both read the series alike, else the
+    // files read again.
+    if !same_data {
+        let taken_over = remap::for_old_definitions(&old.model, &new.model, &new.data);
+        old.new_data = Some(
+            taken_over.unwrap_or_else(|| data::load(&old.model, &mut old.sources, &new_files).0),
+        );
+    }
     let evaluated = new.evaluated.lock().ok().and_then(|mut slot| slot.take());
     let mut new_eval = match evaluated {
         Some(evaluated) => Evaluator::resume(&new.model, &new.data, evaluated),
         None => Evaluator::new(&new.model, &new.data),
     };
-    let as_of = as_of(&mut new_eval, options.as_of);
-    let mut changes = definitions::compare(old, &new.model, &new.sources, as_of);
+    let as_of = new.as_of;
+    let mut changes = definitions::compare(&old, &new.model, &new.sources, as_of);
     if !same_data {
-        changes.extend(actuals::compare(old, &new.model, &new.data));
+        changes.extend(actuals::compare(&old, &new.model, &new.data));
     }
     if let Some(as_of) = as_of {
-        let old_data = old_on_new.as_ref().unwrap_or(&old.data);
+        let old_data = old.new_data.as_ref().unwrap_or(&old.data);
         let mut old_eval = Evaluator::new(&old.model, old_data);
         effect::fill(&mut changes, &mut old_eval, &mut new_eval, as_of);
+    }
+    // What was evaluated goes back to the new version, which owns (and frees) it.
+    let evaluated = new_eval.into_evaluated();
+    if let Ok(mut slot) = new.evaluated.lock() {
+        *slot = Some(evaluated);
     }
     let mut findings: Vec<Finding> = changes.iter().map(|c| c.finding.clone()).collect();
     levels::apply_to_changes(&mut findings, &new.model, &options.lint);
@@ -364,24 +374,11 @@ fn compare(
     sort(&mut changes, &new.sources);
     DiffOutcome {
         new,
+        old,
         changes,
         as_of,
         old_name,
     }
-}
-
-/// `--as-of` at the scorecard's frequency, else the latest report period with an actual.
-fn as_of(eval: &mut Evaluator<'_>, given: Option<Period>) -> Option<Period> {
-    let model = eval.model();
-    let grain = periods::scorecard_grain(model);
-    if let Some(period) = given {
-        return Some(period.at_grain(grain));
-    }
-    let kpis: Vec<_> = model
-        .ids()
-        .filter(|&id| model.item(id).as_measure().is_some_and(|m| m.kpi.is_some()))
-        .collect();
-    latest_with_actual(eval, &kpis, &periods::report_periods(model), grain)
 }
 
 /// Changes in the order of findings: by file, position and rule.
