@@ -213,7 +213,7 @@ struct WatchArgs {
 pub(crate) enum ReportFormat {
     /// one self-contained index.html: no network, openable from the file system
     Html,
-    /// report.json, the document of SCORING.md
+    /// report.json, the evaluated scorecard (its schema: docs/report.schema.json)
     Json,
 }
 
