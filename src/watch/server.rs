@@ -198,7 +198,7 @@ fn accept(listener: &TcpListener, site: &Arc<Site>) {
         let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
         let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
         let Some(slot) = Slot::take(&site.requests, MAX_REQUESTS) else {
-            let _ = respond(&mut stream, &Answer::text(503, "busy: try again\n"), false);
+            refuse_busy(&mut stream);
             continue;
         };
         let site = Arc::clone(site);
@@ -210,6 +210,18 @@ fn accept(listener: &TcpListener, site: &Arc<Site>) {
         // Where no thread can be had, the connection is dropped (closed).
         drop(spawned);
     }
+}
+
+/// Answers 503 from the accepting thread, without waiting for anything: the request that has
+/// arrived is read first (without blocking), so that closing the connection does not reset it
+/// before the client reads the answer.
+fn refuse_busy(stream: &mut TcpStream) {
+    if stream.set_nonblocking(true).is_ok() {
+        let mut arrived = [0; MAX_HEAD];
+        let _ = stream.read(&mut arrived);
+    }
+    let _ = stream.set_nonblocking(false);
+    let _ = respond(stream, &Answer::text(503, "busy: try again\n"), false);
 }
 
 /// A request as far as the server cares.
