@@ -406,3 +406,23 @@ fn decimal_commas_are_read_in_a_semicolon_file_and_said_once() {
         "{finding:?}"
     );
 }
+
+#[test]
+fn a_row_whose_period_is_no_period_is_one_finding_not_a_gap_in_every_series() {
+    let csv = "period,revenue,Churn rate\n2026-01,410000,2.5\n2026-02,420000,2.4\n\
+               Mar 2026,430000,2.3\n2026-04,440000,2.2\n";
+    let dir = project(&[("wide.csv", csv)], &["wide.csv"]);
+    let outcome = check_path(dir.path(), &CheckOptions::default()).unwrap();
+    let findings = short_findings(&outcome);
+    assert_eq!(findings.lines().count(), 1, "{findings}");
+    assert!(
+        findings.contains("wide.csv:4:1: error[bad-value]"),
+        "{findings}"
+    );
+    // A real gap, with no row left out, is still one.
+    let csv = "period,revenue,Churn rate\n2026-01,410000,2.5\n2026-03,430000,2.3\n";
+    let dir = project(&[("wide.csv", csv)], &["wide.csv"]);
+    let outcome = check_path(dir.path(), &CheckOptions::default()).unwrap();
+    let gaps = short_findings(&outcome).matches("missing-period").count();
+    assert_eq!(gaps, 2, "{}", short_findings(&outcome));
+}

@@ -170,10 +170,18 @@ pub fn load(model: &Model, sources: &mut SourceMap, files: &[DataFile]) -> (Data
     let no_data = !files.is_empty() && all_readable;
     let Loader {
         groups,
+        unread_periods,
         mut findings,
         ..
     } = loader;
-    let data = series::finish(model, sources, groups, no_data, &mut findings);
+    let data = series::finish(
+        model,
+        sources,
+        groups,
+        &unread_periods,
+        no_data,
+        &mut findings,
+    );
     (data, findings)
 }
 
@@ -311,6 +319,9 @@ struct Loader<'m> {
     /// Whether the file being read writes decimal commas (a `;`-separated CSV), and whether it
     /// has been said so yet.
     decimal_comma: DecimalComma,
+    /// The period cells that were no period: their rows are left out, and a gap where they
+    /// stand is their consequence, not a `missing-period` of its own.
+    unread_periods: Vec<Span>,
     findings: Vec<Finding>,
 }
 
@@ -333,6 +344,7 @@ impl<'m> Loader<'m> {
             computed: HashMap::new(),
             unknown: HashSet::new(),
             decimal_comma: DecimalComma::No,
+            unread_periods: Vec::new(),
             findings: Vec::new(),
         };
         for (id, item) in model.ids().zip(&model.items) {
@@ -514,6 +526,7 @@ impl<'m> Loader<'m> {
             Err(error) => {
                 let message = format!("{}; the values of this row are left out", error.0);
                 self.bad(span, message, "not a period", PERIOD_HELP);
+                self.unread_periods.push(span);
                 None
             }
         }
