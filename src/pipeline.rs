@@ -6,12 +6,12 @@ use std::sync::Mutex;
 
 use crate::checks::{self, levels::LintOptions};
 use crate::data::{self, DataFile, DataSet};
-use crate::diagnostics::{self, Finding, Rule};
+use crate::diagnostics::{self, Finding, Level, Rule};
 use crate::eval::Evaluated;
 use crate::period::Period;
 use crate::project::{self, LoadError, Project};
 use crate::semantic::{self, Model};
-use crate::source::{FileId, SourceMap};
+use crate::source::{FileId, SourceMap, Span};
 
 /// What `check` needs to know beyond the project.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +53,22 @@ pub fn check_project(project: Project, options: &CheckOptions) -> CheckOutcome {
     check_project_with_data(project, options, &[])
 }
 
+/// The spans of the project's declarations that hold an error found while the model was built.
+fn broken_items(model: &Model, findings: &[Finding]) -> Vec<Span> {
+    let errors: Vec<Span> = findings
+        .iter()
+        .filter(|f| f.level == Level::Error)
+        .map(|f| f.primary.span)
+        .collect();
+    model
+        .items
+        .iter()
+        .filter(|item| !item.from_stdlib)
+        .map(|item| item.span)
+        .filter(|span| errors.iter().any(|error| span.contains(error)))
+        .collect()
+}
+
 /// Checks a project reading, after the scorecard's data files, the files given on the command
 /// line (`--data FILE`, relative to the working directory).
 pub fn check_project_with_data(
@@ -67,6 +83,14 @@ pub fn check_project_with_data(
     // is unknown, and every verdict on the whole (an objective without a KPI, a metric no KPI
     // uses, the data rules) would be a consequence of that one error: none is given.
     let model_is_whole = project.unreadable.is_empty();
+    // The declarations an error broke: no data rule judges their values (a KPI whose formula
+    // has a unit error is not "unrealistic" as well).
+    let broken = broken_items(&model, &findings);
+    let judged = |finding: &Finding| {
+        !broken
+            .iter()
+            .any(|span| span.contains(&finding.primary.span))
+    };
     if model_is_whole {
         findings.extend(checks::run(&checks::Context {
             model: &model,
@@ -91,7 +115,11 @@ pub fn check_project_with_data(
         findings.extend(data_findings);
         if data_read {
             let mut context = checks::DataContext::new(&model, &data, options.as_of);
-            findings.extend(checks::run_data(&mut context));
+            findings.extend(
+                checks::run_data(&mut context)
+                    .into_iter()
+                    .filter(|f| judged(f)),
+            );
             as_of = context.as_of;
             evaluated = Some(context.eval.into_evaluated());
         }

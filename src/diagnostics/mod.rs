@@ -87,18 +87,21 @@ impl Finding {
     }
 }
 
-/// Sorts findings by file, then position, then rule: the order every format prints them in.
+/// Sorts findings errors first (the root causes), then by file, position and rule: the order
+/// every format prints them in.
 pub fn sort(findings: &mut [Finding], sources: &SourceMap) {
-    findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                sources.get(f.primary.span.file).name.clone(),
-                f.primary.span.start,
-            )
-        };
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.rule.name().cmp(b.rule.name()))
+    let rank = |level: Level| match level {
+        Level::Error => 0,
+        Level::Warn => 1,
+        Level::Allow => 2,
+    };
+    findings.sort_by_cached_key(|f| {
+        (
+            rank(f.level),
+            sources.get(f.primary.span.file).name.clone(),
+            f.primary.span.start,
+            f.rule.name(),
+        )
     });
 }
 
