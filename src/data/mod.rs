@@ -351,7 +351,7 @@ impl<'m> Loader<'m> {
             let ItemKind::Measure(measure) = &item.kind else {
                 continue;
             };
-            if model.names.get(&item.id.node) != Some(&id) {
+            if model.lookup(&item.id.node, item.from_stdlib) != Some(id) {
                 continue; // lost its id to another declaration: a duplicate-name
             }
             let name = measure
