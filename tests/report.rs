@@ -310,3 +310,41 @@ fn a_span_of_more_periods_than_a_report_covers_is_refused() {
     );
     assert!(!out.join("report.json").exists());
 }
+
+/// `report.json` of both examples and of a small project made by the report benchmark's
+/// generator (`cargo bench --bench check -- --report --generate-only --kpis 60 --files 3`, copied
+/// to `tests/report/bench`), byte for byte against the documents captured before the report's
+/// model and the roll-up were restructured (`KPIC_BLESS=1` rewrites them, for a change of
+/// behaviour that is meant).
+#[test]
+fn report_json_is_byte_identical_to_the_goldens() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (project, golden) in [
+        ("examples/acme", "tests/report/examples/acme.json"),
+        ("examples/riverside", "tests/report/examples/riverside.json"),
+        ("tests/report/bench", "tests/report/bench/expected.json"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let text = report(project, dir.path());
+        if std::env::var_os("KPIC_BLESS").is_some() {
+            std::fs::write(root.join(golden), &text).unwrap();
+        }
+        let expected = std::fs::read_to_string(root.join(golden)).unwrap();
+        // Not assert_eq!: a diff of two documents of this size says nothing; the first line
+        // that differs does.
+        if let Some((n, (got, want))) = text
+            .lines()
+            .zip(expected.lines())
+            .enumerate()
+            .find(|(_, (got, want))| got != want)
+        {
+            panic!("{project}: line {} is\n{got}\nnot\n{want}", n + 1);
+        }
+        assert!(
+            text == expected,
+            "{project}: {} bytes, not {}",
+            text.len(),
+            expected.len()
+        );
+    }
+}
