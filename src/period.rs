@@ -245,6 +245,13 @@ impl fmt::Display for Period {
     }
 }
 
+/// A period is written as in a source file: `2026-09`, `2026-Q3`.
+impl serde::Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// Counting periods: each period of a grain has an ordinal, consecutive periods consecutive
 /// ordinals, so that "n periods earlier" is a subtraction.
 impl Period {

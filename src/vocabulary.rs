@@ -57,6 +57,23 @@ pub enum Direction {
     Range,
 }
 
+impl Direction {
+    /// The direction as written (and in the report): `up`, `down`, `range`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+            Direction::Range => "range",
+        }
+    }
+}
+
+impl serde::Serialize for Direction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InitiativeStatus {
     Planned,
@@ -76,6 +93,12 @@ impl InitiativeStatus {
             InitiativeStatus::Late => "late",
             InitiativeStatus::Done => "done",
         }
+    }
+}
+
+impl serde::Serialize for InitiativeStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 

@@ -7,6 +7,8 @@
 //! - [`bands`]: green and amber bounds ([`Bands`]), status and the 0–10 score.
 //! - [`rollup`](mod@rollup): weighted mean of children's scores, effective weights, status from a score.
 //! - [`trend`](mod@trend): improving / worsening / flat.
+//! - [`scorecard`]: the roll-up of a whole scorecard, KPIs to objectives to perspectives
+//!   ([`Scorecard`]).
 //!
 //! # Semantics decided here where the spec is silent
 //! - A `target V by P` with a baseline in or after `P`, or without a deadline, is `V` throughout.
@@ -26,11 +28,13 @@
 pub mod bands;
 pub mod plan;
 pub mod rollup;
+pub mod scorecard;
 pub mod trend;
 
 pub use bands::{Bands, assess, score_range, score_toward, tolerance};
 pub use plan::Plan;
 pub use rollup::{effective_weights, rollup, status_of_score};
+pub use scorecard::Scorecard;
 pub use trend::{Sense, Trend, trend};
 
 /// Status of a KPI or a rolled-up node in one period.
@@ -44,6 +48,8 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 4] = [Status::Green, Status::Amber, Status::Red, Status::None];
+
     /// The report's name: `green`, `amber`, `red`, `none`.
     pub fn name(self) -> &'static str {
         match self {
@@ -52,6 +58,13 @@ impl Status {
             Status::Red => "red",
             Status::None => "none",
         }
+    }
+}
+
+/// A status is written by its name.
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 

@@ -19,19 +19,21 @@ impl Sense {
     /// The sense of a KPI's direction; for `range` the green band of its bands (`None` without
     /// range bands).
     pub fn of(direction: Direction, bands: Option<&Bands>) -> Option<Sense> {
-        match (direction, bands) {
+        let green = match bands {
+            Some(Bands::Range { green, .. }) => Some(*green),
+            _ => None,
+        };
+        Sense::with_green(direction, green)
+    }
+
+    /// The sense of a KPI's direction; for `range` its green band `(low, high)` (`None`
+    /// without one).
+    pub fn with_green(direction: Direction, green: Option<(f64, f64)>) -> Option<Sense> {
+        match (direction, green) {
             (Direction::Up, _) => Some(Sense::Up),
             (Direction::Down, _) => Some(Sense::Down),
-            (
-                Direction::Range,
-                Some(Bands::Range {
-                    green: (low, high), ..
-                }),
-            ) => Some(Sense::Range {
-                low: *low,
-                high: *high,
-            }),
-            (Direction::Range, _) => None,
+            (Direction::Range, Some((low, high))) => Some(Sense::Range { low, high }),
+            (Direction::Range, None) => None,
         }
     }
 }
@@ -44,6 +46,8 @@ pub enum Trend {
 }
 
 impl Trend {
+    pub const ALL: [Trend; 3] = [Trend::Improving, Trend::Worsening, Trend::Flat];
+
     /// The report's name: `improving`, `worsening`, `flat`.
     pub fn name(self) -> &'static str {
         match self {
@@ -51,6 +55,13 @@ impl Trend {
             Trend::Worsening => "worsening",
             Trend::Flat => "flat",
         }
+    }
+}
+
+/// A trend is written by its name.
+impl serde::Serialize for Trend {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 

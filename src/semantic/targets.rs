@@ -147,7 +147,7 @@ fn check_thresholds(
                         at_least.span,
                         format!(
                             "`{written}` thresholds contradict `direction {}`",
-                            direction_word(direction.node)
+                            direction.node.name()
                         ),
                         "wrong way round",
                     )
@@ -206,13 +206,5 @@ fn check_thresholds(
             .with_secondary(direction.span, "the direction")
             .help("for up or down, write `thresholds { green >= G  amber >= A }` (or `<=`)"),
         ),
-    }
-}
-
-fn direction_word(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Up => "up",
-        Direction::Down => "down",
-        Direction::Range => "range",
     }
 }

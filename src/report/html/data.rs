@@ -12,8 +12,10 @@ use serde::Serialize;
 use super::figures::{Bare, Reading};
 use super::format;
 use super::kpis::Kpi;
-use super::page::{self, STATUSES};
+use super::page;
+use crate::period::Period;
 use crate::report::{HistoryEntry, Report};
+use crate::score::{Status, Trend};
 
 #[derive(Serialize)]
 struct ScriptData {
@@ -71,20 +73,26 @@ type Entry = (
     Option<Vec<Option<i32>>>,
 );
 
-/// The one-letter code of a status or trend in the data.
-fn code(name: &str) -> &'static str {
-    match name {
-        "green" => "g",
-        "amber" => "a",
-        "red" => "r",
-        "improving" => "i",
-        "worsening" => "w",
-        "flat" => "f",
-        _ => "n",
+/// The one-letter code of a status in the data.
+fn status_code(status: Status) -> &'static str {
+    match status {
+        Status::Green => "g",
+        Status::Amber => "a",
+        Status::Red => "r",
+        Status::None => "n",
     }
 }
 
-fn entry(kpi: &Kpi<'_>, reading: &Reading<'_>) -> Entry {
+/// The one-letter code of a trend in the data.
+fn trend_code(trend: Trend) -> &'static str {
+    match trend {
+        Trend::Improving => "i",
+        Trend::Worsening => "w",
+        Trend::Flat => "f",
+    }
+}
+
+fn entry(kpi: &Kpi<'_>, reading: &Reading) -> Entry {
     let Bare {
         actual,
         plan,
@@ -102,14 +110,14 @@ fn entry(kpi: &Kpi<'_>, reading: &Reading<'_>) -> Entry {
         plan,
         variance,
         score,
-        code(reading.status),
-        reading.trend.map(code),
+        status_code(reading.status),
+        reading.trend.map(trend_code),
         bullet,
     )
 }
 
-/// `shown` are the report periods the reader can pick, as written.
-fn kpi_data(kpi: &Kpi<'_>, shown: &[&str]) -> KpiData {
+/// `shown` are the report periods the reader can pick.
+fn kpi_data(kpi: &Kpi<'_>, shown: &[Period]) -> KpiData {
     let e: Vec<Entry> = kpi.readings.iter().map(|r| entry(kpi, r)).collect();
     let identity = kpi
         .contributing
@@ -160,7 +168,7 @@ fn kpi_data(kpi: &Kpi<'_>, shown: &[&str]) -> KpiData {
 fn scores(history: &[HistoryEntry]) -> Vec<(String, &'static str)> {
     history
         .iter()
-        .map(|h| (page::score_text(h.score), code(h.status)))
+        .map(|h| (page::score_text(h.score), status_code(h.status)))
         .collect()
 }
 
@@ -168,23 +176,30 @@ fn scores(history: &[HistoryEntry]) -> Vec<(String, &'static str)> {
 /// `\u003c`, so no `</script>` or `<!--` can end or change it.
 pub fn script_data(report: &Report<'_>, kpis: &[Kpi<'_>]) -> Result<String, String> {
     let periods = report.history.len();
-    let shown: Vec<&str> = report.history.iter().map(|h| h.period.as_str()).collect();
+    let shown: Vec<Period> = report.history.iter().map(|h| h.period).collect();
     let data = ScriptData {
         periods: report
             .history
             .iter()
-            .map(|h| format::period(&h.period))
+            .map(|h| format::period(h.period))
             .collect(),
-        statuses: STATUSES
-            .iter()
-            .map(|&s| [code(s), s, format::status_symbol(s), format::status_word(s)])
-            .collect(),
-        trends: ["improving", "worsening", "flat"]
-            .iter()
-            .map(|&t| {
+        statuses: Status::ALL
+            .into_iter()
+            .map(|s| {
                 [
-                    code(t),
-                    t,
+                    status_code(s),
+                    s.name(),
+                    format::status_symbol(s),
+                    format::status_word(s),
+                ]
+            })
+            .collect(),
+        trends: Trend::ALL
+            .into_iter()
+            .map(|t| {
+                [
+                    trend_code(t),
+                    t.name(),
                     format::trend_arrow(Some(t)),
                     format::trend_word(Some(t)),
                 ]

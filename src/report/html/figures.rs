@@ -4,30 +4,31 @@
 //! shows.
 
 use super::format;
+use crate::eval::completed_by;
 use crate::period::Period;
 use crate::report::{Bound, KpiJson, Latest, SeriesEntry};
-use crate::score::{self, Sense};
+use crate::score::{self, Sense, Status, Trend};
 
 /// One KPI in one of its own periods, as the JSON report gives it.
 #[derive(Clone, Copy, Debug)]
-pub struct Reading<'r> {
-    pub period: &'r str,
+pub struct Reading {
+    pub period: Period,
     pub actual: Option<f64>,
     pub plan: Option<f64>,
     pub green: Option<Bound>,
     pub amber: Option<Bound>,
-    pub status: &'r str,
+    pub status: Status,
     pub score: Option<f64>,
-    pub trend: Option<&'static str>,
+    pub trend: Option<Trend>,
 }
 
-impl<'r> Reading<'r> {
+impl Reading {
     /// The `latest` of the JSON with its `trend`; the bands come from the series entry of that
     /// period (none when `latest` is a period before the scorecard's span).
-    pub fn latest(kpi: &'r KpiJson, latest: &'r Latest) -> Reading<'r> {
+    pub fn latest(kpi: &KpiJson, latest: &Latest) -> Reading {
         let entry = kpi.series.iter().find(|e| e.period == latest.period);
         Reading {
-            period: &latest.period,
+            period: latest.period,
             actual: latest.actual,
             plan: latest.plan,
             green: entry.and_then(|e| e.green),
@@ -40,14 +41,19 @@ impl<'r> Reading<'r> {
 
     /// Series entry `at`, with the trend from the entry before it (SCORING.md's trend, which
     /// the JSON gives for `as_of` only).
-    pub fn of_series(kpi: &'r KpiJson, at: usize) -> Reading<'r> {
+    pub fn of_series(kpi: &KpiJson, at: usize) -> Reading {
         let entry: &SeriesEntry = &kpi.series[at];
         let previous = at.checked_sub(1).and_then(|i| kpi.series[i].actual);
-        let trend = sense(kpi.direction, entry.green)
-            .and_then(|sense| score::trend(sense, entry.actual, previous))
-            .map(|trend| trend.name());
+        let green = match entry.green {
+            Some(Bound::Pair([low, high])) => Some((low, high)),
+            _ => None,
+        };
+        let trend = kpi
+            .direction
+            .and_then(|direction| Sense::with_green(direction, green))
+            .and_then(|sense| score::trend(sense, entry.actual, previous));
         Reading {
-            period: &entry.period,
+            period: entry.period,
             actual: entry.actual,
             plan: entry.plan,
             green: entry.green,
@@ -76,19 +82,11 @@ impl<'r> Reading<'r> {
     }
 }
 
-fn sense(direction: Option<&str>, green: Option<Bound>) -> Option<Sense> {
-    match (direction?, green) {
-        ("up", _) => Some(Sense::Up),
-        ("down", _) => Some(Sense::Down),
-        ("range", Some(Bound::Pair([low, high]))) => Some(Sense::Range { low, high }),
-        _ => None,
-    }
-}
-
 /// A reading in words and numbers for the page.
 #[derive(serde::Serialize, Clone, Debug)]
 pub struct Shown {
-    pub period: String,
+    /// `None` for a KPI that shows nothing at `as_of`.
+    pub period: Option<String>,
     /// The raw actual of the JSON (for the page's `data-value`), and its text.
     pub actual: Option<f64>,
     pub actual_text: String,
@@ -96,8 +94,8 @@ pub struct Shown {
     pub variance_text: String,
     pub score: Option<f64>,
     pub score_text: String,
-    pub status: String,
-    pub trend: Option<&'static str>,
+    pub status: Status,
+    pub trend: Option<Trend>,
 }
 
 /// A reading's numbers written without their unit: `38.2`, `55–70` for a band, `+0.6`.
@@ -170,7 +168,7 @@ impl<'r> Style<'r> {
     }
 
     /// The numbers of `reading` without their unit (the script's data adds it).
-    pub fn bare(&self, reading: &Reading<'_>) -> Bare {
+    pub fn bare(&self, reading: &Reading) -> Bare {
         let number = |v: f64| format::number(v, self.decimals);
         let none = || format::NO_VALUE.to_string();
         Bare {
@@ -189,7 +187,7 @@ impl<'r> Style<'r> {
         }
     }
 
-    pub fn shown(&self, reading: &Reading<'_>) -> Shown {
+    pub fn shown(&self, reading: &Reading) -> Shown {
         let bare = self.bare(reading);
         let with = |text: String, suffix: &str| {
             if text == format::NO_VALUE {
@@ -199,14 +197,14 @@ impl<'r> Style<'r> {
             }
         };
         Shown {
-            period: format::period(reading.period),
+            period: Some(format::period(reading.period)),
             actual: reading.actual,
             actual_text: with(bare.actual, &self.value_suffix),
             plan_text: with(bare.plan, &self.value_suffix),
             variance_text: with(bare.variance, &self.difference_suffix),
             score: reading.score,
             score_text: bare.score,
-            status: reading.status.to_string(),
+            status: reading.status,
             trend: reading.trend,
         }
     }
@@ -219,21 +217,20 @@ pub fn bound_values(bound: Bound) -> Vec<f64> {
     }
 }
 
-/// For each report period (each of `shown`, as written), the index of the series entry the KPI
-/// shows there: its latest own period ending on or before the report period's end (so a
-/// quarterly KPI shows 2026-Q1 in 2026-04); `None` before its first period.
-pub fn contributing(kpi: &KpiJson, shown: &[&str]) -> Vec<Option<usize>> {
-    let ends: Vec<Option<chrono::NaiveDate>> = kpi
-        .series
-        .iter()
-        .map(|e| Period::parse(&e.period).ok().map(Period::last_day))
-        .collect();
+/// For each report period of `shown`, the index of the series entry the KPI shows there: the
+/// period it contributes ([`completed_by`], so a quarterly KPI shows 2026-Q1 in 2026-04);
+/// `None` before its first period.
+pub fn contributing(kpi: &KpiJson, shown: &[Period]) -> Vec<Option<usize>> {
+    let Some(first) = kpi.series.first().map(|e| e.period) else {
+        return vec![None; shown.len()];
+    };
+    let last = kpi.series.len() - 1;
     shown
         .iter()
-        .map(|written| {
-            let end = Period::parse(written).ok()?.last_day();
-            let count = ends.partition_point(|e| e.is_some_and(|e| e <= end));
-            count.checked_sub(1)
+        .map(|&r| {
+            let period = completed_by(kpi.frequency, r);
+            let at = usize::try_from(period.ordinal() - first.ordinal()).ok()?;
+            Some(at.min(last))
         })
         .collect()
 }
@@ -241,16 +238,22 @@ pub fn contributing(kpi: &KpiJson, shown: &[&str]) -> Vec<Option<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::period::Grain;
     use crate::report::SeriesEntry;
+    use crate::vocabulary::Direction;
+
+    fn p(text: &str) -> Period {
+        Period::parse(text).unwrap()
+    }
 
     fn entry(period: &str, actual: Option<f64>, plan: f64) -> SeriesEntry {
         SeriesEntry {
-            period: period.to_string(),
+            period: p(period),
             actual,
             plan: Some(plan),
             green: Some(Bound::Value(plan)),
             amber: Some(Bound::Value(plan * 0.9)),
-            status: "green",
+            status: Status::Green,
             score: actual.map(|_| 7.0),
             carried_from: None,
             note: None,
@@ -258,7 +261,7 @@ mod tests {
         }
     }
 
-    fn kpi(direction: &str, series: Vec<SeriesEntry>) -> KpiJson {
+    fn kpi(direction: Direction, series: Vec<SeriesEntry>) -> KpiJson {
         KpiJson {
             id: "k".into(),
             title: "K".into(),
@@ -266,12 +269,8 @@ mod tests {
             objective: None,
             owner: None,
             unit: Some("%".into()),
-            direction: Some(match direction {
-                "up" => "up",
-                "down" => "down",
-                _ => "range",
-            }),
-            frequency: "quarterly",
+            direction: Some(direction),
+            frequency: Grain::Quarter,
             weight: None,
             formula: None,
             baseline: None,
@@ -288,13 +287,13 @@ mod tests {
     #[test]
     fn a_report_period_shows_the_latest_completed_period_of_the_kpi() {
         let k = kpi(
-            "up",
+            Direction::Up,
             vec![
                 entry("2026-Q1", Some(1.0), 1.0),
                 entry("2026-Q2", Some(2.0), 1.0),
             ],
         );
-        let shown = ["2026-01", "2026-03", "2026-04", "2026-06", "2026-07"];
+        let shown = ["2026-01", "2026-03", "2026-04", "2026-06", "2026-07"].map(p);
         assert_eq!(
             contributing(&k, &shown),
             vec![None, Some(0), Some(0), Some(1), Some(1)]
@@ -307,22 +306,22 @@ mod tests {
             entry("2026-Q1", Some(2.0), 1.0),
             entry("2026-Q2", Some(1.0), 1.0),
         ];
-        let up = kpi("up", series);
+        let up = kpi(Direction::Up, series);
         assert_eq!(Reading::of_series(&up, 0).trend, None);
-        assert_eq!(Reading::of_series(&up, 1).trend, Some("worsening"));
-        let down = kpi("down", up.series);
-        assert_eq!(Reading::of_series(&down, 1).trend, Some("improving"));
+        assert_eq!(Reading::of_series(&up, 1).trend, Some(Trend::Worsening));
+        let down = kpi(Direction::Down, up.series);
+        assert_eq!(Reading::of_series(&down, 1).trend, Some(Trend::Improving));
     }
 
     #[test]
     fn variance_of_a_range_is_the_distance_to_its_band() {
         let mut reading = Reading {
-            period: "2026-01",
+            period: p("2026-01"),
             actual: Some(72.0),
             plan: None,
             green: Some(Bound::Pair([55.0, 70.0])),
             amber: Some(Bound::Pair([49.5, 77.0])),
-            status: "amber",
+            status: Status::Amber,
             score: Some(5.7),
             trend: None,
         };

@@ -6,7 +6,10 @@ use serde::Serialize;
 use super::figures::{Reading, Shown, Style, contributing};
 use super::format;
 use super::svg::{self, BulletAt, BulletScale, Chart, Segment, Sparkline};
+use crate::period::Period;
 use crate::report::{Bound, KpiJson, TargetJson};
+use crate::score::Status;
+use crate::vocabulary::Direction;
 
 /// One KPI with everything the page derives from its JSON.
 pub struct Kpi<'r> {
@@ -15,22 +18,22 @@ pub struct Kpi<'r> {
     /// For each shown report period, the series entry it shows (`None`: before the series).
     pub contributing: Vec<Option<usize>>,
     /// The readings of the series entries the reader can pick, `0..=` the last contributing one.
-    pub readings: Vec<Reading<'r>>,
+    pub readings: Vec<Reading>,
     /// At `as_of`: the JSON's `latest` and `trend`.
-    pub now: Option<Reading<'r>>,
+    pub now: Option<Reading>,
     pub bullet: Option<BulletScale>,
 }
 
 impl<'r> Kpi<'r> {
-    /// `shown` are the report periods from the first to `as_of`, as written.
-    pub fn new(json: &'r KpiJson, shown: &[&str]) -> Kpi<'r> {
+    /// `shown` are the report periods from the first to `as_of`.
+    pub fn new(json: &'r KpiJson, shown: &[Period]) -> Kpi<'r> {
         let contributing = contributing(json, shown);
         let picked = contributing
             .iter()
             .flatten()
             .max()
             .map_or(0, |&last| last + 1);
-        let readings: Vec<Reading<'r>> = (0..picked.min(json.series.len()))
+        let readings: Vec<Reading> = (0..picked.min(json.series.len()))
             .map(|at| Reading::of_series(json, at))
             .collect();
         let now = json
@@ -52,7 +55,7 @@ impl<'r> Kpi<'r> {
     }
 
     /// The reading shown in report period `i` of `shown` (the last one is `as_of`).
-    pub fn reading_at(&self, i: usize) -> Option<Reading<'r>> {
+    pub fn reading_at(&self, i: usize) -> Option<Reading> {
         if i + 1 == self.contributing.len() {
             return self.now;
         }
@@ -77,7 +80,7 @@ impl<'r> Kpi<'r> {
         Some((before, now))
     }
 
-    pub fn bullet_at(&self, reading: &Reading<'_>) -> Option<BulletAt> {
+    pub fn bullet_at(&self, reading: &Reading) -> Option<BulletAt> {
         self.bullet.map(|scale| scale.at(reading))
     }
 }
@@ -93,7 +96,7 @@ pub struct KpiView<'r> {
     pub owner: Option<&'r str>,
     pub unit: Option<&'r str>,
     pub direction: &'static str,
-    pub frequency: &'r str,
+    pub frequency: &'static str,
     pub weight: Option<String>,
     pub formula: Option<&'r str>,
     pub baseline: Option<String>,
@@ -125,17 +128,17 @@ impl<'r> Kpi<'r> {
     pub fn view(&self, index: usize) -> KpiView<'r> {
         let json = self.json;
         let style = &self.style;
-        let blank = Reading {
-            period: "",
+        // A KPI without `latest` shows no period and no value.
+        let now = self.now.unwrap_or(Reading {
+            period: Period::Year(0),
             actual: None,
             plan: None,
             green: None,
             amber: None,
-            status: "none",
+            status: Status::None,
             score: None,
             trend: None,
-        };
-        let now = self.now.unwrap_or(blank);
+        });
         let last_shown = self.now_index().or(self.readings.len().checked_sub(1));
         KpiView {
             index,
@@ -145,19 +148,19 @@ impl<'r> Kpi<'r> {
             owner: json.owner.as_deref(),
             unit: json.unit.as_deref(),
             direction: match json.direction {
-                Some("up") => "higher is better",
-                Some("down") => "lower is better",
-                Some("range") => "stay inside the range",
-                _ => "not given",
+                Some(Direction::Up) => "higher is better",
+                Some(Direction::Down) => "lower is better",
+                Some(Direction::Range) => "stay inside the range",
+                None => "not given",
             },
-            frequency: json.frequency,
+            frequency: json.frequency.frequency_name(),
             weight: json.weight.map(format::weight),
             formula: json.formula.as_deref(),
             baseline: json.baseline.as_ref().map(|b| {
                 format!(
                     "{} in {}",
                     style.quantity(Some(b.value)),
-                    format::period(&b.period)
+                    format::period(b.period)
                 )
             }),
             target: json.target.as_ref().and_then(|t| target_text(style, t)),
@@ -167,14 +170,17 @@ impl<'r> Kpi<'r> {
                     .map(|m| {
                         format!(
                             "{} {}",
-                            format::period(&m.period),
+                            format::period(m.period),
                             style.quantity(Some(m.value))
                         )
                     })
                     .collect()
             }),
             bands: bands_text(json, style),
-            now: style.shown(&now),
+            now: Shown {
+                period: self.now.map(|now| format::period(now.period)),
+                ..style.shown(&now)
+            },
             bullet: self.bullet.map(|scale| {
                 let at = scale.at(&now);
                 BulletView {
@@ -193,7 +199,7 @@ impl<'r> Kpi<'r> {
 pub fn target_text(style: &Style<'_>, target: &TargetJson) -> Option<String> {
     let value = style.bound(target.value?);
     Some(match &target.by {
-        Some(by) => format!("{value} by {}", format::period(by)),
+        Some(by) => format!("{value} by {}", format::period(*by)),
         None => value,
     })
 }
@@ -207,7 +213,7 @@ fn bands_text(json: &KpiJson, style: &Style<'_>) -> String {
         );
     };
     let operator = match json.direction {
-        Some("down") => "≤",
+        Some(Direction::Down) => "≤",
         _ => "≥",
     };
     let bound = |b: Bound| match b {
@@ -228,11 +234,11 @@ fn notes(json: &KpiJson) -> Vec<Note> {
     let mut run: Option<(usize, usize, &str)> = None;
     let close = |run: Option<(usize, usize, &str)>, notes: &mut Vec<Note>| {
         if let Some((first, last, reason)) = run {
-            let from = format::period(&json.series[first].period);
+            let from = format::period(json.series[first].period);
             let period = if first == last {
                 from
             } else {
-                format!("{from} – {}", format::period(&json.series[last].period))
+                format!("{from} – {}", format::period(json.series[last].period))
             };
             notes.push(Note {
                 period,
@@ -257,7 +263,7 @@ fn notes(json: &KpiJson) -> Vec<Note> {
         if let Some(note) = &entry.note {
             close(run.take(), &mut notes);
             notes.push(Note {
-                period: format::period(&entry.period),
+                period: format::period(entry.period),
                 text: note.clone(),
                 missing: false,
             });
@@ -270,16 +276,17 @@ fn notes(json: &KpiJson) -> Vec<Note> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::period::Grain;
     use crate::report::SeriesEntry;
 
     fn entry(period: &str, missing: Option<&str>, note: Option<&str>) -> SeriesEntry {
         SeriesEntry {
-            period: period.to_string(),
+            period: Period::parse(period).unwrap(),
             actual: None,
             plan: None,
             green: None,
             amber: None,
-            status: "none",
+            status: Status::None,
             score: None,
             carried_from: None,
             note: note.map(str::to_string),
@@ -296,8 +303,8 @@ mod tests {
             objective: None,
             owner: None,
             unit: None,
-            direction: Some("up"),
-            frequency: "monthly",
+            direction: Some(Direction::Up),
+            frequency: Grain::Month,
             weight: None,
             formula: None,
             baseline: None,

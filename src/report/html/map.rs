@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::format;
 use super::svg::coordinate;
 use crate::report::PerspectiveJson;
+use crate::score::Status;
 
 /// A map of more objectives is not drawn: its arrows would be a tangle nobody can read, and the
 /// scorecard table shows the same objectives.
@@ -29,20 +30,20 @@ const TITLE_LINES: usize = 2;
 #[derive(Serialize, Debug)]
 pub struct Map<'r> {
     pub height: String,
-    pub bands: Vec<Band<'r>>,
+    pub bands: Vec<Band>,
     pub boxes: Vec<ObjectiveBox<'r>>,
     pub arrows: Vec<Arrow<'r>>,
 }
 
 #[derive(Serialize, Debug)]
-pub struct Band<'r> {
+pub struct Band {
     /// The perspective's position in the report (the script's index).
     pub index: usize,
     pub y: String,
     pub height: String,
     pub title_lines: Vec<Line>,
     pub score_y: String,
-    pub status: &'r str,
+    pub status: Status,
     pub status_line: String,
 }
 
@@ -64,7 +65,7 @@ pub struct ObjectiveBox<'r> {
     pub center: String,
     pub lines: Vec<Line>,
     pub score_y: String,
-    pub status: &'r str,
+    pub status: Status,
     pub status_line: String,
     pub owner: Option<&'r str>,
 }
@@ -331,7 +332,7 @@ pub fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
 }
 
 /// The status of a box or band in the map's words: `● Green · 6.9`.
-pub fn status_line(status: &str, score: Option<f64>) -> String {
+pub fn status_line(status: Status, score: Option<f64>) -> String {
     let score = score.map_or_else(|| format::NO_VALUE.to_string(), format::score);
     format!(
         "{} {} · {score}",

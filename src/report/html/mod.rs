@@ -19,7 +19,9 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, UndefinedBehavior, context};
 
+use crate::period::Period;
 use crate::report::Report;
+use crate::score::{Status, Trend};
 
 /// The templates, by the names they include each other by.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -42,7 +44,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 /// Renders the page of `report`. `stamp`, when given, is shown as the time the page was made
 /// (without it the page holds no time, so the same report gives the same bytes).
 pub fn render_html(report: &Report<'_>, stamp: Option<&str>) -> Result<String, String> {
-    let shown: Vec<&str> = report.history.iter().map(|h| h.period.as_str()).collect();
+    let shown: Vec<Period> = report.history.iter().map(|h| h.period).collect();
     let kpis: Vec<kpis::Kpi<'_>> = report
         .kpis
         .iter()
@@ -94,11 +96,32 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
     for (name, source) in TEMPLATES {
         environment.add_template(name, source)?;
     }
-    environment.add_filter("symbol", |status: &str| format::status_symbol(status));
-    environment.add_filter("word", |status: &str| format::status_word(status));
-    environment.add_filter("arrow", |trend: Option<&str>| format::trend_arrow(trend));
+    environment.add_filter("symbol", |status: &str| {
+        format::status_symbol(status_named(status))
+    });
+    environment.add_filter("word", |status: &str| {
+        format::status_word(status_named(status))
+    });
+    environment.add_filter("arrow", |trend: Option<&str>| {
+        format::trend_arrow(trend_named(trend))
+    });
     environment.add_filter("trend_word", |trend: Option<&str>| {
-        format::trend_word(trend)
+        format::trend_word(trend_named(trend))
     });
     Ok(environment)
+}
+
+/// The templates see the page's model as serde writes it, a status or trend by its name: the
+/// filters take the name back to its type (the one place where the page reads a name).
+fn status_named(name: &str) -> Status {
+    Status::ALL
+        .into_iter()
+        .find(|status| status.name() == name)
+        .unwrap_or(Status::None)
+}
+
+fn trend_named(name: Option<&str>) -> Option<Trend> {
+    Trend::ALL
+        .into_iter()
+        .find(|trend| Some(trend.name()) == name)
 }

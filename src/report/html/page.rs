@@ -9,18 +9,20 @@ use super::format;
 use super::kpis::{Kpi, KpiView, target_text};
 use super::map::{self, Map};
 use crate::report::{HistoryEntry, InitiativeJson, PerspectiveJson, Report};
+use crate::score::Status;
+use crate::vocabulary::InitiativeStatus;
 
 #[derive(Serialize)]
 pub struct Page<'r> {
     pub title: &'r str,
     pub owner: Option<&'r str>,
-    pub frequency: Option<&'r str>,
+    pub frequency: Option<&'static str>,
     /// `Jan 2026 – Dec 2026`.
     pub span: Option<String>,
     pub as_of: Option<String>,
     pub score: Option<f64>,
     pub score_text: String,
-    pub status: &'r str,
+    pub status: Status,
     pub counts: Vec<Count>,
     pub periods: Vec<Choice>,
     pub highlights: Highlights<'r>,
@@ -36,7 +38,7 @@ pub struct Page<'r> {
 /// How many KPIs have a status.
 #[derive(Serialize)]
 pub struct Count {
-    pub status: &'static str,
+    pub status: Status,
     pub count: usize,
 }
 
@@ -56,7 +58,7 @@ pub struct PerspectiveView<'r> {
     pub weight: String,
     pub score: Option<f64>,
     pub score_text: String,
-    pub status: &'r str,
+    pub status: Status,
     pub status_line: String,
     pub objectives: Vec<ObjectiveView<'r>>,
 }
@@ -70,7 +72,7 @@ pub struct ObjectiveView<'r> {
     pub weight: String,
     pub score: Option<f64>,
     pub score_text: String,
-    pub status: &'r str,
+    pub status: Status,
     pub status_line: String,
     pub drives: Vec<Link<'r>>,
     pub driven_by: Vec<Link<'r>>,
@@ -99,7 +101,7 @@ pub struct InitiativeView<'r> {
     pub title: &'r str,
     pub owner: Option<&'r str>,
     pub due: Option<String>,
-    pub status: Option<&'r str>,
+    pub status: Option<InitiativeStatus>,
     pub status_text: &'static str,
     pub budget: Option<String>,
 }
@@ -160,7 +162,7 @@ pub fn reds(kpis: &[Kpi<'_>], i: usize) -> Vec<usize> {
         .enumerate()
         .filter_map(|(k, kpi)| {
             let reading = kpi.reading_at(i)?;
-            (reading.status == "red").then(|| (k, reading.score.unwrap_or(0.0)))
+            (reading.status == Status::Red).then(|| (k, reading.score.unwrap_or(0.0)))
         })
         .collect();
     red.sort_by(|a, b| a.1.total_cmp(&b.1));
@@ -187,22 +189,21 @@ pub fn counts(kpis: &[Kpi<'_>], i: Option<usize>) -> [usize; 4] {
     for kpi in kpis {
         let status = i
             .and_then(|i| kpi.reading_at(i))
-            .map_or("none", |r| r.status);
+            .map_or(Status::None, |r| r.status);
         counts[status_slot(status)] += 1;
     }
     counts
 }
 
-fn status_slot(status: &str) -> usize {
+/// A status's place in [`Status::ALL`] (and in [`counts`]).
+fn status_slot(status: Status) -> usize {
     match status {
-        "green" => 0,
-        "amber" => 1,
-        "red" => 2,
-        _ => 3,
+        Status::Green => 0,
+        Status::Amber => 1,
+        Status::Red => 2,
+        Status::None => 3,
     }
 }
-
-pub const STATUSES: [&str; 4] = ["green", "amber", "red", "none"];
 
 impl<'r> Page<'r> {
     pub fn new(report: &'r Report<'_>, kpis: &[Kpi<'r>]) -> Page<'r> {
@@ -295,22 +296,22 @@ impl<'r> Page<'r> {
         Page {
             title: scorecard.map_or("Scorecard", |s| s.title.as_str()),
             owner: scorecard.and_then(|s| s.owner.as_deref()),
-            frequency: scorecard.map(|s| s.frequency),
+            frequency: scorecard.map(|s| s.frequency.frequency_name()),
             span: scorecard.and_then(|s| s.period.as_ref()).map(|span| {
                 format!(
                     "{} – {}",
-                    format::period(&span.from),
-                    format::period(&span.to)
+                    format::period(span.from),
+                    format::period(span.to)
                 )
             }),
-            as_of: report.as_of.as_deref().map(format::period),
+            as_of: report.as_of.map(format::period),
             score: report.score,
             score_text: score_text(report.score),
             status: report.status,
-            counts: STATUSES
-                .iter()
+            counts: Status::ALL
+                .into_iter()
                 .zip(counts)
-                .map(|(&status, count)| Count { status, count })
+                .map(|(status, count)| Count { status, count })
                 .collect(),
             periods: choices(&report.history),
             highlights: last.map_or_else(Highlights::default, |i| highlights(kpis, i)),
@@ -358,7 +359,7 @@ fn initiative(i: &InitiativeJson) -> InitiativeView<'_> {
         id: &i.id,
         title: &i.title,
         owner: i.owner.as_deref(),
-        due: i.due.as_deref().map(format::period),
+        due: i.due.map(format::period),
         status: i.status,
         status_text: i.status.map_or("", format::initiative_status),
         budget: i.budget.as_ref().map(|b| {
@@ -374,7 +375,7 @@ fn choices(history: &[HistoryEntry]) -> Vec<Choice> {
         .enumerate()
         .map(|(index, h)| Choice {
             index,
-            label: format::period(&h.period),
+            label: format::period(h.period),
             selected: index + 1 == history.len(),
         })
         .collect()

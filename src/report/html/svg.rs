@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::figures::{Reading, bound_values};
 use super::format;
 use crate::report::{Bound, KpiJson};
+use crate::vocabulary::Direction;
 
 /// A coordinate with at most one decimal: `12`, `12.5`.
 pub fn coordinate(value: f64) -> String {
@@ -204,7 +205,7 @@ fn band_polygons(kpi: &KpiJson, x: &dyn Fn(usize) -> f64, y: &Axis) -> (Vec<Stri
             (_, Some(Bound::Pair([gl, gh])), Some(Bound::Pair([al, ah]))) => {
                 (Some((gl, gh)), [Some((al, gl)), Some((gh, ah))])
             }
-            (Some("down"), Some(Bound::Value(g)), Some(Bound::Value(a))) => {
+            (Some(Direction::Down), Some(Bound::Value(g)), Some(Bound::Value(a))) => {
                 (Some((bottom, g)), [Some((g, a)), None])
             }
             (_, Some(Bound::Value(g)), Some(Bound::Value(a))) if g >= a => {
@@ -368,17 +369,15 @@ fn x_ticks(kpi: &KpiJson, x: &dyn Fn(usize) -> f64) -> Vec<Tick> {
         .filter(|(i, _)| i % every == 0)
         .map(|(i, e)| Tick {
             at: coordinate(x(i)),
-            label: format::period(&e.period),
+            label: format::period(e.period),
         })
         .collect()
 }
 
 /// The deadline's line: at the KPI's own period that holds the deadline's last day.
 fn deadline(kpi: &KpiJson, x: &dyn Fn(usize) -> f64, y: &Axis) -> Option<Deadline> {
-    use crate::period::{Grain, Period};
-    let written = kpi.deadline.as_deref()?;
-    let grain = Grain::from_frequency_name(kpi.frequency)?;
-    let period = Period::containing(Period::parse(written).ok()?.last_day(), grain).to_string();
+    let deadline = kpi.deadline?;
+    let period = deadline.at_grain(kpi.frequency);
     let at = kpi.series.iter().position(|e| e.period == period)?;
     let target = match kpi.target.as_ref().and_then(|t| t.value) {
         Some(Bound::Value(v)) if v.is_finite() => {
@@ -395,7 +394,7 @@ fn deadline(kpi: &KpiJson, x: &dyn Fn(usize) -> f64, y: &Axis) -> Option<Deadlin
     Some(Deadline {
         x: coordinate(x(at)),
         label_x: coordinate(x(at) + if right_half { -4.0 } else { 4.0 }),
-        label: format!("Deadline {}", format::period(written)),
+        label: format!("Deadline {}", format::period(deadline)),
         anchor: if right_half { "end" } else { "start" },
         target,
     })
@@ -499,7 +498,7 @@ pub struct Segment {
 
 impl BulletScale {
     /// The scale over `readings`; `None` when they hold no number.
-    pub fn of(kpi: &KpiJson, readings: &[Reading<'_>]) -> Option<BulletScale> {
+    pub fn of(kpi: &KpiJson, readings: &[Reading]) -> Option<BulletScale> {
         let values = readings.iter().flat_map(|r| {
             [r.actual, r.plan].into_iter().flatten().chain(
                 [r.green, r.amber]
@@ -510,8 +509,8 @@ impl BulletScale {
         });
         let (low, high) = extent(values, 0.05)?;
         let direction = match kpi.direction {
-            Some("down") => Shape::Down,
-            Some("range") => Shape::Range,
+            Some(Direction::Down) => Shape::Down,
+            Some(Direction::Range) => Shape::Range,
             _ => Shape::Up,
         };
         Some(BulletScale {
@@ -535,7 +534,7 @@ impl BulletScale {
         }
     }
 
-    pub fn at(&self, reading: &Reading<'_>) -> BulletAt {
+    pub fn at(&self, reading: &Reading) -> BulletAt {
         let position = |v: f64| self.axis.at(v).round() as i32;
         let mut bounds: Vec<i32> = match (self.direction, reading.green, reading.amber) {
             (Shape::Range, Some(Bound::Pair([gl, gh])), Some(Bound::Pair([al, ah]))) => {

@@ -1,0 +1,222 @@
+//! [`build`]: the report of a checked project. The KPIs are assessed ([`super::kpi`]), the
+//! scorecard's roll-up is [`Scorecard::roll_up`]'s; this module copies both into the document.
+
+use std::collections::HashMap;
+
+use super::document::{
+    Budget, HistoryEntry, InitiativeJson, ObjectiveJson, PerspectiveJson, Report, ScorecardJson,
+    Span,
+};
+use super::kpi::{AssessedKpi, kpi_json, kpi_part};
+use crate::diagnostics::json_diagnostics;
+use crate::eval::{Evaluated, Evaluator, completed_by, latest_with_actual, periods};
+use crate::period::Period;
+use crate::pipeline::CheckOutcome;
+use crate::score::scorecard::{ObjectiveScores, PerspectiveScores};
+use crate::score::{Scorecard, status_of_score};
+use crate::semantic::model::{ItemId, ItemKind, Model, Reference};
+
+/// The most periods a report covers (27 years of days, 190 of weeks): more is no scorecard.
+const MAX_REPORT_PERIODS: usize = 10_000;
+
+/// Builds the report of a checked project, resuming from `evaluated` (what the check's data
+/// rules evaluated, handed over by value: taken from the outcome) when given. `as_of` (from
+/// `--as-of`) is taken to the scorecard's frequency and must lie inside its span; the error
+/// says why not.
+pub fn build(
+    outcome: &CheckOutcome,
+    evaluated: Option<Evaluated>,
+    as_of: Option<Period>,
+) -> Result<Report<'_>, String> {
+    let model = &outcome.model;
+    let mut eval = match evaluated {
+        Some(evaluated) => Evaluator::resume(model, &outcome.data, evaluated),
+        None => Evaluator::new(model, &outcome.data),
+    };
+    let grain = periods::scorecard_grain(model);
+    let report_periods = periods::report_periods(model);
+    if report_periods.len() > MAX_REPORT_PERIODS {
+        return Err(format!(
+            "the scorecard's span holds {} {} periods; a report covers at most {MAX_REPORT_PERIODS}",
+            report_periods.len(),
+            grain.frequency_name()
+        ));
+    }
+    let kpis: Vec<ItemId> = model
+        .ids()
+        .filter(|&id| kpi_part(model, id).is_some())
+        .collect();
+
+    // `as_of` as the check resolved it; a report of a check that read no data has no actual.
+    let as_of = match as_of {
+        Some(period) => Some(periods::as_of_in_span(model, period)?),
+        None if outcome.as_of.is_some() => outcome.as_of,
+        None => latest_with_actual(&mut eval, &kpis, &report_periods, grain),
+    };
+    let shown: Vec<Period> = match as_of {
+        Some(as_of) => report_periods
+            .iter()
+            .copied()
+            .filter(|p| p.ordinal() <= as_of.ordinal())
+            .collect(),
+        None => Vec::new(),
+    };
+
+    // Each KPI assessed once in each of its periods; its score in each shown report period
+    // (carrying coarser periods), rolled up.
+    let assessed: Vec<AssessedKpi> = kpis
+        .iter()
+        .map(|&kpi| AssessedKpi::new(&mut eval, model, kpi))
+        .collect();
+    let kpi_scores: HashMap<ItemId, Vec<Option<f64>>> = assessed
+        .iter()
+        .map(|kpi| {
+            let grain = periods::measure_grain(model, kpi.id);
+            let scores = shown
+                .iter()
+                .map(|&r| kpi.at(&mut eval, completed_by(grain, r)).score)
+                .collect();
+            (kpi.id, scores)
+        })
+        .collect();
+    let card = Scorecard::roll_up(model, shown.len(), |kpi| {
+        kpi_scores.get(&kpi).map(Vec::as_slice)
+    });
+
+    let mut initiatives = initiatives_by_objective(model);
+    let perspectives = card
+        .perspectives
+        .iter()
+        .map(|p| perspective_json(model, &shown, p, &mut initiatives))
+        .collect();
+    let kpi_json = assessed
+        .into_iter()
+        .map(|kpi| {
+            let weight = card.kpi_weights.get(&kpi.id).copied();
+            kpi_json(&mut eval, outcome, kpi, weight, as_of)
+        })
+        .collect();
+
+    let score = card.history.last().copied().flatten();
+    Ok(Report {
+        version: "1",
+        scorecard: model.scorecard.as_ref().map(|s| ScorecardJson {
+            title: s.title.clone(),
+            owner: s.owner.as_ref().map(|o| o.node.clone()),
+            frequency: s.frequency,
+            period: s.period.map(|(from, to)| Span { from, to }),
+        }),
+        as_of,
+        periods: report_periods,
+        score,
+        status: status_of_score(score),
+        history: history_json(&shown, &card.history),
+        perspectives,
+        kpis: kpi_json,
+        diagnostics: json_diagnostics(&outcome.findings, &outcome.sources),
+    })
+}
+
+fn perspective_json(
+    model: &Model,
+    shown: &[Period],
+    scores: &PerspectiveScores,
+    initiatives: &mut HashMap<ItemId, Vec<InitiativeJson>>,
+) -> PerspectiveJson {
+    let item = model.item(scores.id);
+    let score = scores.history.last().copied().flatten();
+    PerspectiveJson {
+        id: item.id.node.clone(),
+        title: item.title.clone(),
+        weight: scores.weight,
+        score,
+        status: status_of_score(score),
+        history: history_json(shown, &scores.history),
+        objectives: scores
+            .objectives
+            .iter()
+            .map(|o| objective_json(model, shown, o, initiatives.remove(&o.id)))
+            .collect(),
+    }
+}
+
+fn objective_json(
+    model: &Model,
+    shown: &[Period],
+    scores: &ObjectiveScores,
+    initiatives: Option<Vec<InitiativeJson>>,
+) -> ObjectiveJson {
+    let item = model.item(scores.id);
+    let ItemKind::Objective(objective) = &item.kind else {
+        unreachable!("an objective")
+    };
+    let score = scores.history.last().copied().flatten();
+    ObjectiveJson {
+        id: item.id.node.clone(),
+        title: item.title.clone(),
+        owner: objective.owner.as_ref().map(|o| o.node.clone()),
+        weight: scores.weight,
+        drives: objective
+            .drives
+            .iter()
+            .map(|d| reference_id(model, d))
+            .collect(),
+        score,
+        status: status_of_score(score),
+        history: history_json(shown, &scores.history),
+        kpis: scores
+            .kpis
+            .iter()
+            .map(|&k| model.item(k).id.node.clone())
+            .collect(),
+        initiatives: initiatives.unwrap_or_default(),
+    }
+}
+
+/// The id a reference names: its item's, or the name as written when it names nothing.
+pub(super) fn reference_id(model: &Model, reference: &Reference) -> String {
+    reference
+        .target
+        .map_or_else(|| reference.name.clone(), |t| model.item(t).id.node.clone())
+}
+
+fn history_json(periods: &[Period], scores: &[Option<f64>]) -> Vec<HistoryEntry> {
+    periods
+        .iter()
+        .zip(scores)
+        .map(|(&period, &score)| HistoryEntry {
+            period,
+            score,
+            status: status_of_score(score),
+        })
+        .collect()
+}
+
+/// The initiatives of each objective, in declaration order.
+fn initiatives_by_objective(model: &Model) -> HashMap<ItemId, Vec<InitiativeJson>> {
+    let mut by_objective: HashMap<ItemId, Vec<InitiativeJson>> = HashMap::new();
+    for id in model.ids() {
+        let item = model.item(id);
+        let ItemKind::Initiative(initiative) = &item.kind else {
+            continue;
+        };
+        let Some(objective) = initiative.objective.as_ref().and_then(|r| r.target) else {
+            continue;
+        };
+        by_objective
+            .entry(objective)
+            .or_default()
+            .push(InitiativeJson {
+                id: item.id.node.clone(),
+                title: item.title.clone(),
+                owner: initiative.owner.as_ref().map(|o| o.node.clone()),
+                due: initiative.due.as_ref().map(|d| d.node),
+                status: initiative.status,
+                budget: initiative.budget.as_ref().map(|b| Budget {
+                    value: b.value,
+                    unit: b.unit.as_ref().map(|u| u.text.clone()),
+                }),
+            });
+    }
+    by_objective
+}

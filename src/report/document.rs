@@ -1,0 +1,166 @@
+//! The report document (SCORING.md, "The JSON report"): what `report.json` holds and what the
+//! HTML page is rendered from. Periods, statuses, trends, directions and frequencies stay typed;
+//! serde writes each by its name, and the fields serialize in declaration order.
+
+use serde::{Serialize, Serializer};
+
+use crate::diagnostics::Diagnostic;
+use crate::period::{Grain, Period};
+use crate::score::{Status, Trend};
+use crate::vocabulary::{Direction, InitiativeStatus};
+
+#[derive(Serialize)]
+pub struct Report<'a> {
+    pub version: &'static str,
+    pub scorecard: Option<ScorecardJson>,
+    pub as_of: Option<Period>,
+    pub periods: Vec<Period>,
+    pub score: Option<f64>,
+    pub status: Status,
+    /// The report periods from the first to `as_of`, each with the scorecard's score.
+    pub history: Vec<HistoryEntry>,
+    pub perspectives: Vec<PerspectiveJson>,
+    pub kpis: Vec<KpiJson>,
+    pub diagnostics: Vec<Diagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ScorecardJson {
+    pub title: String,
+    pub owner: Option<String>,
+    #[serde(serialize_with = "frequency")]
+    pub frequency: Grain,
+    pub period: Option<Span>,
+}
+
+#[derive(Serialize)]
+pub struct Span {
+    pub from: Period,
+    pub to: Period,
+}
+
+#[derive(Serialize, Clone)]
+pub struct HistoryEntry {
+    pub period: Period,
+    pub score: Option<f64>,
+    pub status: Status,
+}
+
+#[derive(Serialize)]
+pub struct PerspectiveJson {
+    pub id: String,
+    pub title: String,
+    pub weight: f64,
+    pub score: Option<f64>,
+    pub status: Status,
+    pub history: Vec<HistoryEntry>,
+    pub objectives: Vec<ObjectiveJson>,
+}
+
+#[derive(Serialize)]
+pub struct ObjectiveJson {
+    pub id: String,
+    pub title: String,
+    pub owner: Option<String>,
+    pub weight: f64,
+    pub drives: Vec<String>,
+    pub score: Option<f64>,
+    pub status: Status,
+    pub history: Vec<HistoryEntry>,
+    pub kpis: Vec<String>,
+    pub initiatives: Vec<InitiativeJson>,
+}
+
+#[derive(Serialize)]
+pub struct InitiativeJson {
+    pub id: String,
+    pub title: String,
+    pub owner: Option<String>,
+    pub due: Option<Period>,
+    pub status: Option<InitiativeStatus>,
+    pub budget: Option<Budget>,
+}
+
+#[derive(Serialize)]
+pub struct Budget {
+    pub value: f64,
+    pub unit: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct KpiJson {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub objective: Option<String>,
+    pub owner: Option<String>,
+    pub unit: Option<String>,
+    pub direction: Option<Direction>,
+    #[serde(serialize_with = "frequency")]
+    pub frequency: Grain,
+    pub weight: Option<f64>,
+    pub formula: Option<String>,
+    pub baseline: Option<PeriodValue>,
+    pub deadline: Option<Period>,
+    pub target: Option<TargetJson>,
+    pub thresholds: Option<ThresholdsJson>,
+    pub tolerance: f64,
+    pub latest: Option<Latest>,
+    pub trend: Option<Trend>,
+    pub series: Vec<SeriesEntry>,
+}
+
+#[derive(Serialize)]
+pub struct PeriodValue {
+    pub period: Period,
+    pub value: f64,
+}
+
+/// A number, or a `[low, high]` pair for `range`.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum Bound {
+    Value(f64),
+    Pair([f64; 2]),
+}
+
+#[derive(Serialize)]
+pub struct TargetJson {
+    pub value: Option<Bound>,
+    pub by: Option<Period>,
+    pub milestones: Vec<PeriodValue>,
+}
+
+#[derive(Serialize)]
+pub struct ThresholdsJson {
+    pub green: Bound,
+    pub amber: Bound,
+}
+
+#[derive(Serialize)]
+pub struct Latest {
+    pub period: Period,
+    pub actual: Option<f64>,
+    pub plan: Option<f64>,
+    pub status: Status,
+    pub score: Option<f64>,
+}
+
+#[derive(Serialize)]
+pub struct SeriesEntry {
+    pub period: Period,
+    pub actual: Option<f64>,
+    pub plan: Option<f64>,
+    pub green: Option<Bound>,
+    pub amber: Option<Bound>,
+    pub status: Status,
+    pub score: Option<f64>,
+    pub carried_from: Option<Period>,
+    pub note: Option<String>,
+    pub missing: Option<String>,
+}
+
+/// A frequency is written by its keyword: `monthly`, `quarterly`.
+fn frequency<S: Serializer>(grain: &Grain, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(grain.frequency_name())
+}
