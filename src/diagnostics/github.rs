@@ -7,12 +7,8 @@ use super::{Finding, Level};
 use crate::source::SourceMap;
 
 pub fn render_github(findings: &[Finding], sources: &SourceMap) -> String {
-    let mut shown: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.level != Level::Allow)
-        .collect();
-    // Stable: within a level, the findings keep their order (file, then position).
-    shown.sort_by_key(|f| f.level != Level::Error);
+    // The findings come sorted errors first (`diagnostics::sort`).
+    let shown = findings.iter().filter(|f| f.level != Level::Allow);
     let mut out = String::new();
     for finding in shown {
         let file = sources.get(finding.primary.span.file);

@@ -87,11 +87,19 @@ impl Finding {
     }
 }
 
-/// Sorts findings by file, then position, then rule: the order every format prints them in.
+/// Sorts findings errors first, then by file, position and rule: the order every format prints
+/// them in. Errors lead because they are the root causes: a warning is never read before the
+/// error that may explain it, and a tool that keeps only the first findings keeps the errors.
 pub fn sort(findings: &mut [Finding], sources: &SourceMap) {
+    let rank = |level: Level| match level {
+        Level::Error => 0,
+        Level::Warn => 1,
+        Level::Allow => 2,
+    };
     findings.sort_by(|a, b| {
         let key = |f: &Finding| {
             (
+                rank(f.level),
                 sources.get(f.primary.span.file).name.clone(),
                 f.primary.span.start,
             )
