@@ -101,7 +101,14 @@ pub fn check_project_with_data(
         .iter()
         .any(|finding| finding.rule == Rule::DataUnreadable);
     let data_judged = data_read && !unreadable;
-    checks::levels::apply(&mut findings, &model, &options.lint, data_judged);
+    // Root cause first: what an error broke is not judged by the SMART and data rules.
+    let broken = checks::root_cause::Broken::of(&model, &findings);
+    broken.drop_moot(&mut findings);
+    let judged = checks::levels::Judged {
+        data: data_judged,
+        broken: &broken,
+    };
+    checks::levels::apply(&mut findings, &model, &options.lint, &judged);
     diagnostics::sort(&mut findings, &sources);
     CheckOutcome {
         sources,

@@ -30,7 +30,8 @@
 //!   are `data-unreadable`, at the `data` line naming them (at the error in the file, or its first
 //!   line, for a file given on the command line). A file named twice is read once.
 //! - Series findings, after every file is read: `missing-period` once per gap (a run of missing
-//!   periods; a cell with a bad value is not a gap, it has its own finding);
+//!   periods; a cell with a bad value is not a gap, it has its own finding; a series with a value
+//!   left out for a period cell that is no period has no gap reported: that value may fill it);
 //!   `period-outside-scorecard` once per series and side; `percent-scale-suspect` needs two values
 //!   and one that is not zero. What the scorecard needs before its span: a KPI with a baseline
 //!   needs every earlier observation of its inputs (its history up to the baseline); any other
@@ -287,6 +288,10 @@ pub struct Group {
     /// Periods whose cell held a bad value, and the cell: not gaps (the value has its own
     /// finding).
     pub bad_periods: Vec<(Period, Span)>,
+    /// Whether a value of the series was left out because its period cell was not a period:
+    /// that value's period is unknown, so a gap may be it and is no `missing-period` (the
+    /// period's `bad-value` is the root cause).
+    pub period_lost: bool,
 }
 
 /// One observation read, with the places of its period and value cells.
@@ -363,6 +368,7 @@ impl<'m> Loader<'m> {
                     grain: None,
                     observations: Vec::new(),
                     bad_periods: Vec::new(),
+                    period_lost: false,
                 });
                 loader.groups.len() - 1
             });
@@ -484,8 +490,25 @@ impl<'m> Loader<'m> {
             .flatten()
     }
 
-    /// The period of a cell, or a `bad-value` finding.
-    fn period(&mut self, file: FileId, text: &str, cell: &Cell) -> Option<Period> {
+    /// The period of a cell holding values of the series `groups`, or a `bad-value` finding
+    /// (those values are then left out, and their series' gaps are not reported).
+    fn period(
+        &mut self,
+        file: FileId,
+        text: &str,
+        cell: &Cell,
+        groups: impl IntoIterator<Item = usize>,
+    ) -> Option<Period> {
+        let period = self.read_period(file, text, cell);
+        if period.is_none() {
+            for group in groups {
+                self.groups[group].period_lost = true;
+            }
+        }
+        period
+    }
+
+    fn read_period(&mut self, file: FileId, text: &str, cell: &Cell) -> Option<Period> {
         let span = Span::new(file, cell.span.clone());
         let written = match &cell.raw {
             Raw::Text(written) if !value::is_no_value(written) => written.as_ref(),

@@ -130,8 +130,12 @@ fn duplicates(group: &mut Group, findings: &mut Vec<Finding>) {
 }
 
 /// `missing-period`: one finding per run of missing periods between two that have a value (or
-/// a bad one, which has its own finding).
+/// a bad one, which has its own finding); none in a series of which a value was left out for a
+/// period cell that is no period (the gap may be that value: its `bad-value` says enough).
 fn missing_periods(group: &Group, findings: &mut Vec<Finding>) {
+    if group.period_lost {
+        return;
+    }
     let mut points: Vec<(i64, Period, crate::source::Span)> = group
         .observations
         .iter()
