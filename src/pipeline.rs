@@ -2,7 +2,6 @@
 //! evaluate, run the rules; every finding of one run.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use crate::checks::{self, levels::LintOptions};
 use crate::data::{self, DataFile, DataSet};
@@ -35,9 +34,9 @@ pub struct CheckOutcome {
     pub data: DataSet,
     pub findings: Vec<Finding>,
     pub entry: FileId,
-    /// What the data rules evaluated, taken by the first report built from this outcome so that
-    /// it does not evaluate it again; `None` when no rule evaluated anything, or once taken.
-    pub evaluated: Mutex<Option<Evaluated>>,
+    /// What the data rules evaluated, for the report built from this outcome to take (by value)
+    /// so that it does not evaluate it again; `None` when no rule evaluated anything.
+    pub evaluated: Option<Evaluated>,
     /// The period the data rules judged "now" by, resolved once for the report too: `--as-of`
     /// at the scorecard's frequency, else the latest report period in which any KPI has an
     /// actual; `None` without data, or when no KPI has an actual.
@@ -101,7 +100,8 @@ pub fn check_project_with_data(
         .iter()
         .any(|finding| finding.rule == Rule::DataUnreadable);
     let data_judged = data_read && !unreadable;
-    // Root cause first: what an error broke is not judged by the SMART and data rules.
+    // Root cause first: what an error broke (a KPI whose formula has a unit error is not
+    // "unrealistic" as well) is not judged by the rules on its values, plan and deadlines.
     let broken = checks::root_cause::Broken::of(&model, &findings);
     broken.drop_moot(&mut findings);
     let judged = checks::levels::Judged {
@@ -116,7 +116,7 @@ pub fn check_project_with_data(
         data,
         findings,
         entry: project.entry,
-        evaluated: Mutex::new(evaluated),
+        evaluated,
         as_of,
     }
 }

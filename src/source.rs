@@ -30,6 +30,11 @@ impl Span {
         self.start as usize..self.end as usize
     }
 
+    /// Whether `other` lies within `self` (same file).
+    pub fn contains(&self, other: &Span) -> bool {
+        self.file == other.file && self.start <= other.start && other.end <= self.end
+    }
+
     /// The span from the start of `self` to the end of `other` (same file).
     pub fn to(&self, other: Span) -> Span {
         Span {

@@ -406,3 +406,49 @@ fn decimal_commas_are_read_in_a_semicolon_file_and_said_once() {
         "{finding:?}"
     );
 }
+
+#[test]
+fn a_row_whose_period_is_no_period_is_one_finding_not_a_gap_in_every_series() {
+    let csv = "period,revenue,Churn rate\n2026-01,410000,2.5\n2026-02,420000,2.4\n\
+               Mar 2026,430000,2.3\n2026-04,440000,2.2\n";
+    let dir = project(&[("wide.csv", csv)], &["wide.csv"]);
+    let outcome = check_path(dir.path(), &CheckOptions::default()).unwrap();
+    let findings = short_findings(&outcome);
+    assert_eq!(findings.lines().count(), 1, "{findings}");
+    assert!(
+        findings.contains("wide.csv:4:1: error[bad-value]"),
+        "{findings}"
+    );
+    // A real gap, with no row left out, is still one.
+    let csv = "period,revenue,Churn rate\n2026-01,410000,2.5\n2026-03,430000,2.3\n";
+    let dir = project(&[("wide.csv", csv)], &["wide.csv"]);
+    let outcome = check_path(dir.path(), &CheckOptions::default()).unwrap();
+    let gaps = short_findings(&outcome).matches("missing-period").count();
+    assert_eq!(gaps, 2, "{}", short_findings(&outcome));
+}
+
+#[test]
+fn no_data_rule_judges_a_kpi_whose_definition_has_an_error() {
+    // `revenue / visits` is EUR/visit, not EUR: the one error; a flat history far below the
+    // target would also make the KPI "unrealistic", on a formula already wrong.
+    let scorecard = "scorecard \"S\" {\n  owner \"O\"\n  period 2026-01 .. 2026-12\n  data \"a.csv\"\n}\n\
+        perspective financial \"F\"\nobjective grow \"Grow\" { perspective financial owner \"CFO\" }\n\
+        metric revenue \"Revenue\" { unit EUR }\nmetric visits \"Visits\" { unit visits }\n\
+        /// Revenue per visit.\nkpi rpv \"Revenue per visit\" {\n  objective grow\n  owner \"x\"\n  \
+        unit EUR\n  formula revenue / visits\n  direction up\n  baseline 10 in 2025-12\n  \
+        target 100 by 2026-12\n}\n";
+    let rows: String = (1..=12)
+        .map(|m| format!("2025-{m:02},{},100\n", 1000 + m))
+        .chain((1..=6).map(|m| format!("2026-{m:02},{},100\n", 1000 + m)))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("scorecard.kpi"), scorecard).unwrap();
+    std::fs::write(
+        dir.path().join("a.csv"),
+        format!("period,revenue,visits\n{rows}"),
+    )
+    .unwrap();
+    let outcome = check_path(dir.path(), &CheckOptions::default()).unwrap();
+    let rules: Vec<&str> = outcome.findings.iter().map(|f| f.rule.name()).collect();
+    assert_eq!(rules, ["unit-mismatch"], "{}", short_findings(&outcome));
+}

@@ -88,3 +88,30 @@ fn stdlib_metric_modules_hold_a_dozen_documented_metrics_each() {
         }
     }
 }
+
+#[test]
+fn a_project_item_shadows_a_library_item_whose_formulas_keep_their_own() {
+    let outcome = check_path(
+        Path::new("tests/ui/stdlib_visibility_fixed"),
+        &CheckOptions::default(),
+    )
+    .unwrap();
+    assert!(outcome.findings.is_empty());
+    let model = &outcome.model;
+    let project = model.lookup("revenue", false).unwrap();
+    let library = model.lookup("revenue", true).unwrap();
+    assert!(
+        !model.item(project).from_stdlib,
+        "the project sees its own revenue"
+    );
+    assert!(model.item(library).from_stdlib, "the library sees its own");
+    // std.people uses std.finance, but only what the project uses is visible to it.
+    let people = kpic::project::load_text(
+        "scorecard.kpi",
+        Path::new("."),
+        "scorecard \"S\" { period 2026-01 .. 2026-12 }\nuse std.people\n",
+    );
+    let outcome = kpic::pipeline::check_project(people, &CheckOptions::default());
+    assert!(outcome.model.lookup("gross_margin", false).is_none());
+    assert!(outcome.model.lookup("gross_margin", true).is_some());
+}

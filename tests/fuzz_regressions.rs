@@ -57,6 +57,6 @@ fn the_data_inputs_load_in_every_form() {
             std::fs::write(dir.path().join(name), &bytes).unwrap();
         }
         let outcome = check_path(dir.path(), &CheckOptions::default()).unwrap();
-        let _ = kpic::report::build(&outcome, None);
+        let _ = kpic::report::build(&outcome, None, None);
     }
 }

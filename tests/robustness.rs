@@ -121,7 +121,7 @@ fn render_all(outcome: &CheckOutcome) -> Summary {
     // A project without errors is reported on: evaluation and scoring must not panic either.
     // (A span of more periods than a report covers is refused, with a message.)
     if findings.iter().all(|f| f.level != Level::Error)
-        && let Ok(report) = kpic::report::build(outcome, None)
+        && let Ok(report) = kpic::report::build(outcome, None, None)
     {
         let text = kpic::report::render_json(&report);
         serde_json::from_str::<serde_json::Value>(&text).expect("the report is JSON");

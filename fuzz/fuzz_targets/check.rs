@@ -26,7 +26,7 @@ fuzz_target!(|bytes: &[u8]| {
     let _ = render_json(&outcome.findings, &outcome.sources);
     let _ = render_human(&outcome.findings, &outcome.sources, false, 100);
     // The report of a project without errors: evaluation, scores, roll-up, the JSON document.
-    if let Ok(report) = kpic::report::build(&outcome, None) {
+    if let Ok(report) = kpic::report::build(&outcome, None, None) {
         let _ = kpic::report::write_json(&report, &mut std::io::sink());
     }
 });

@@ -54,7 +54,7 @@ fuzz_target!(|bytes: &[u8]| {
     let Ok(outcome) = check_path(dir, &CheckOptions::default()) else {
         return;
     };
-    if let Ok(report) = kpic::report::build(&outcome, None) {
+    if let Ok(report) = kpic::report::build(&outcome, None, None) {
         let _ = kpic::report::write_json(&report, &mut std::io::sink());
     }
 });

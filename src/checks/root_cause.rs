@@ -17,7 +17,7 @@ use crate::semantic::cycles::formula_edges;
 use crate::semantic::graph::fold_reachable;
 use crate::source::Span;
 
-/// The declarations an error broke, by their spans.
+/// The declarations an error broke, by their spans (sorted by file and start).
 #[derive(Debug, Default)]
 pub struct Broken {
     spans: Vec<Span>,
@@ -30,7 +30,7 @@ impl Broken {
     /// The declarations of `model` broken by the errors among `findings` (at their default
     /// levels: this runs before the levels are settled).
     pub fn of(model: &Model, findings: &[Finding]) -> Broken {
-        let errors: Vec<Span> = findings
+        let mut errors: Vec<Span> = findings
             .iter()
             .filter(|finding| finding.level == Level::Error)
             .map(|finding| finding.primary.span)
@@ -38,25 +38,40 @@ impl Broken {
         if errors.is_empty() {
             return Broken::default();
         }
+        errors.sort_by_key(|span| (span.file, span.start));
+        // Whether an error starts inside `item` and lies in it: the first error starting at or
+        // after the item's start is the one to look at (binary search, not a pass per item).
+        let holds_error = |item: Span| {
+            let first = errors.partition_point(|e| (e.file, e.start) < (item.file, item.start));
+            errors[first..]
+                .iter()
+                .take_while(|e| e.file == item.file && e.start <= item.end)
+                .any(|e| item.contains(e))
+        };
         let own: Vec<Option<bool>> = model
             .items
             .iter()
-            .map(|item| Some(errors.iter().any(|error| contains(item.span, *error))))
+            .map(|item| Some(holds_error(item.span)))
             .collect();
         let reached = fold_reachable(&formula_edges(model), &own, |a, b| a || b);
-        let spans = model
+        let mut spans: Vec<Span> = model
             .items
             .iter()
             .zip(reached)
             .filter(|(_, broken)| *broken == Some(true))
             .map(|(item, _)| item.span)
             .collect();
+        spans.sort_by_key(|span| (span.file, span.start));
         Broken { spans }
     }
 
-    /// Whether `span` lies in a broken declaration.
+    /// Whether `span` lies in a broken declaration. Declarations do not overlap: the one to look
+    /// at is the last starting at or before `span`.
     pub fn holds(&self, span: Span) -> bool {
-        self.spans.iter().any(|broken| contains(*broken, span))
+        let after = self
+            .spans
+            .partition_point(|s| (s.file, s.start) <= (span.file, span.start));
+        after > 0 && self.spans[after - 1].contains(&span)
     }
 
     /// Leaves out the findings an error made moot.
@@ -77,10 +92,6 @@ pub fn is_moot_there(rule: Rule) -> bool {
     let judges_meaning = matches!(rule.category(), Category::Smart('M' | 'A' | 'T'))
         || DATA_CHECKS.iter().any(|check| check.rule == rule);
     judges_meaning && rule.default_level() == Level::Warn
-}
-
-fn contains(outer: Span, inner: Span) -> bool {
-    outer.file == inner.file && outer.start <= inner.start && inner.end <= outer.end
 }
 
 #[cfg(test)]

@@ -129,7 +129,8 @@ impl Builder {
             }
         };
         let mut inputs = files::project_inputs(&project);
-        let outcome = check_project_with_data(project, &CheckOptions::default(), &self.args.data);
+        let mut outcome =
+            check_project_with_data(project, &CheckOptions::default(), &self.args.data);
         inputs.extend(files::data_inputs(&outcome, &self.args.data));
         let mut shown = render(Format::Human, &outcome, self.to_terminal);
         let summary = Summary::of(&outcome.findings);
@@ -140,7 +141,7 @@ impl Builder {
         } else {
             let format = self.args.format;
             let serving = self.address.is_some();
-            match write_report(&outcome, format, &self.args.out, None, false, serving) {
+            match write_report(&mut outcome, format, &self.args.out, None, false, serving) {
                 Ok(Written { file, bytes }) => {
                     report = bytes;
                     let status = format!(

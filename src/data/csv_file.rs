@@ -128,7 +128,7 @@ pub(super) fn read(loader: &mut Loader, file: FileId, text: &str) {
                 if value_cell.raw.is_empty() {
                     continue;
                 }
-                let Some(at) = loader.period(file, text, &period_cell, [group]) else {
+                let Some(at) = loader.period(file, text, &period_cell) else {
                     continue;
                 };
                 let note = note.and_then(|i| match cell(i).raw {
@@ -146,9 +146,7 @@ pub(super) fn read(loader: &mut Loader, file: FileId, text: &str) {
                     continue;
                 }
                 let period_cell = cell(period);
-                let written = cells.iter().filter(|(_, cell)| !cell.raw.is_empty());
-                let groups = written.map(|(group, _)| *group);
-                let Some(at) = loader.period(file, text, &period_cell, groups) else {
+                let Some(at) = loader.period(file, text, &period_cell) else {
                     continue;
                 };
                 for (group, value_cell) in &cells {

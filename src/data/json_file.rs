@@ -166,7 +166,7 @@ fn observation(loader: &mut Loader, file: FileId, text: &str, walker: &mut Walke
         raw: Raw::Empty,
         span: object.range(),
     });
-    let Some(at) = loader.period(file, text, &period_cell, [group]) else {
+    let Some(at) = loader.period(file, text, &period_cell) else {
         return;
     };
     let note = note.and_then(|cell| match cell.raw {
@@ -215,7 +215,7 @@ fn series(
             raw: Raw::Text(Cow::Owned(period)),
             span: period_span,
         };
-        if let Some(at) = loader.period(file, text, &period_cell, [group]) {
+        if let Some(at) = loader.period(file, text, &period_cell) {
             loader.observe(file, text, group, at, period_cell.span, &cell, None);
         }
     });

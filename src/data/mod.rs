@@ -30,8 +30,7 @@
 //!   are `data-unreadable`, at the `data` line naming them (at the error in the file, or its first
 //!   line, for a file given on the command line). A file named twice is read once.
 //! - Series findings, after every file is read: `missing-period` once per gap (a run of missing
-//!   periods; a cell with a bad value is not a gap, it has its own finding; a series with a value
-//!   left out for a period cell that is no period has no gap reported: that value may fill it);
+//!   periods; a cell with a bad value is not a gap, it has its own finding);
 //!   `period-outside-scorecard` once per series and side; `percent-scale-suspect` needs two values
 //!   and one that is not zero. What the scorecard needs before its span: a KPI with a baseline
 //!   needs every earlier observation of its inputs (its history up to the baseline); any other
@@ -171,10 +170,18 @@ pub fn load(model: &Model, sources: &mut SourceMap, files: &[DataFile]) -> (Data
     let no_data = !files.is_empty() && all_readable;
     let Loader {
         groups,
+        unread_periods,
         mut findings,
         ..
     } = loader;
-    let data = series::finish(model, sources, groups, no_data, &mut findings);
+    let data = series::finish(
+        model,
+        sources,
+        groups,
+        &unread_periods,
+        no_data,
+        &mut findings,
+    );
     (data, findings)
 }
 
@@ -288,10 +295,6 @@ pub struct Group {
     /// Periods whose cell held a bad value, and the cell: not gaps (the value has its own
     /// finding).
     pub bad_periods: Vec<(Period, Span)>,
-    /// Whether a value of the series was left out because its period cell was not a period:
-    /// that value's period is unknown, so a gap may be it and is no `missing-period` (the
-    /// period's `bad-value` is the root cause).
-    pub period_lost: bool,
 }
 
 /// One observation read, with the places of its period and value cells.
@@ -316,6 +319,9 @@ struct Loader<'m> {
     /// Whether the file being read writes decimal commas (a `;`-separated CSV), and whether it
     /// has been said so yet.
     decimal_comma: DecimalComma,
+    /// The period cells that were no period: their rows are left out, and a gap where they
+    /// stand is their consequence, not a `missing-period` of its own.
+    unread_periods: Vec<Span>,
     findings: Vec<Finding>,
 }
 
@@ -338,13 +344,14 @@ impl<'m> Loader<'m> {
             computed: HashMap::new(),
             unknown: HashSet::new(),
             decimal_comma: DecimalComma::No,
+            unread_periods: Vec::new(),
             findings: Vec::new(),
         };
         for (id, item) in model.ids().zip(&model.items) {
             let ItemKind::Measure(measure) = &item.kind else {
                 continue;
             };
-            if model.names.get(&item.id.node) != Some(&id) {
+            if model.lookup(&item.id.node, item.from_stdlib) != Some(id) {
                 continue; // lost its id to another declaration: a duplicate-name
             }
             let name = measure
@@ -368,7 +375,6 @@ impl<'m> Loader<'m> {
                     grain: None,
                     observations: Vec::new(),
                     bad_periods: Vec::new(),
-                    period_lost: false,
                 });
                 loader.groups.len() - 1
             });
@@ -490,25 +496,8 @@ impl<'m> Loader<'m> {
             .flatten()
     }
 
-    /// The period of a cell holding values of the series `groups`, or a `bad-value` finding
-    /// (those values are then left out, and their series' gaps are not reported).
-    fn period(
-        &mut self,
-        file: FileId,
-        text: &str,
-        cell: &Cell,
-        groups: impl IntoIterator<Item = usize>,
-    ) -> Option<Period> {
-        let period = self.read_period(file, text, cell);
-        if period.is_none() {
-            for group in groups {
-                self.groups[group].period_lost = true;
-            }
-        }
-        period
-    }
-
-    fn read_period(&mut self, file: FileId, text: &str, cell: &Cell) -> Option<Period> {
+    /// The period of a cell, or a `bad-value` finding.
+    fn period(&mut self, file: FileId, text: &str, cell: &Cell) -> Option<Period> {
         let span = Span::new(file, cell.span.clone());
         let written = match &cell.raw {
             Raw::Text(written) if !value::is_no_value(written) => written.as_ref(),
@@ -537,6 +526,7 @@ impl<'m> Loader<'m> {
             Err(error) => {
                 let message = format!("{}; the values of this row are left out", error.0);
                 self.bad(span, message, "not a period", PERIOD_HELP);
+                self.unread_periods.push(span);
                 None
             }
         }

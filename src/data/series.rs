@@ -35,6 +35,7 @@ pub(super) fn finish(
     model: &Model,
     sources: &SourceMap,
     mut groups: Vec<Group>,
+    unread_periods: &[crate::source::Span],
     no_data: bool,
     findings: &mut Vec<Finding>,
 ) -> DataSet {
@@ -56,7 +57,7 @@ pub(super) fn finish(
             .observations
             .sort_by_cached_key(|read| read.period.ordinal());
         duplicates(group, findings);
-        missing_periods(group, findings);
+        missing_periods(group, unread_periods, findings);
         outside_scorecard(model, group, &needed, findings);
         percent_scale(group, findings);
         if no_data && group.observations.is_empty() && group.bad_periods.is_empty() {
@@ -130,12 +131,13 @@ fn duplicates(group: &mut Group, findings: &mut Vec<Finding>) {
 }
 
 /// `missing-period`: one finding per run of missing periods between two that have a value (or
-/// a bad one, which has its own finding); none in a series of which a value was left out for a
-/// period cell that is no period (the gap may be that value: its `bad-value` says enough).
-fn missing_periods(group: &Group, findings: &mut Vec<Finding>) {
-    if group.period_lost {
-        return;
-    }
+/// a bad one, which has its own finding). A gap with a row whose period could not be read
+/// between its two ends is that row's consequence: its `bad-value` says it all.
+fn missing_periods(
+    group: &Group,
+    unread_periods: &[crate::source::Span],
+    findings: &mut Vec<Finding>,
+) {
     let mut points: Vec<(i64, Period, crate::source::Span)> = group
         .observations
         .iter()
@@ -153,7 +155,14 @@ fn missing_periods(group: &Group, findings: &mut Vec<Finding>) {
         let ((before, before_period, before_span), (after, after_period, after_span)) =
             (pair[0], pair[1]);
         let missing = after - before - 1;
-        if missing <= 0 {
+        let row_left_out = unread_periods.iter().any(|row| {
+            row.file == after_span.file
+                && row.file == before_span.file
+                && (before_span.start.min(after_span.start)
+                    ..before_span.start.max(after_span.start))
+                    .contains(&row.start)
+        });
+        if missing <= 0 || row_left_out {
             continue;
         }
         let grain = before_period.grain();

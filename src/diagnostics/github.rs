@@ -7,8 +7,12 @@ use super::{Finding, Level};
 use crate::source::SourceMap;
 
 pub fn render_github(findings: &[Finding], sources: &SourceMap) -> String {
-    // The findings come sorted errors first (`diagnostics::sort`).
-    let shown = findings.iter().filter(|f| f.level != Level::Allow);
+    let mut shown: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.level != Level::Allow)
+        .collect();
+    // Stable: within a level, the findings keep their order (file, then position).
+    shown.sort_by_key(|f| f.level != Level::Error);
     let mut out = String::new();
     for finding in shown {
         let file = sources.get(finding.primary.span.file);

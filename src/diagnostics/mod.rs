@@ -87,26 +87,21 @@ impl Finding {
     }
 }
 
-/// Sorts findings errors first, then by file, position and rule: the order every format prints
-/// them in. Errors lead because they are the root causes: a warning is never read before the
-/// error that may explain it, and a tool that keeps only the first findings keeps the errors.
+/// Sorts findings errors first (the root causes), then by file, position and rule: the order
+/// every format prints them in.
 pub fn sort(findings: &mut [Finding], sources: &SourceMap) {
     let rank = |level: Level| match level {
         Level::Error => 0,
         Level::Warn => 1,
         Level::Allow => 2,
     };
-    findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                rank(f.level),
-                sources.get(f.primary.span.file).name.clone(),
-                f.primary.span.start,
-            )
-        };
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.rule.name().cmp(b.rule.name()))
+    findings.sort_by_cached_key(|f| {
+        (
+            rank(f.level),
+            sources.get(f.primary.span.file).name.clone(),
+            f.primary.span.start,
+            f.rule.name(),
+        )
     });
 }
 

@@ -346,8 +346,8 @@ fn compare(
             taken_over.unwrap_or_else(|| data::load(&old.model, &mut old.sources, &new_files).0),
         );
     }
-    let evaluated = new.evaluated.lock().ok().and_then(|mut slot| slot.take());
-    let mut new_eval = match evaluated {
+    let mut new = new;
+    let mut new_eval = match new.evaluated.take() {
         Some(evaluated) => Evaluator::resume(&new.model, &new.data, evaluated),
         None => Evaluator::new(&new.model, &new.data),
     };
@@ -362,10 +362,7 @@ fn compare(
         effect::fill(&mut changes, &mut old_eval, &mut new_eval, as_of);
     }
     // What was evaluated goes back to the new version, which owns (and frees) it.
-    let evaluated = new_eval.into_evaluated();
-    if let Ok(mut slot) = new.evaluated.lock() {
-        *slot = Some(evaluated);
-    }
+    new.evaluated = Some(new_eval.into_evaluated());
     let mut findings: Vec<Finding> = changes.iter().map(|c| c.finding.clone()).collect();
     levels::apply_to_changes(&mut findings, &new.model, &options.lint);
     for (change, finding) in changes.iter_mut().zip(findings) {

@@ -28,7 +28,7 @@ fn readings(model: &Model) -> HashMap<&str, Reading> {
         let ItemKind::Measure(measure) = &item.kind else {
             continue;
         };
-        if measure.formula.is_some() || model.names.get(&item.id.node) != Some(&id) {
+        if measure.formula.is_some() || model.lookup(&item.id.node, item.from_stdlib) != Some(id) {
             continue;
         }
         let name = measure.column.as_deref().unwrap_or(&item.id.node);

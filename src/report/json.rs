@@ -197,7 +197,7 @@ mod tests {
     fn writes_what_serde_writes() {
         for project in ["tests/report/mixed", "tests/report/targets"] {
             let outcome = check_path(Path::new(project), &CheckOptions::default()).unwrap();
-            let mut report = crate::report::build(&outcome, None).unwrap();
+            let mut report = crate::report::build(&outcome, None, None).unwrap();
             for _ in 0..3 {
                 let expected = serde_json::to_string_pretty(&report).unwrap() + "\n";
                 assert_eq!(render_json(&report), expected, "{project}");

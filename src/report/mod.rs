@@ -32,7 +32,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, json_diagnostics};
-use crate::eval::{Evaluator, completed_by, latest_with_actual, periods};
+use crate::eval::{Evaluated, Evaluator, completed_by, latest_with_actual, periods};
 use crate::period::Period;
 use crate::pipeline::CheckOutcome;
 use crate::score::{self, Bands, Plan, Sense, Status, effective_weights, rollup, status_of_score};
@@ -203,16 +203,17 @@ struct Assessed {
 /// The most periods a report covers (27 years of days, 190 of weeks): more is no scorecard.
 const MAX_REPORT_PERIODS: usize = 10_000;
 
-/// Builds the report of a checked project. `as_of` (from `--as-of`) is taken to the scorecard's
-/// frequency and must lie inside its span; the error says why not.
-pub fn build(outcome: &CheckOutcome, as_of: Option<Period>) -> Result<Report<'_>, String> {
+/// Builds the report of a checked project, resuming from `evaluated` (what the check's data
+/// rules evaluated, handed over by value: taken from the outcome) when given. `as_of` (from
+/// `--as-of`) is taken to the scorecard's frequency and must lie inside its span; the error
+/// says why not.
+pub fn build(
+    outcome: &CheckOutcome,
+    evaluated: Option<Evaluated>,
+    as_of: Option<Period>,
+) -> Result<Report<'_>, String> {
     let model = &outcome.model;
-    let checked = outcome
-        .evaluated
-        .lock()
-        .ok()
-        .and_then(|mut slot| slot.take());
-    let mut eval = match checked {
+    let mut eval = match evaluated {
         Some(evaluated) => Evaluator::resume(model, &outcome.data, evaluated),
         None => Evaluator::new(model, &outcome.data),
     };

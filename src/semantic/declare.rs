@@ -31,6 +31,8 @@ pub fn declare<'p>(project: &'p Project, findings: &mut Vec<Finding>) -> Declare
             misplaced_scorecards: Vec::new(),
         },
         perspective_count: 0,
+        visible_modules: visible_modules(project),
+        hidden_module: None,
     };
     let mut visited = vec![false; project.files.len()];
     declarer.file(project, project.entry, &mut visited);
@@ -48,6 +50,21 @@ struct Declarer<'a, 'p> {
     findings: &'a mut Vec<Finding>,
     declared: Declared<'p>,
     perspective_count: usize,
+    /// The library modules the project's own files use: their items are visible to it.
+    visible_modules: Vec<FileId>,
+    /// The library module being declared, when it is not visible: its name.
+    hidden_module: Option<String>,
+}
+
+/// The library modules that a file of the project itself uses.
+fn visible_modules(project: &Project) -> Vec<FileId> {
+    project
+        .imports
+        .iter()
+        .filter(|(file, _)| matches!(project.sources.get(**file).origin, Origin::Disk(_)))
+        .flat_map(|(_, uses)| uses.iter().map(|(_, used)| *used))
+        .filter(|used| matches!(project.sources.get(*used).origin, Origin::Stdlib(_)))
+        .collect()
 }
 
 /// The most years a span may cover: far beyond any plan, and small enough that a daily KPI over
@@ -59,7 +76,12 @@ impl<'p> Declarer<'_, 'p> {
     /// file once), so that perspectives are numbered in the order a reader meets them.
     fn file(&mut self, project: &'p Project, file: FileId, visited: &mut [bool]) {
         visited[file.0 as usize] = true;
-        let from_stdlib = matches!(project.sources.get(file).origin, Origin::Stdlib(_));
+        let origin = &project.sources.get(file).origin;
+        let from_stdlib = matches!(origin, Origin::Stdlib(_));
+        let hidden = match origin {
+            Origin::Stdlib(module) if !self.visible_modules.contains(&file) => Some(module.clone()),
+            _ => None,
+        };
         let imports = project.imports.get(&file).map_or(&[][..], Vec::as_slice);
         let ast = &project.files[file.0 as usize];
         for item in &ast.items {
@@ -73,6 +95,7 @@ impl<'p> Declarer<'_, 'p> {
                 }
                 continue;
             }
+            self.hidden_module.clone_from(&hidden);
             self.item(item, file == project.entry, from_stdlib);
         }
         let unparsed = ast.broken.iter().filter_map(|broken| broken.id.clone());
@@ -178,7 +201,30 @@ impl<'p> Declarer<'_, 'p> {
             from_stdlib,
             kind,
         });
+        if from_stdlib {
+            model.library_names.entry(ident.node.clone()).or_insert(id);
+            if let Some(module) = &self.hidden_module {
+                model
+                    .hidden_library_names
+                    .entry(ident.node.clone())
+                    .or_insert_with(|| module.clone());
+                return id;
+            }
+        }
+        // A project's own declaration shadows a visible library item, whichever comes first; but
+        // not a library perspective, which is part of the scorecard itself (two `financial`
+        // perspectives would both be drawn): that stays a clash.
+        let shadows = |first: ItemId| {
+            let (first, new) = (model.item(first), model.item(id));
+            first.from_stdlib != new.from_stdlib
+                && first.kind() != Kind::Perspective
+                && new.kind() != Kind::Perspective
+        };
         match model.names.get(&ident.node) {
+            Some(&first) if shadows(first) && !from_stdlib => {
+                model.names.insert(ident.node.clone(), id);
+            }
+            Some(&first) if shadows(first) => {}
             Some(&first) => {
                 let first = model.item(first);
                 let new = model.item(id);

@@ -18,13 +18,28 @@ pub struct ItemId(pub u32);
 pub struct Model {
     pub scorecard: Option<Scorecard>,
     pub items: Vec<Item>,
-    /// Every id of the one project-wide namespace (the first declaration where there are two).
+    /// The project's namespace: its own ids, and those of the standard library modules it uses
+    /// (a project's own declaration shadows a library item of the same name; the first
+    /// declaration where the project declares one twice).
     pub names: HashMap<String, ItemId>,
+    /// The standard library's own namespace, which the library's references resolve in: every
+    /// item of every library module loaded, visible to the project or not.
+    pub library_names: HashMap<String, ItemId>,
+    /// Library items loaded only because another library module uses them: not visible to the
+    /// project; the module each is in, for the help `add use std.X`.
+    pub hidden_library_names: HashMap<String, String>,
     /// Ids of declarations left out for a syntax error: references to them are not reported.
     pub unparsed_names: HashSet<String>,
 }
 
 impl Model {
+    /// The item a reference names: in the project's namespace, or, for a reference written in
+    /// the standard library, in the library's first.
+    pub fn lookup(&self, name: &str, in_library: bool) -> Option<ItemId> {
+        let library = in_library.then(|| self.library_names.get(name)).flatten();
+        library.or_else(|| self.names.get(name)).copied()
+    }
+
     pub fn item(&self, id: ItemId) -> &Item {
         &self.items[id.0 as usize]
     }

@@ -25,6 +25,7 @@ pub fn resolve(
             _ => unreachable!("functions are declared as functions"),
         };
         let body = FormulaResolver {
+            in_library: model.item(id).from_stdlib,
             model,
             suggestions: &mut suggestions,
             params: &params,
@@ -37,6 +38,7 @@ pub fn resolve(
     }
     for (id, expr) in formulas {
         let formula = FormulaResolver {
+            in_library: model.item(id).from_stdlib,
             model,
             suggestions: &mut suggestions,
             params: &[],
@@ -98,8 +100,9 @@ fn lookup(
     suggestions: &mut Suggestions,
     reference: &Reference,
     expected: &Expected,
+    in_library: bool,
 ) -> Result<ItemId, Option<Box<Finding>>> {
-    let Some(&target) = model.names.get(&reference.name) else {
+    let Some(target) = model.lookup(&reference.name, in_library) else {
         if model.unparsed_names.contains(&reference.name) {
             return Err(None);
         }
@@ -109,7 +112,12 @@ fn lookup(
             format!("`{}` is not declared anywhere", reference.name),
         )
         .label(format!("expected {}", expected.words));
-        if let Some(close) = suggestions.closest(model, &reference.name, expected) {
+        if let Some(module) = library_module_of(model, &reference.name) {
+            finding = finding.help(format!(
+                "`{}` is in the standard library: add `use std.{module}`",
+                reference.name
+            ));
+        } else if let Some(close) = suggestions.closest(model, &reference.name, expected) {
             finding = finding.help(format!("did you mean `{close}`?"));
         }
         return Err(Some(Box::new(finding)));
@@ -142,6 +150,32 @@ fn lookup(
         None => finding.help(format!("{}: name {}", expected.why, expected.words)),
     };
     Err(Some(Box::new(finding)))
+}
+
+/// The standard library module that declares `name`, when the project does not use it: loaded
+/// for another module but not visible, or not loaded at all.
+fn library_module_of(model: &Model, name: &str) -> Option<String> {
+    if let Some(module) = model.hidden_library_names.get(name) {
+        return Some(module.clone());
+    }
+    let declares = |text: &str| {
+        ["metric", "kpi", "fn", "objective", "perspective"]
+            .iter()
+            .any(|keyword| {
+                text.lines().any(|line| {
+                    line.strip_prefix(keyword)
+                        .and_then(|rest| rest.strip_prefix(' '))
+                        .is_some_and(|rest| {
+                            rest.strip_prefix(name)
+                                .is_some_and(|after| after.starts_with([' ', '(']))
+                        })
+                })
+            })
+    };
+    crate::stdlib::MODULES
+        .iter()
+        .find(|(_, text)| declares(text))
+        .map(|(module, _)| module.to_string())
 }
 
 /// "did you mean" for unknown names. Each look-up is a pass over every name of the project, so
@@ -184,13 +218,16 @@ fn resolve_references(
     let mut targets = Vec::new();
     for item in &model.items {
         references(&item.kind, |reference, expected| {
-            targets.push(match lookup(model, suggestions, reference, expected) {
-                Ok(target) => Some(target),
-                Err(finding) => {
-                    findings.extend(finding.map(|f| *f));
-                    None
-                }
-            });
+            let in_library = item.from_stdlib;
+            targets.push(
+                match lookup(model, suggestions, reference, expected, in_library) {
+                    Ok(target) => Some(target),
+                    Err(finding) => {
+                        findings.extend(finding.map(|f| *f));
+                        None
+                    }
+                },
+            );
         });
     }
     let mut targets = targets.into_iter();
@@ -247,6 +284,8 @@ fn references_mut(kind: &mut ItemKind, mut f: impl FnMut(&mut Reference)) {
 /// Turns one formula's AST into a [`Formula`], reporting unknown names and arity errors.
 struct FormulaResolver<'a> {
     model: &'a Model,
+    /// Whether the formula is the standard library's: its names resolve there first.
+    in_library: bool,
     suggestions: &'a mut Suggestions,
     params: &'a [String],
     findings: &'a mut Vec<Finding>,
@@ -284,7 +323,13 @@ impl FormulaResolver<'_> {
             span,
             target: None,
         };
-        match lookup(self.model, self.suggestions, &reference, &MEASURE) {
+        match lookup(
+            self.model,
+            self.suggestions,
+            &reference,
+            &MEASURE,
+            self.in_library,
+        ) {
             Ok(target) => FormulaKind::Measure(target),
             Err(None) => FormulaKind::Invalid,
             Err(Some(finding)) => {
@@ -317,9 +362,8 @@ impl FormulaResolver<'_> {
             } else {
                 match self
                     .model
-                    .names
-                    .get(&function.node)
-                    .map(|id| (*id, self.model.item(*id)))
+                    .lookup(&function.node, self.in_library)
+                    .map(|id| (id, self.model.item(id)))
                 {
                     Some((id, item)) => match &item.kind {
                         ItemKind::Function(f) => (

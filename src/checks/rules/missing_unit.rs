@@ -17,7 +17,9 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
         let ItemKind::Measure(measure) = &item.kind else {
             continue;
         };
-        if measure.unit.is_some() {
+        // An `extends` that names nothing is its own error; the unit it would give is unknown.
+        let unresolved_extends = measure.extends.as_ref().is_some_and(|r| r.target.is_none());
+        if measure.unit.is_some() || unresolved_extends {
             continue;
         }
         let values_with_unit = measure
