@@ -89,6 +89,47 @@ fn every_format_counts_lines_and_characters_alike_with_any_line_ends() {
     }
 }
 
+/// A comment, a doc comment and a string end with their line, whatever ends it: with CR-only
+/// line ends, a comment took the rest of the file (one syntax error at its end, nothing else
+/// checked), and a string could run on past its line.
+#[test]
+fn comments_and_strings_end_at_a_lone_cr_too() {
+    let lines = [
+        "// A scorecard from an old Mac.",
+        "scorecard \"Sécurité\" {",
+        "  period 2026-01 .. 2026-12",
+        "}",
+        "/// Pénétration: ünïcödé.",
+        "objective o \"O\" { perspective nowhere }",
+        "metric m \"unclosed",
+        "metric n \"N\" { unit EUR }",
+    ];
+    for ending in ["\n", "\r\n", "\r"] {
+        let source = lines.join(ending) + ending;
+        let dir = project(&[("scorecard.kpi", source.as_bytes())]);
+        let output = kpic(&["check", ".", "--format", "short"], dir.path());
+        let stdout = text(&output.stdout);
+        let errors: Vec<&str> = stdout
+            .lines()
+            .filter(|line| line.contains(": error["))
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "scorecard.kpi:6:31: error[unknown-name]: `nowhere` is not declared anywhere",
+                "scorecard.kpi:7:10: error[syntax]: unterminated string",
+            ],
+            "{ending:?}: {stdout}"
+        );
+        let human = text(&kpic(&["check", "."], dir.path()).stdout);
+        assert!(
+            human.contains("[scorecard.kpi:6:31]"),
+            "{ending:?}: {human}"
+        );
+        assert!(!human.contains('\r'), "{ending:?}: {human:?}");
+    }
+}
+
 /// Runs kpic and waits at most `limit` for it (reading its output all the while); a run that
 /// hangs is killed and fails the test.
 fn kpic_within(args: &[&str], dir: &Path, limit: std::time::Duration) -> Output {

@@ -51,11 +51,13 @@ pub(super) fn read_json(loader: &mut Loader, file: FileId, text: &str) {
 /// Reads an `.ndjson` or `.jsonl` file: one observation object a line (blank lines are fine). A
 /// line that is not a JSON object is a `bad-value` finding, and the other lines still load.
 pub(super) fn read_ndjson(loader: &mut Loader, file: FileId, text: &str) {
-    let mut start = after_bom(text);
-    for line in text[start..].split_inclusive('\n') {
-        let line_start = start;
-        start += line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
+    let first = after_bom(text);
+    let ends: Vec<usize> = crate::source::line_ends(text)
+        .map(|end| end as usize)
+        .collect();
+    let starts = std::iter::once(first).chain(ends.iter().copied());
+    for (line_start, line_end) in starts.zip(ends.iter().copied().chain([text.len()])) {
+        let content = text[line_start..line_end.max(line_start)].trim_end_matches(['\n', '\r']);
         let trimmed = content.trim();
         if trimmed.is_empty() {
             continue;
