@@ -321,3 +321,44 @@ fn a_link_planted_at_a_temporary_name_is_never_followed() {
             .contains("Alpha")
     );
 }
+
+/// A bad cell was quoted in full: a 1 MB cell gave a 1 MB diagnostic. No message or help quotes
+/// more than a few dozen characters of a cell, in any format.
+#[test]
+fn long_cells_make_short_findings_in_every_format() {
+    let mega = |unit: &str| unit.repeat(1_000_000 / unit.len());
+    let csv = format!(
+        "period,metric,value\n2026-01,revenue,{}\n{},revenue,1\n2026-02,{},1\n\
+         2026-03,revenue,\"{}\"\n2026-04,revenue,{} EUR\n2026-Q{}5,revenue,1\n",
+        mega("x"),
+        mega("9"),
+        mega("n"),
+        mega("1,"),
+        mega("7"),
+        mega("0"),
+    );
+    let json = format!(
+        r#"[{{"period": "2026-05", "metric": [{}1], "value": 1}},
+            {{"period": "2026-06", "metric": "revenue", "value": "{}"}}]"#,
+        mega("1,"),
+        mega("é"),
+    );
+    let scorecard = "scorecard \"S\" {\n  period 2026-01 .. 2026-12\n  data \"a.csv\"\n  \
+                     data \"b.json\"\n}\nmetric revenue \"R\" { unit EUR }\n";
+    let dir = project(&[
+        ("scorecard.kpi", scorecard.as_bytes()),
+        ("a.csv", csv.as_bytes()),
+        ("b.json", json.as_bytes()),
+    ]);
+    for format in ["human", "short", "json", "sarif", "github", "gitlab"] {
+        let output = kpic(&["check", ".", "--format", format], dir.path());
+        let stdout = text(&output.stdout);
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        assert!(stdout.len() < 30_000, "{format}: {} bytes", stdout.len());
+        // Seven bad cells, each named.
+        assert!(
+            stdout.matches("bad-value").count() >= 7,
+            "{format}: {stdout}"
+        );
+    }
+}
