@@ -297,12 +297,16 @@ impl<'t> Walker<'t> {
     /// The JSON value that starts here as a cell, and its byte range: a value serde_json cannot
     /// hold is a cell that says why, so that it becomes a located `bad-value`.
     fn cell(&mut self) -> (Raw<'static>, Range<usize>) {
-        let starts_a_number = matches!(self.peek(), Some(b'-' | b'0'..=b'9'));
+        let first = self.peek();
         let (value, span) = self.value::<serde_json::Value>();
-        let raw = match value {
-            Some(value) => Raw::of_json(value),
-            None if starts_a_number => Raw::Other("a number out of range"),
-            None => Raw::Other("a value nested too deeply"),
+        let raw = match (value, first) {
+            (Some(value), _) => Raw::of_json(value),
+            // Beyond the range of a double: infinite, which no value may be.
+            (None, Some(b'-' | b'0'..=b'9')) => {
+                Raw::Number(self.text[span.clone()].parse().unwrap_or(f64::NAN))
+            }
+            (None, Some(b'"')) => Raw::Other("a string with an escape that is no character"),
+            (None, _) => Raw::Other("a value nested too deeply"),
         };
         (raw, span)
     }

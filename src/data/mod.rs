@@ -593,6 +593,7 @@ impl<'m> Loader<'m> {
                 };
                 let what = match &cell.raw {
                     Raw::Other(what) => format!("{what}, not a number"),
+                    Raw::Number(_) => "out of range".to_string(),
                     _ => "not a number".to_string(),
                 };
                 let message = format!(

@@ -60,7 +60,13 @@ pub struct NotAValue {
 pub fn value(raw: &Raw, percent: bool, unit: Option<&str>) -> Result<Option<f64>, NotAValue> {
     match raw {
         Raw::Empty => Ok(None),
-        Raw::Number(number) => Ok(Some(*number)),
+        Raw::Number(number) if number.is_finite() => Ok(Some(*number)),
+        // A JSON number beyond the range of a double (`1e999`).
+        Raw::Number(_) => Err(NotAValue {
+            label: "out of range".to_string(),
+            help: "numbers go up to about ±1.8e308: check the value, or write null for no value"
+                .to_string(),
+        }),
         Raw::Other(what) => Err(NotAValue {
             label: format!("{what}, not a number"),
             help: "write the value as a number (or a string holding one), or null for no value"
