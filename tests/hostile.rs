@@ -353,6 +353,29 @@ fn a_link_planted_at_a_temporary_name_is_never_followed() {
     );
 }
 
+/// `kpic init` wrote its files with a plain write after looking for them: a link planted at one of
+/// its names, pointing where nothing is yet, was followed and its target created. Now a name
+/// taken even by a dangling link is refused, and each file is renamed into place only if the
+/// name is still free.
+#[cfg(unix)]
+#[test]
+fn init_never_follows_a_link_planted_at_one_of_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("new")).unwrap();
+    let victim = dir.path().join("victim.md");
+    std::os::unix::fs::symlink(&victim, dir.path().join("new/README.md")).unwrap();
+    let output = kpic(&["init", "new"], dir.path());
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stdout));
+    assert!(text(&output.stderr).contains("refusing to overwrite"));
+    assert!(!victim.exists(), "the link was followed");
+    assert!(!dir.path().join("new/scorecard.kpi").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("new"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["README.md"], "nothing else written");
+}
+
 /// A bad cell was quoted in full: a 1 MB cell gave a 1 MB diagnostic. No message or help quotes
 /// more than a few dozen characters of a cell, in any format.
 #[test]
