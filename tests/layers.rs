@@ -16,6 +16,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("diagnostics", 2),
     ("syntax", 3),
     ("project", 4),
+    ("fmt", 4),
     ("semantic", 5),
     ("data", 6),
     ("eval", 7),

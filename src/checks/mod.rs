@@ -4,6 +4,7 @@
 //! finding are settled (attributes, the lint block, the command line).
 
 pub mod levels;
+pub mod root_cause;
 mod rules;
 
 use chrono::NaiveDate;
