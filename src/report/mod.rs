@@ -200,9 +200,6 @@ struct Assessed {
     score: Option<f64>,
 }
 
-/// The most periods a report covers (27 years of days, 190 of weeks): more is no scorecard.
-const MAX_REPORT_PERIODS: usize = 10_000;
-
 /// Builds the report of a checked project, resuming from `evaluated` (what the check's data
 /// rules evaluated, handed over by value: taken from the outcome) when given. `as_of` (from
 /// `--as-of`) is taken to the scorecard's frequency and must lie inside its span; the error
@@ -219,13 +216,8 @@ pub fn build(
     };
     let grain = periods::scorecard_grain(model);
     let report_periods = periods::report_periods(model);
-    if report_periods.len() > MAX_REPORT_PERIODS {
-        return Err(format!(
-            "the scorecard's span holds {} {} periods; a report covers at most {MAX_REPORT_PERIODS}",
-            report_periods.len(),
-            grain.frequency_name()
-        ));
-    }
+    // No span holds more than `semantic::MAX_SPAN_PERIODS` periods of the project's finest
+    // frequency: a longer one is refused by the check, before anything walks it.
     let kpis: Vec<ItemId> = model
         .ids()
         .filter(|&id| kpi_part(model, id).is_some())
