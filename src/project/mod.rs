@@ -11,6 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{self, Finding, Rule};
+use crate::graph;
 use crate::input::{self, ReadError};
 use crate::source::{FileId, Origin, SourceFile, SourceMap, Span};
 use crate::stdlib;
@@ -370,35 +371,18 @@ impl Loader {
         }
     }
 
-    /// One `import-cycle` finding per cycle of `use` lines reachable from the entry.
+    /// One `import-cycle` finding per `use` line that closes a cycle, walking from the entry.
     fn report_cycles(&mut self, entry: FileId) {
-        let mut state = vec![Visit::New; self.sources.len()];
-        let mut stack: Vec<(FileId, Span)> = Vec::new();
-        self.visit(entry, &mut state, &mut stack);
-    }
-
-    fn visit(&mut self, file: FileId, state: &mut [Visit], stack: &mut Vec<(FileId, Span)>) {
-        state[file.0 as usize] = Visit::OnStack;
-        for (span, target) in self.imports.get(&file).cloned().unwrap_or_default() {
-            match state[target.0 as usize] {
-                Visit::New => {
-                    stack.push((file, span));
-                    self.visit(target, state, stack);
-                    stack.pop();
-                }
-                Visit::OnStack => {
-                    let start = stack
-                        .iter()
-                        .position(|(f, _)| *f == target)
-                        .unwrap_or(stack.len());
-                    let mut steps: Vec<(FileId, Span)> = stack[start..].to_vec();
-                    steps.push((file, span));
-                    self.findings.push(self.cycle_finding(&steps));
-                }
-                Visit::Done => {}
-            }
+        let mut edges: graph::Edges<FileId, Span> = vec![Vec::new(); self.sources.len()];
+        for (file, imports) in &self.imports {
+            edges[file.0 as usize] = imports
+                .iter()
+                .map(|(span, target)| (*target, *span))
+                .collect();
         }
-        state[file.0 as usize] = Visit::Done;
+        for steps in graph::closed_on_walk(&edges, entry) {
+            self.findings.push(self.cycle_finding(&steps));
+        }
     }
 
     fn cycle_finding(&self, steps: &[(FileId, Span)]) -> Finding {
@@ -430,13 +414,6 @@ impl Loader {
         }
         finding
     }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Visit {
-    New,
-    OnStack,
-    Done,
 }
 
 /// A file a `use` names, found but not yet read.

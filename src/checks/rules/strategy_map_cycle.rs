@@ -32,7 +32,7 @@ pub(super) fn drives_links(model: &Model) -> Vec<Vec<(ItemId, Span)>> {
 }
 
 fn run(cx: &Context, out: &mut Vec<Finding>) {
-    for steps in graph::cycles(&drives_links(cx.model)) {
+    for steps in crate::graph::cycles(&drives_links(cx.model)) {
         out.push(graph::loop_finding(cx.model, &steps, &WORDS));
     }
 }
