@@ -3,12 +3,14 @@
 //! Missing imports and import cycles are findings; only an entry PATH that does not exist is an
 //! error that stops the run (the command line reports it, exit code 2).
 
-mod parallel;
 pub(crate) mod paths;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 use crate::diagnostics::{self, Finding, Rule};
 use crate::graph;
@@ -239,9 +241,11 @@ impl Loader {
             }
         }
         let sources = &self.sources;
-        let parsed = parallel::map(&to_parse, |&id| {
-            syntax::parse_file(id, &sources.get(id).text)
-        });
+        let parse = |&id: &FileId| syntax::parse_file(id, &sources.get(id).text);
+        let parsed: Vec<_> = match parse_pool() {
+            Some(pool) => pool.install(|| to_parse.par_iter().map(parse).collect()),
+            None => to_parse.iter().map(parse).collect(),
+        };
         for (id, (ast, findings)) in to_parse.into_iter().zip(parsed) {
             self.keep_parse(id, &ast, &findings);
             self.files[id.0 as usize] = ast;
@@ -414,6 +418,22 @@ impl Loader {
         }
         finding
     }
+}
+
+/// The threads files parse on, one per core, each with a large stack: parsing recurses as deep
+/// as the source nests (within the limit the syntax stage enforces). `None` where no thread can
+/// be started: the files parse one after the other on the calling thread then.
+fn parse_pool() -> Option<&'static rayon::ThreadPool> {
+    const STACK_SIZE: usize = 64 * 1024 * 1024;
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|index| format!("kpic-parse-{index}"))
+            .stack_size(STACK_SIZE)
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// A file a `use` names, found but not yet read.
