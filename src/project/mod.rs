@@ -450,11 +450,10 @@ enum Place {
 
 impl Import {
     /// The file's bytes, or why it cannot be read.
-    fn read(&self) -> Result<Vec<u8>, String> {
+    fn read(&self) -> Result<Vec<u8>, ReadError> {
         match &self.place {
             Place::Stdlib(source) => Ok(source.as_bytes().to_vec()),
-            Place::Disk { path, .. } => input::read_regular_file(path, input::MAX_SOURCE_BYTES)
-                .map_err(|error| error.to_string()),
+            Place::Disk { path, .. } => input::read_regular_file(path, input::MAX_SOURCE_BYTES),
         }
     }
 }
@@ -492,7 +491,7 @@ fn not_a_source_path(use_decl: &ast::Use, relative: &str) -> Option<Finding> {
 }
 
 /// `import-not-found` for a file that cannot be read, with the closest `.kpi` file as help.
-fn missing_import(use_decl: &ast::Use, import: &Import, reason: &str) -> Finding {
+fn missing_import(use_decl: &ast::Use, import: &Import, reason: &ReadError) -> Finding {
     let Place::Disk { path, relative } = &import.place else {
         unreachable!("the embedded standard library is always readable")
     };
