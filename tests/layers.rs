@@ -11,6 +11,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("period", 1),
     ("stdlib", 0),
     ("input", 0),
+    ("graph", 1),
     ("vocabulary", 1),
     ("unit", 2),
     ("diagnostics", 2),

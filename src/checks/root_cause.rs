@@ -12,9 +12,9 @@
 
 use super::DATA_CHECKS;
 use crate::diagnostics::{Category, Finding, Level, Rule};
+use crate::graph::fold_reachable;
 use crate::semantic::Model;
 use crate::semantic::cycles::formula_edges;
-use crate::semantic::graph::fold_reachable;
 use crate::source::Span;
 
 /// The declarations an error broke, by their spans (sorted by file and start).

@@ -271,11 +271,16 @@ enum DiffFormat {
     Markdown,
 }
 
-/// `--as-of PERIOD` parsed; the message of a period that is not one.
-fn parse_as_of(text: Option<&str>) -> Result<Option<crate::period::Period>, String> {
+/// An `--as-of` that is no period.
+#[derive(Debug, thiserror::Error)]
+#[error("--as-of: {}", .0.0)]
+struct BadAsOf(crate::period::PeriodError);
+
+/// `--as-of PERIOD` parsed.
+fn parse_as_of(text: Option<&str>) -> Result<Option<crate::period::Period>, BadAsOf> {
     text.map(crate::period::Period::parse)
         .transpose()
-        .map_err(|error| format!("--as-of: {}", error.0))
+        .map_err(BadAsOf)
 }
 
 /// Why `--as-of` cannot be used with the checked project: it lies outside its span. Said before
@@ -284,7 +289,7 @@ fn parse_as_of(text: Option<&str>) -> Result<Option<crate::period::Period>, Stri
 fn as_of_outside_span(
     outcome: &crate::pipeline::CheckOutcome,
     as_of: Option<crate::period::Period>,
-) -> Option<String> {
+) -> Option<crate::eval::periods::AsOfOutsideSpan> {
     crate::eval::periods::as_of_in_span(&outcome.model, as_of?).err()
 }
 

@@ -225,7 +225,7 @@ pub fn build(
 
     // `as_of` as the check resolved it; a report of a check that read no data has no actual.
     let as_of = match as_of {
-        Some(period) => Some(periods::as_of_in_span(model, period)?),
+        Some(period) => Some(periods::as_of_in_span(model, period).map_err(|e| e.to_string())?),
         None if outcome.as_of.is_some() => outcome.as_of,
         None => latest_with_actual(&mut eval, &kpis, &report_periods, grain),
     };
