@@ -25,6 +25,8 @@ pub mod data;
 pub mod diagnostics;
 pub mod diff;
 pub mod eval;
+pub mod fmt;
+pub mod graph;
 pub mod input;
 pub mod period;
 pub mod pipeline;

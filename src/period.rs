@@ -99,13 +99,15 @@ impl Period {
             "H" | "h" => match number(digits)? {
                 half @ 1..=2 => Ok(Period::Half(year, half)),
                 half => Err(PeriodError(format!(
-                    "a year has 2 halves, not {half}: `{text}`"
+                    "a year has 2 halves, not {half}: `{}`",
+                    shorten(text, 40)
                 ))),
             },
             "Q" | "q" => match number(digits)? {
                 quarter @ 1..=4 => Ok(Period::Quarter(year, quarter)),
                 quarter => Err(PeriodError(format!(
-                    "a year has 4 quarters, not {quarter}: `{text}`"
+                    "a year has 4 quarters, not {quarter}: `{}`",
+                    shorten(text, 40)
                 ))),
             },
             "W" | "w" => {
@@ -115,7 +117,8 @@ impl Period {
                     Ok(Period::Week(year, week))
                 } else {
                     Err(PeriodError(format!(
-                        "{year} has {weeks} ISO weeks: `{text}` does not exist"
+                        "{year} has {weeks} ISO weeks: `{}` does not exist",
+                        shorten(text, 40)
                     )))
                 }
             }
@@ -475,5 +478,23 @@ mod tests {
         assert_eq!(p("2026-W01").through(p("2026-W53")).count(), 53);
         assert_eq!(p("2024-02-01").through(p("2024-02-29")).count(), 29);
         assert_eq!(p("2026-Q3").through(p("2026-Q2")).count(), 0);
+    }
+
+    /// Regression (issue 16, item 10): a period cell is quoted up to 40 characters in every
+    /// message, however long it is.
+    #[test]
+    fn a_long_period_is_quoted_short() {
+        let zeros = "0".repeat(1_000_000);
+        for text in [
+            format!("2026-Q{zeros}5"),
+            format!("2026-H{zeros}3"),
+            format!("2026-W{zeros}60"),
+            format!("2026-{zeros}13"),
+            format!("2026-02-{zeros}30"),
+            zeros.clone(),
+        ] {
+            let message = Period::parse(&text).unwrap_err().0;
+            assert!(message.len() < 200, "{}", &message[..200]);
+        }
     }
 }

@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use crate::checks::{self, levels::LintOptions};
 use crate::data::{self, DataFile, DataSet};
-use crate::diagnostics::{self, Finding, Level, Rule};
+use crate::diagnostics::{self, Finding, Rule};
 use crate::eval::Evaluated;
 use crate::period::Period;
 use crate::project::{self, LoadError, Project};
 use crate::semantic::{self, Model};
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{FileId, SourceMap};
 
 /// What `check` needs to know beyond the project.
 #[derive(Debug, Clone, Default)]
@@ -52,22 +52,6 @@ pub fn check_project(project: Project, options: &CheckOptions) -> CheckOutcome {
     check_project_with_data(project, options, &[])
 }
 
-/// The spans of the project's declarations that hold an error found while the model was built.
-fn broken_items(model: &Model, findings: &[Finding]) -> Vec<Span> {
-    let errors: Vec<Span> = findings
-        .iter()
-        .filter(|f| f.level == Level::Error)
-        .map(|f| f.primary.span)
-        .collect();
-    model
-        .items
-        .iter()
-        .filter(|item| !item.from_stdlib)
-        .map(|item| item.span)
-        .filter(|span| errors.iter().any(|error| span.contains(error)))
-        .collect()
-}
-
 /// Checks a project reading, after the scorecard's data files, the files given on the command
 /// line (`--data FILE`, relative to the working directory).
 pub fn check_project_with_data(
@@ -82,14 +66,6 @@ pub fn check_project_with_data(
     // is unknown, and every verdict on the whole (an objective without a KPI, a metric no KPI
     // uses, the data rules) would be a consequence of that one error: none is given.
     let model_is_whole = project.unreadable.is_empty();
-    // The declarations an error broke: no data rule judges their values (a KPI whose formula
-    // has a unit error is not "unrealistic" as well).
-    let broken = broken_items(&model, &findings);
-    let judged = |finding: &Finding| {
-        !broken
-            .iter()
-            .any(|span| span.contains(&finding.primary.span))
-    };
     if model_is_whole {
         findings.extend(checks::run(&checks::Context {
             model: &model,
@@ -114,11 +90,7 @@ pub fn check_project_with_data(
         findings.extend(data_findings);
         if data_read {
             let mut context = checks::DataContext::new(&model, &data, options.as_of);
-            findings.extend(
-                checks::run_data(&mut context)
-                    .into_iter()
-                    .filter(|f| judged(f)),
-            );
+            findings.extend(checks::run_data(&mut context));
             as_of = context.as_of;
             evaluated = Some(context.eval.into_evaluated());
         }
@@ -128,7 +100,15 @@ pub fn check_project_with_data(
         .iter()
         .any(|finding| finding.rule == Rule::DataUnreadable);
     let data_judged = data_read && !unreadable;
-    checks::levels::apply(&mut findings, &model, &options.lint, data_judged);
+    // Root cause first: what an error broke (a KPI whose formula has a unit error is not
+    // "unrealistic" as well) is not judged by the rules on its values, plan and deadlines.
+    let broken = checks::root_cause::Broken::of(&model, &findings);
+    broken.drop_moot(&mut findings);
+    let judged = checks::levels::Judged {
+        data: data_judged,
+        broken: &broken,
+    };
+    checks::levels::apply(&mut findings, &model, &options.lint, &judged);
     diagnostics::sort(&mut findings, &sources);
     CheckOutcome {
         sources,

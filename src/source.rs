@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// Index of a file in the [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -66,8 +67,23 @@ pub struct SourceFile {
     /// characters, and up to there a character is a byte, so a finding on a long ASCII line
     /// (a CSV header of 100,000 columns) costs no count from the line's start.
     first_non_ascii: Vec<u32>,
+    /// Past a line's ASCII start, made when first needed: how many characters come before each
+    /// block of [`BLOCK`] bytes, so that a column costs a count within one block however long
+    /// its line (a CSV header of 300,000 non-ASCII names).
+    chars_before_block: OnceLock<Vec<u32>>,
     /// Whether a `\r` ends a line on its own somewhere (old Mac line ends).
     has_lone_cr: bool,
+    /// The text with each lone `\r` an `\n`, made once when first asked for: see
+    /// [`SourceFile::display_text`].
+    display_text: OnceLock<String>,
+}
+
+/// The bytes of a block of [`SourceFile::chars_before_block`].
+const BLOCK: usize = 256;
+
+/// How many characters UTF-8 bytes hold: every byte but the continuation bytes (`10xxxxxx`).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&byte| (byte as i8) >= -0x40).count()
 }
 
 /// A 1-based line and column; the column counts characters, not bytes.
@@ -89,8 +105,45 @@ impl SourceFile {
             text,
             line_starts,
             first_non_ascii,
+            chars_before_block: OnceLock::new(),
             has_lone_cr,
+            display_text: OnceLock::new(),
         }
+    }
+
+    /// The text with every line ended by `\n` or `\r\n`: a `\r` that ends a line alone is a
+    /// `\n` here, at the same offset. For renderers that split lines at `\n` only (miette's
+    /// snippets); made once per file, not once per finding.
+    pub fn display_text(&self) -> &str {
+        if !self.has_lone_cr {
+            return &self.text;
+        }
+        self.display_text.get_or_init(|| {
+            let mut bytes = self.text.as_bytes().to_vec();
+            for &start in &self.line_starts[1..] {
+                let end = start as usize - 1;
+                if bytes[end] == b'\r' {
+                    bytes[end] = b'\n';
+                }
+            }
+            // Only one ASCII byte was swapped for another.
+            String::from_utf8(bytes).expect("still UTF-8")
+        })
+    }
+
+    /// How many characters come before the byte offset `at`.
+    fn chars_before(&self, at: usize) -> usize {
+        let blocks = self.chars_before_block.get_or_init(|| {
+            let mut total = 0;
+            std::iter::once(0)
+                .chain(self.text.as_bytes().chunks(BLOCK).map(|block| {
+                    total += count_chars(block) as u32;
+                    total
+                }))
+                .collect()
+        });
+        let block = at / BLOCK;
+        blocks[block] as usize + count_chars(&self.text.as_bytes()[block * BLOCK..at])
     }
 
     /// The 0-based line that holds a byte offset.
@@ -124,7 +177,12 @@ impl SourceFile {
             end -= 1;
         }
         let ascii_end = (self.first_non_ascii[line] as usize).min(end);
-        let column = ascii_end - line_start + self.text[ascii_end..end].chars().count() + 1;
+        let column = ascii_end - line_start
+            + 1
+            + match end > ascii_end {
+                true => self.chars_before(end) - self.chars_before(ascii_end),
+                false => 0,
+            };
         LineCol {
             line: line + 1,
             column,
@@ -133,8 +191,8 @@ impl SourceFile {
 }
 
 /// The offsets just after each line end of `text`: after `\n`, and after a `\r` not followed
-/// by `\n`.
-fn line_ends(text: &str) -> impl Iterator<Item = u32> + '_ {
+/// by `\n`. The one definition of a line, for the parser's recovery and the data loaders too.
+pub fn line_ends(text: &str) -> impl Iterator<Item = u32> + '_ {
     let bytes = text.as_bytes();
     bytes.iter().enumerate().filter_map(move |(i, &byte)| {
         let ends = byte == b'\n' || byte == b'\r' && bytes.get(i + 1) != Some(&b'\n');
@@ -232,5 +290,51 @@ mod tests {
         // 'ç' is two bytes: the byte after it is the third character of the line.
         assert_eq!(file.line_col(5), LineCol { line: 2, column: 2 });
         assert_eq!(file.line_col(100), LineCol { line: 3, column: 1 });
+    }
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("a.kpi".into(), Origin::Stdlib("a".into()), text.into())
+    }
+
+    #[test]
+    fn columns_count_characters_past_the_ascii_start_of_a_line() {
+        let line = format!("ab{}é{}x", "é".repeat(300), "a".repeat(1000));
+        let file = file(&format!("q\n{line}"));
+        let x = file.text.rfind('x').unwrap();
+        assert_eq!(
+            file.line_col(x),
+            LineCol {
+                line: 2,
+                column: 1304
+            }
+        );
+        // Inside a character: rounded down to it.
+        assert_eq!(file.line_col(4), LineCol { line: 2, column: 3 });
+        assert_eq!(file.line_col(5), LineCol { line: 2, column: 3 });
+        assert_eq!(file.line_col(6), LineCol { line: 2, column: 4 });
+    }
+
+    /// Regression (issue 16, item 7): past a line's first character that is not ASCII, a column
+    /// was counted from there, so a finding per cell of a wide CSV header of non-ASCII names was
+    /// quadratic (300,000 columns: 15 s in release). 200,000 columns of a 3 MB line now take
+    /// milliseconds; counting each from the line's start takes half a minute.
+    #[test]
+    fn a_column_is_found_without_counting_its_whole_line() {
+        let line = "é,".repeat(1_000_000);
+        let file = file(&line);
+        let started = std::time::Instant::now();
+        for i in 0..200_000 {
+            let at = line.len() - 1 - 3 * i;
+            assert_eq!(file.line_col(at).column, 2_000_000 - 2 * i);
+        }
+        let took = started.elapsed();
+        assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    }
+
+    #[test]
+    fn the_display_text_has_a_lf_for_each_lone_cr() {
+        assert_eq!(file("a\rb\r\nc\nd\r").display_text(), "a\nb\r\nc\nd\n");
+        let lf = file("a\r\nb\n");
+        assert!(std::ptr::eq(lf.display_text(), lf.text.as_str()));
     }
 }

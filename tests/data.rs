@@ -351,6 +351,31 @@ fn json_values_that_are_no_finite_number_are_located_bad_values_and_the_rest_loa
     }
 }
 
+/// What a value serde_json cannot hold is, said as it is: `1e999` was "a number out of range,
+/// not a number", and a string with a lone surrogate escape "a value nested too deeply".
+#[test]
+fn json_values_serde_json_cannot_hold_are_named_for_what_they_are() {
+    let text = "{\"revenue\": {\"2026-01\": 1e999, \"2026-02\": \"\\ud800\", \"2026-03\": 425000},\n \
+                \"Churn rate\": {\"2026-01\": 2.5}}\n";
+    let dir = project(&[("series.json", text)], &["series.json"]);
+    let outcome = check_path(dir.path(), &CheckOptions::default()).unwrap();
+    let findings = short_findings(&outcome);
+    assert!(
+        findings.contains("`1e999` is out of range: the value of `revenue` for 2026-01"),
+        "{findings}"
+    );
+    assert!(
+        findings.contains(
+            "`\"\\ud800\"` is a string with an escape that is no character, not a number"
+        ),
+        "{findings}"
+    );
+    assert_eq!(
+        series(&outcome, "revenue"),
+        [("2026-03".to_string(), 425000.0)]
+    );
+}
+
 #[test]
 fn a_byte_order_mark_is_read_in_json_as_in_csv() {
     for (name, text) in FORMS {

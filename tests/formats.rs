@@ -301,3 +301,25 @@ fn output_file_holds_the_findings_and_standard_output_stays_empty() {
     );
     assert_eq!(unwritable.status.code(), Some(2));
 }
+
+#[test]
+fn every_format_lists_the_errors_first() {
+    // The warning `missing-owner` of `revenue_kpi` is on the line before its error
+    // (`unknown-name` of `grwo`): by position it would come first.
+    let dir = project(SCORECARD);
+    let error_before_warnings = |text: &str, error: &str, warning: &str| {
+        let error_at = text.find(error).expect("the error is listed");
+        let warning_at = text.find(warning).expect("a warning is listed");
+        assert!(error_at < warning_at, "{text}");
+    };
+    for (format, error, warning) in [
+        ("short", "error[unknown-name]", "warning["),
+        ("human", "error: `grwo`", "warning: "),
+        ("json", "\"unknown-name\"", "\"missing-owner\""),
+        ("sarif", "\"unknown-name\"", "\"missing-owner\""),
+        ("github", "::error", "::warning"),
+        ("gitlab", "\"unknown-name\"", "\"missing-owner\""),
+    ] {
+        error_before_warnings(&check(dir.path(), format), error, warning);
+    }
+}

@@ -89,6 +89,47 @@ fn every_format_counts_lines_and_characters_alike_with_any_line_ends() {
     }
 }
 
+/// A comment, a doc comment and a string end with their line, whatever ends it: with CR-only
+/// line ends, a comment took the rest of the file (one syntax error at its end, nothing else
+/// checked), and a string could run on past its line.
+#[test]
+fn comments_and_strings_end_at_a_lone_cr_too() {
+    let lines = [
+        "// A scorecard from an old Mac.",
+        "scorecard \"Sécurité\" {",
+        "  period 2026-01 .. 2026-12",
+        "}",
+        "/// Pénétration: ünïcödé.",
+        "objective o \"O\" { perspective nowhere }",
+        "metric m \"unclosed",
+        "metric n \"N\" { unit EUR }",
+    ];
+    for ending in ["\n", "\r\n", "\r"] {
+        let source = lines.join(ending) + ending;
+        let dir = project(&[("scorecard.kpi", source.as_bytes())]);
+        let output = kpic(&["check", ".", "--format", "short"], dir.path());
+        let stdout = text(&output.stdout);
+        let errors: Vec<&str> = stdout
+            .lines()
+            .filter(|line| line.contains(": error["))
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "scorecard.kpi:6:31: error[unknown-name]: `nowhere` is not declared anywhere",
+                "scorecard.kpi:7:10: error[syntax]: unterminated string",
+            ],
+            "{ending:?}: {stdout}"
+        );
+        let human = text(&kpic(&["check", "."], dir.path()).stdout);
+        assert!(
+            human.contains("[scorecard.kpi:6:31]"),
+            "{ending:?}: {human}"
+        );
+        assert!(!human.contains('\r'), "{ending:?}: {human:?}");
+    }
+}
+
 /// Runs kpic and waits at most `limit` for it (reading its output all the while); a run that
 /// hangs is killed and fails the test.
 fn kpic_within(args: &[&str], dir: &Path, limit: std::time::Duration) -> Output {
@@ -163,6 +204,37 @@ fn an_oversized_span_is_refused_at_once_and_located() {
     let report = kpic_within(&["report", ".", "--format", "json"], dir.path(), limit);
     assert_eq!(report.status.code(), Some(1));
     assert!(!dir.path().join("report").exists(), "nothing written");
+}
+
+/// What `check` accepts, `report` can report: a daily span of 100 years checked clean (0.9 s and
+/// 160 MB for the acme example), then `report` refused it (exit 2) after the same work. The bound
+/// is 10,000 periods of the project's finest frequency, the scorecard's or a KPI's.
+#[test]
+fn a_span_is_bounded_by_the_finest_frequency_in_check_as_in_report() {
+    let daily = "scorecard \"S\" {\n  period 2026-01 .. 2125-12\n  frequency daily\n}\n";
+    let daily_kpi = "scorecard \"S\" {\n  period 2026-01 .. 2055-12\n}\n\
+                     perspective p \"P\"\nobjective o \"O\" { perspective p }\n\
+                     kpi k \"K\" { objective o  frequency daily }\n";
+    let monthly = "scorecard \"S\" {\n  period 2026-01 .. 2855-12\n}\n";
+    for (source, refused) in [
+        (daily, "holds 36524 days"),
+        (daily_kpi, "holds 10957 days"),
+        (monthly, ""),
+    ] {
+        let dir = project(&[("scorecard.kpi", source.as_bytes())]);
+        let check = kpic(&["check", ".", "--format", "short"], dir.path());
+        let stdout = text(&check.stdout);
+        assert_eq!(
+            stdout.contains("error[invalid-period]"),
+            !refused.is_empty(),
+            "{source}{stdout}"
+        );
+        assert!(stdout.contains(refused), "{source}{stdout}");
+        if refused.is_empty() {
+            let report = kpic(&["report", ".", "--format", "json"], dir.path());
+            assert_eq!(report.status.code(), Some(0), "{}", text(&report.stderr));
+        }
+    }
 }
 
 #[test]
@@ -279,4 +351,68 @@ fn a_link_planted_at_a_temporary_name_is_never_followed() {
             .unwrap()
             .contains("Alpha")
     );
+}
+
+/// `kpic init` wrote its files with a plain write after looking for them: a link planted at one of
+/// its names, pointing where nothing is yet, was followed and its target created. Now a name
+/// taken even by a dangling link is refused, and each file is renamed into place only if the
+/// name is still free.
+#[cfg(unix)]
+#[test]
+fn init_never_follows_a_link_planted_at_one_of_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("new")).unwrap();
+    let victim = dir.path().join("victim.md");
+    std::os::unix::fs::symlink(&victim, dir.path().join("new/README.md")).unwrap();
+    let output = kpic(&["init", "new"], dir.path());
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stdout));
+    assert!(text(&output.stderr).contains("refusing to overwrite"));
+    assert!(!victim.exists(), "the link was followed");
+    assert!(!dir.path().join("new/scorecard.kpi").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("new"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["README.md"], "nothing else written");
+}
+
+/// A bad cell was quoted in full: a 1 MB cell gave a 1 MB diagnostic. No message or help quotes
+/// more than a few dozen characters of a cell, in any format.
+#[test]
+fn long_cells_make_short_findings_in_every_format() {
+    let mega = |unit: &str| unit.repeat(1_000_000 / unit.len());
+    let csv = format!(
+        "period,metric,value\n2026-01,revenue,{}\n{},revenue,1\n2026-02,{},1\n\
+         2026-03,revenue,\"{}\"\n2026-04,revenue,{} EUR\n2026-Q{}5,revenue,1\n",
+        mega("x"),
+        mega("9"),
+        mega("n"),
+        mega("1,"),
+        mega("7"),
+        mega("0"),
+    );
+    let json = format!(
+        r#"[{{"period": "2026-05", "metric": [{}1], "value": 1}},
+            {{"period": "2026-06", "metric": "revenue", "value": "{}"}}]"#,
+        mega("1,"),
+        mega("é"),
+    );
+    let scorecard = "scorecard \"S\" {\n  period 2026-01 .. 2026-12\n  data \"a.csv\"\n  \
+                     data \"b.json\"\n}\nmetric revenue \"R\" { unit EUR }\n";
+    let dir = project(&[
+        ("scorecard.kpi", scorecard.as_bytes()),
+        ("a.csv", csv.as_bytes()),
+        ("b.json", json.as_bytes()),
+    ]);
+    for format in ["human", "short", "json", "sarif", "github", "gitlab"] {
+        let output = kpic(&["check", ".", "--format", format], dir.path());
+        let stdout = text(&output.stdout);
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        assert!(stdout.len() < 30_000, "{format}: {} bytes", stdout.len());
+        // Seven bad cells, each named.
+        assert!(
+            stdout.matches("bad-value").count() >= 7,
+            "{format}: {stdout}"
+        );
+    }
 }

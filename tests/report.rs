@@ -302,11 +302,12 @@ fn a_span_of_more_periods_than_a_report_covers_is_refused() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Refused by the check, at the span, before anything walks it (issue 16).
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stderr.contains("10958 daily periods; a report covers at most 10000"),
-        "{stderr}"
+        stdout.contains("the span 2000-01-01 .. 2029-12-31 holds 10958 days"),
+        "{stdout}"
     );
     assert!(!out.join("report.json").exists());
 }

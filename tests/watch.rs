@@ -856,3 +856,48 @@ fn hostile_requests_are_answered_and_bounded_and_the_server_keeps_serving() {
     let output = watch.output();
     assert_eq!(watch.interrupt(), Some(0), "the process survived: {output}");
 }
+
+/// Slow requests: clients that trickle a request head, a byte at a time, each just inside the
+/// time allowed for a read. They held a request's slot for as long as they kept trickling (hours
+/// for a 16 KB head), and 32 of them had every other request refused as busy. A head must now
+/// arrive whole within the time allowed, and while slow clients wait, others are answered.
+#[test]
+fn slow_requests_are_cut_off_and_never_keep_others_waiting() {
+    let project = Project::new();
+    let watch = Watch::start(&project, &["--serve", "--port", "0"]);
+    let address = watch.address();
+    watch.wait_for_report(&project, "Title one");
+    let slow: Vec<TcpStream> = (0..48)
+        .map(|_| {
+            let mut stream = TcpStream::connect(&address).unwrap();
+            stream.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+            stream
+        })
+        .collect();
+    let started = Instant::now();
+    let mut cut_off = vec![false; slow.len()];
+    while started.elapsed() < kpic::watch::server::READ_TIMEOUT + Duration::from_secs(2) {
+        for (stream, cut) in slow.iter().zip(&mut cut_off) {
+            let mut stream = stream;
+            *cut |= stream.write_all(b"X").is_err();
+        }
+        answers_promptly(&address);
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    // Each slow client got an answer (408) or a closed connection, not more time.
+    for stream in &slow {
+        let mut stream = stream;
+        stream
+            .set_read_timeout(Some(Duration::from_secs(1)))
+            .unwrap();
+        let mut answer = Vec::new();
+        let read = stream.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(
+            read.is_err() || answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+            "{answer}"
+        );
+        assert!(!answer.contains("200 OK"), "{answer}");
+    }
+    assert_eq!(watch.interrupt(), Some(0));
+}

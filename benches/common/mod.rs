@@ -1,8 +1,10 @@
-//! What the benchmark programs share: a description of the machine they ran on, and a timed
-//! run of `kpic` with its peak memory.
+//! What the benchmark programs share: the generated project (`generate`), a description of the
+//! machine they ran on, and a timed run of `kpic` with its peak memory.
 
 // Each benchmark program includes this module and uses what it needs of it.
 #![allow(dead_code)]
+
+pub mod generate;
 
 use std::io::Read as _;
 use std::path::Path;

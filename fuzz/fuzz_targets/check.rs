@@ -25,8 +25,10 @@ fuzz_target!(|bytes: &[u8]| {
     let _ = render_short(&outcome.findings, &outcome.sources);
     let _ = render_json(&outcome.findings, &outcome.sources);
     let _ = render_human(&outcome.findings, &outcome.sources, false, 100);
-    // The report of a project without errors: evaluation, scores, roll-up, the JSON document.
+    // The report of a project without errors: evaluation, scores, roll-up, the JSON document
+    // and the HTML page (titles, descriptions and units of the input reach it).
     if let Ok(report) = kpic::report::build(&outcome, None, None) {
         let _ = kpic::report::write_json(&report, &mut std::io::sink());
+        let _ = kpic::report::html::render_html(&report, None);
     }
 });

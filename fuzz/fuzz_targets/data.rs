@@ -10,30 +10,9 @@ use std::sync::OnceLock;
 use kpic::pipeline::{CheckOptions, check_path};
 use libfuzzer_sys::fuzz_target;
 
-/// Two inputs, one of them a percentage, a formula KPI over both, a `ytd` and a `lag`.
-const SCORECARD: &str = r#"scorecard "Fuzz" {
-  period 2026-01 .. 2026-12
-  data "d.csv"
-  data "d.json"
-  data "d.ndjson"
-}
-perspective financial "Financial"
-objective grow "Grow" { perspective financial  owner "CFO" }
-metric revenue "Revenue" { unit EUR  aggregate sum }
-metric churn "Churn" { unit %  aggregate avg  column "Churn rate" }
-/// Revenue per point of churn.
-kpi ratio "Ratio" {
-  objective grow  owner "CFO"  unit EUR  direction up
-  formula revenue / churn
-  target 100 EUR by 2026-12
-}
-/// Revenue so far this year against last month.
-kpi growth "Growth" {
-  objective grow  owner "CFO"  unit EUR  direction up
-  formula ytd(revenue) - lag(revenue, 1)
-  target 10 EUR by 2026-12
-}
-"#;
+/// Two inputs, one of them a percentage, a formula KPI over both, a `ytd` and a `lag`; the
+/// replay of crash inputs in `tests/fuzz_regressions.rs` reads the same file.
+const SCORECARD: &str = include_str!("../data-scorecard.kpi");
 
 /// The project's folder, made once for the whole run.
 fn project() -> &'static PathBuf {
@@ -56,5 +35,6 @@ fuzz_target!(|bytes: &[u8]| {
     };
     if let Ok(report) = kpic::report::build(&outcome, None, None) {
         let _ = kpic::report::write_json(&report, &mut std::io::sink());
+        let _ = kpic::report::html::render_html(&report, None);
     }
 });

@@ -5,6 +5,7 @@
 //! `@allow` that suppresses nothing is `unused-allow`.
 
 use super::is_implemented;
+use super::root_cause::{Broken, is_moot_there};
 use crate::diagnostics::{self, Category, Finding, Level, Rule, Suppression};
 use crate::semantic::Model;
 use crate::source::Span;
@@ -19,17 +20,24 @@ pub struct LintOptions {
     pub deny_warnings: bool,
 }
 
+/// What the rules judged in this run: an `@allow` of a rule that did not judge the declaration
+/// it is on may have suppressed nothing only because the rule could not run there, which says
+/// nothing about the allow (it is then never `unused-allow`).
+pub struct Judged<'a> {
+    /// Whether the rules that need the data ran on all of it (every data file read, evaluation
+    /// done).
+    pub data: bool,
+    /// The declarations an error broke, where the SMART and data rules were not run.
+    pub broken: &'a Broken,
+}
+
 /// Settles the level of every finding, adding the findings about the lint settings themselves.
-///
-/// `data_judged` says whether the rules that need the data ran on all of it (every data file
-/// read, evaluation done): where they did not, an `@allow` of such a rule may have suppressed
-/// nothing only because they could not run, which says nothing about the allow.
-pub fn apply(findings: &mut Vec<Finding>, model: &Model, options: &LintOptions, data_judged: bool) {
+pub fn apply(findings: &mut Vec<Finding>, model: &Model, options: &LintOptions, judged: &Judged) {
     let mut lint_findings = Vec::new();
     let scopes = attribute_scopes(model, &mut lint_findings);
     let lint_block = lint_block_levels(model, &mut lint_findings);
     let used = settle(findings, &scopes, &lint_block, options);
-    report_unused_allows(&scopes, &used, data_judged, &mut lint_findings);
+    report_unused_allows(&scopes, &used, judged, &mut lint_findings);
     // Findings about the settings take the command line and the lint block, not attributes.
     for finding in lint_findings
         .iter_mut()
@@ -239,14 +247,17 @@ fn innermost_attribute<'s>(
 fn report_unused_allows(
     scopes: &[Scope],
     used: &[bool],
-    data_judged: bool,
+    judged: &Judged,
     lint_findings: &mut Vec<Finding>,
 ) {
-    let entries = scopes.iter().flat_map(|scope| &scope.entries);
-    for (entry, used) in entries.zip(used) {
+    let entries = scopes
+        .iter()
+        .flat_map(|scope| scope.entries.iter().map(move |entry| (scope, entry)));
+    for ((scope, entry), used) in entries.zip(used) {
         // An `@allow` of a change rule documents a past decision (`kpic diff`): never unused.
         let change = entry.rule.category() == Category::Change;
-        let not_judged = !data_judged && super::needs_data(entry.rule);
+        let not_judged = !judged.data && super::needs_data(entry.rule)
+            || judged.broken.holds(scope.span) && is_moot_there(entry.rule);
         if *used
             || !entry.from_allow
             || change
@@ -276,6 +287,12 @@ fn report_unused_allows(
 mod tests {
     use super::*;
     use crate::semantic;
+
+    /// A run in which every rule judged every declaration.
+    const ALL_JUDGED: Judged = Judged {
+        data: true,
+        broken: &Broken::EMPTY,
+    };
 
     /// The model of `source`, and a `missing-owner` finding on each KPI (`k1`, `k2`).
     fn setup(source: &str) -> (Model, Vec<Finding>) {
@@ -310,7 +327,7 @@ mod tests {
     #[test]
     fn default_levels_stay_without_settings() {
         let (model, mut findings) = setup(&source("", ""));
-        apply(&mut findings, &model, &LintOptions::default(), true);
+        apply(&mut findings, &model, &LintOptions::default(), &ALL_JUDGED);
         assert_eq!(
             levels(&findings),
             [
@@ -328,7 +345,7 @@ mod tests {
             levels: vec![(Rule::MissingOwner, Level::Allow)],
             deny_warnings: false,
         };
-        apply(&mut findings, &model, &options, true);
+        apply(&mut findings, &model, &options, &ALL_JUDGED);
         assert_eq!(
             levels(&findings),
             [
@@ -348,7 +365,7 @@ mod tests {
             ],
             deny_warnings: false,
         };
-        apply(&mut findings, &model, &options, true);
+        apply(&mut findings, &model, &options, &ALL_JUDGED);
         assert_eq!(
             levels(&findings),
             [
@@ -370,7 +387,7 @@ mod tests {
             "",
             "@allow(missing-owner, \"owner being hired\")\n",
         ));
-        apply(&mut findings, &model, &LintOptions::default(), true);
+        apply(&mut findings, &model, &LintOptions::default(), &ALL_JUDGED);
         assert_eq!(
             levels(&findings),
             [
@@ -395,7 +412,7 @@ mod tests {
                 levels: Vec::new(),
                 deny_warnings: true,
             },
-            true,
+            &ALL_JUDGED,
         );
         assert_eq!(
             levels(&findings),
@@ -413,7 +430,7 @@ mod tests {
             "@allow(unused-allow)\nobjective o \"O\"",
         );
         let (model, mut findings) = setup(&text);
-        apply(&mut findings, &model, &LintOptions::default(), true);
+        apply(&mut findings, &model, &LintOptions::default(), &ALL_JUDGED);
         let lint: Vec<(&str, Level, &str)> = findings[2..]
             .iter()
             .map(|f| {
@@ -458,7 +475,7 @@ mod tests {
                 levels: Vec::new(),
                 deny_warnings: true,
             },
-            true,
+            &ALL_JUDGED,
         );
         assert_eq!(levels(&findings), [("unknown-name", Level::Error)]);
     }

@@ -4,6 +4,7 @@
 //! finding are settled (attributes, the lint block, the command line).
 
 pub mod levels;
+pub mod root_cause;
 mod rules;
 
 use chrono::NaiveDate;
@@ -11,9 +12,9 @@ use chrono::NaiveDate;
 use crate::data::DataSet;
 use crate::diagnostics::{Category, Finding, Rule};
 use crate::eval::{Evaluator, latest_with_actual, periods};
+use crate::graph::fold_reachable;
 use crate::period::Period;
 use crate::semantic::Model;
-use crate::semantic::graph::fold_reachable;
 use crate::source::SourceMap;
 
 /// What a check reads.

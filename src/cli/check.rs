@@ -136,6 +136,26 @@ pub(super) fn write_atomically_with(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<NamedTempFile>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    let temporary = filled_temporary(path, write)?;
+    temporary.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
+
+/// [`write_atomically`] for a file that must not exist yet (`kpic init`): renamed into place
+/// only if nothing is there, not even a link (which would otherwise be followed).
+pub(super) fn write_new_atomically(path: &Path, bytes: impl AsRef<[u8]>) -> std::io::Result<()> {
+    let temporary = filled_temporary(path, |file| file.write_all(bytes.as_ref()))?;
+    temporary
+        .persist_noclobber(path)
+        .map_err(|error| error.error)?;
+    Ok(())
+}
+
+/// A temporary file beside `path`, filled by `write`; removed when dropped unless persisted.
+fn filled_temporary(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<NamedTempFile>) -> std::io::Result<()>,
+) -> std::io::Result<NamedTempFile> {
     let name = path
         .file_name()
         .ok_or_else(|| std::io::Error::other("not a file name"))?;
@@ -153,7 +173,5 @@ pub(super) fn write_atomically_with(
     let temporary = temporary.tempfile_in(folder)?;
     let mut buffered = BufWriter::with_capacity(1 << 20, temporary);
     write(&mut buffered)?;
-    let temporary = buffered.into_inner().map_err(|error| error.into_error())?;
-    temporary.persist(path).map_err(|error| error.error)?;
-    Ok(())
+    buffered.into_inner().map_err(|error| error.into_error())
 }

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use super::check::write_new_atomically;
 use super::{EXIT_OK, EXIT_USAGE};
 
 const FILES: &[(&str, &str)] = &[
@@ -14,7 +15,8 @@ pub fn run(dir: &Path) -> u8 {
     let existing: Vec<String> = FILES
         .iter()
         .map(|(name, _)| dir.join(name))
-        .filter(|path| path.exists())
+        // A link counts as there, even one that points nowhere.
+        .filter(|path| path.symlink_metadata().is_ok())
         .map(|path| path.display().to_string())
         .collect();
     if !existing.is_empty() {
@@ -26,7 +28,7 @@ pub fn run(dir: &Path) -> u8 {
         let written = path
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&path, text));
+            .and_then(|()| write_new_atomically(&path, text));
         if let Err(error) = written {
             eprintln!("error: cannot write {}: {error}", path.display());
             return EXIT_USAGE;

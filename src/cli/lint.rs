@@ -5,8 +5,25 @@ use clap::ArgMatches;
 use crate::checks::levels::{LintOptions, closest_rule};
 use crate::diagnostics::{Level, Rule};
 
+/// Why the levels given on the command line cannot be set.
+#[derive(Debug, thiserror::Error)]
+pub enum LintOptionError {
+    #[error("there is no rule `{name}` [unknown-rule]: {}", match closest {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => "`kpic rules` lists every rule".to_string(),
+    })]
+    UnknownRule {
+        name: String,
+        closest: Option<&'static str>,
+    },
+    #[error(
+        "`{name}` is a rule of the category `error` (see `kpic rules`): its level cannot be set"
+    )]
+    NotConfigurable { name: String },
+}
+
 /// The lint options of `kpic check`, or why a rule name is wrong.
-pub fn options(matches: &ArgMatches) -> Result<LintOptions, String> {
+pub fn options(matches: &ArgMatches) -> Result<LintOptions, LintOptionError> {
     let mut given: Vec<(usize, &String, Level)> = Vec::new();
     for (id, level) in [
         ("allow", Level::Allow),
@@ -27,16 +44,13 @@ pub fn options(matches: &ArgMatches) -> Result<LintOptions, String> {
             continue;
         }
         let Some(rule) = Rule::from_name(name) else {
-            let hint = closest_rule(name)
-                .map_or("`kpic rules` lists every rule".to_string(), |close| {
-                    format!("did you mean `{close}`?")
-                });
-            return Err(format!("there is no rule `{name}` [unknown-rule]: {hint}"));
+            return Err(LintOptionError::UnknownRule {
+                name: name.clone(),
+                closest: closest_rule(name),
+            });
         };
         if !rule.is_configurable() {
-            return Err(format!(
-                "`{name}` is a rule of the category `error` (see `kpic rules`): its level cannot be set"
-            ));
+            return Err(LintOptionError::NotConfigurable { name: name.clone() });
         }
         options.levels.push((rule, level));
     }

@@ -3,6 +3,7 @@
 mod check;
 mod crash;
 mod diff;
+mod fmt;
 mod init;
 mod lint;
 mod report;
@@ -71,6 +72,11 @@ enum Command {
         after_help = "Examples:\n  kpic diff --against origin/main                 # this folder against the branch\n  kpic diff examples/acme --against HEAD~1 --format markdown\n  kpic diff old-scorecard/ new-scorecard/ --format sarif --output-file diff.sarif\n  kpic diff . --against v1.0 -D target-lowered --as-of 2026-09\n\nEach change is a finding of a rule (`kpic explain target-lowered`); allow one on the KPI in the new\nversion with @allow(target-lowered, \"reason\"). The old version is read from git without\ntouching the working tree.\n\nExit codes: 0 no errors, 1 errors found (or the new version does not check), 2 the diff could not run."
     )]
     Diff(DiffArgs),
+    /// Format .kpi files in the canonical layout (comments and spellings kept)
+    #[command(
+        after_help = "Examples:\n  kpic fmt                      # every .kpi file below this folder\n  kpic fmt --check examples     # list the files that would change; exit 1 if any\n  kpic fmt --diff scorecard.kpi # show the changes as a unified diff\n  kpic fmt - < in.kpi > out.kpi # standard input to standard output (for editors)\n\nA file that does not parse is left as it is and reported (exit 1); the others are formatted.\n\nExit codes: 0 formatted (or, with --check/--diff, nothing to change), 1 a file would change or does not parse, 2 fmt could not run."
+    )]
+    Fmt(FmtArgs),
     /// Create a new project that passes `kpic check`
     #[command(
         after_help = "Examples:\n  kpic init                # in this (empty) folder\n  kpic init my-scorecard"
@@ -124,6 +130,20 @@ struct CheckArgs {
     /// error
     #[arg(short = 'D', long = "deny", value_name = "RULE")]
     deny: Vec<String>,
+}
+
+#[derive(clap::Args)]
+struct FmtArgs {
+    /// Files or folders (every .kpi file below a folder); `-` reads standard input and writes
+    /// standard output
+    #[arg(value_name = "PATH", default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Write nothing; list the files that would change, exit 1 if any
+    #[arg(long)]
+    check: bool,
+    /// Write nothing; print a unified diff of the changes, exit 1 if any
+    #[arg(long)]
+    diff: bool,
 }
 
 #[derive(clap::Args)]
@@ -251,11 +271,16 @@ enum DiffFormat {
     Markdown,
 }
 
-/// `--as-of PERIOD` parsed; the message of a period that is not one.
-fn parse_as_of(text: Option<&str>) -> Result<Option<crate::period::Period>, String> {
+/// An `--as-of` that is no period.
+#[derive(Debug, thiserror::Error)]
+#[error("--as-of: {}", .0.0)]
+struct BadAsOf(crate::period::PeriodError);
+
+/// `--as-of PERIOD` parsed.
+fn parse_as_of(text: Option<&str>) -> Result<Option<crate::period::Period>, BadAsOf> {
     text.map(crate::period::Period::parse)
         .transpose()
-        .map_err(|error| format!("--as-of: {}", error.0))
+        .map_err(BadAsOf)
 }
 
 /// Why `--as-of` cannot be used with the checked project: it lies outside its span. Said before
@@ -264,7 +289,7 @@ fn parse_as_of(text: Option<&str>) -> Result<Option<crate::period::Period>, Stri
 fn as_of_outside_span(
     outcome: &crate::pipeline::CheckOutcome,
     as_of: Option<crate::period::Period>,
-) -> Option<String> {
+) -> Option<crate::eval::periods::AsOfOutsideSpan> {
     crate::eval::periods::as_of_in_span(&outcome.model, as_of?).err()
 }
 
@@ -311,6 +336,7 @@ pub fn main() -> ExitCode {
             }
         }
         Command::Report(args) => report::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
         Command::Watch(args) => watch::run(args),
         Command::Init { dir } => init::run(&dir),
         Command::Rules => rules::list(),

@@ -106,7 +106,7 @@ pub(super) fn write_report(
 ) -> Result<Written, String> {
     let evaluated = outcome.evaluated.take();
     let outcome = &*outcome;
-    let document = crate::report::build(outcome, evaluated, as_of)?;
+    let document = crate::report::build(outcome, evaluated, as_of).map_err(|e| e.to_string())?;
     // The page is rendered before anything is written: a failed render writes nothing.
     let (file, rendered) = match format {
         ReportFormat::Json => {

@@ -51,11 +51,13 @@ pub(super) fn read_json(loader: &mut Loader, file: FileId, text: &str) {
 /// Reads an `.ndjson` or `.jsonl` file: one observation object a line (blank lines are fine). A
 /// line that is not a JSON object is a `bad-value` finding, and the other lines still load.
 pub(super) fn read_ndjson(loader: &mut Loader, file: FileId, text: &str) {
-    let mut start = after_bom(text);
-    for line in text[start..].split_inclusive('\n') {
-        let line_start = start;
-        start += line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
+    let first = after_bom(text);
+    let ends: Vec<usize> = crate::source::line_ends(text)
+        .map(|end| end as usize)
+        .collect();
+    let starts = std::iter::once(first).chain(ends.iter().copied());
+    for (line_start, line_end) in starts.zip(ends.iter().copied().chain([text.len()])) {
+        let content = text[line_start..line_end.max(line_start)].trim_end_matches(['\n', '\r']);
         let trimmed = content.trim();
         if trimmed.is_empty() {
             continue;
@@ -295,12 +297,16 @@ impl<'t> Walker<'t> {
     /// The JSON value that starts here as a cell, and its byte range: a value serde_json cannot
     /// hold is a cell that says why, so that it becomes a located `bad-value`.
     fn cell(&mut self) -> (Raw<'static>, Range<usize>) {
-        let starts_a_number = matches!(self.peek(), Some(b'-' | b'0'..=b'9'));
+        let first = self.peek();
         let (value, span) = self.value::<serde_json::Value>();
-        let raw = match value {
-            Some(value) => Raw::of_json(value),
-            None if starts_a_number => Raw::Other("a number out of range"),
-            None => Raw::Other("a value nested too deeply"),
+        let raw = match (value, first) {
+            (Some(value), _) => Raw::of_json(value),
+            // Beyond the range of a double: infinite, which no value may be.
+            (None, Some(b'-' | b'0'..=b'9')) => {
+                Raw::Number(self.text[span.clone()].parse().unwrap_or(f64::NAN))
+            }
+            (None, Some(b'"')) => Raw::Other("a string with an escape that is no character"),
+            (None, _) => Raw::Other("a value nested too deeply"),
         };
         (raw, span)
     }

@@ -593,6 +593,7 @@ impl<'m> Loader<'m> {
                 };
                 let what = match &cell.raw {
                     Raw::Other(what) => format!("{what}, not a number"),
+                    Raw::Number(_) => "out of range".to_string(),
                     _ => "not a number".to_string(),
                 };
                 let message = format!(
@@ -842,6 +843,17 @@ metric margin "Margin" { unit %  formula (revenue - cogs) / revenue }
         assert_eq!(by_series.series("cogs"), [obs("2026", 3.0)]);
         let churn = &by_series.data.series[&by_series.model.names["churn"]];
         assert_eq!(by_series.text(churn[1].span), "\"42%\"");
+        // Lines end at a lone CR too (issue 16, item 8).
+        let cr_only = one(
+            "c.ndjson",
+            "{\"period\": \"2026-01\", \"metric\": \"revenue\", \"value\": 1}\r\r\
+             {\"period\": \"2026-02\", \"metric\": \"revenue\", \"value\": 2}\r",
+        );
+        assert_eq!(cr_only.findings(), Vec::<String>::new());
+        assert_eq!(
+            cr_only.series("revenue"),
+            [obs("2026-01", 1.0), obs("2026-02", 2.0)]
+        );
         let ndjson = one(
             "n.ndjson",
             "{\"period\": \"2026-01\", \"metric\": \"revenue\", \"value\": 1}\r\n\r\n  \n\

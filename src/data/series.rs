@@ -18,6 +18,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::{BadCell, DataSet, Group, Observation, Read};
 use crate::diagnostics::{Finding, Rule};
+use crate::graph;
 use crate::period::Period;
 use crate::semantic::Model;
 use crate::semantic::model::{Builtin, Callee, Formula, FormulaKind, ItemId, ItemKind};
@@ -434,33 +435,27 @@ fn year_start(day: NaiveDate, month: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month.clamp(1, 12), 1).unwrap_or(NaiveDate::MIN)
 }
 
-/// The reach of every measure, by item index, computed dependencies first (iteratively: chains
-/// of measures may be long). Within a formula cycle (a finding of its own) a measure reaches
-/// what was computed so far.
+/// The reach of every measure, by item index, computed dependencies first. Within a formula
+/// cycle (a finding of its own) a measure reaches what was computed so far.
 fn reaches(model: &Model) -> Vec<Option<Reach>> {
-    let count = model.items.len();
-    let mut reach: Vec<Option<Reach>> = (0..count).map(|_| None).collect();
-    let mut state = vec![0u8; count]; // 0 new, 1 in progress, 2 done
-    for root in model.ids() {
-        if state[root.0 as usize] != 0 || model.item(root).as_measure().is_none() {
-            continue;
-        }
-        let mut stack: Vec<(ItemId, Vec<ItemId>)> = vec![(root, dependencies(model, root))];
-        state[root.0 as usize] = 1;
-        while let Some((id, deps)) = stack.last_mut() {
-            if let Some(dep) = deps.pop() {
-                if state[dep.0 as usize] == 0 {
-                    state[dep.0 as usize] = 1;
-                    let deps = dependencies(model, dep);
-                    stack.push((dep, deps));
-                }
-                continue;
-            }
-            let id = *id;
-            stack.pop();
-            reach[id.0 as usize] = Some(reach_of(model, id, &reach));
-            state[id.0 as usize] = 2;
-        }
+    // Each measure's dependencies, last named first (the order this walk has always taken,
+    // which decides what a measure on a loop sees).
+    let edges: graph::Edges<ItemId, ()> = model
+        .ids()
+        .map(|id| {
+            dependencies(model, id)
+                .into_iter()
+                .rev()
+                .map(|dep| (dep, ()))
+                .collect()
+        })
+        .collect();
+    let measures = model
+        .ids()
+        .filter(|id| model.item(*id).as_measure().is_some());
+    let mut reach: Vec<Option<Reach>> = (0..model.items.len()).map(|_| None).collect();
+    for id in graph::post_order(&edges, measures) {
+        reach[id.0 as usize] = Some(reach_of(model, id, &reach));
     }
     reach
 }

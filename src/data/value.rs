@@ -60,7 +60,13 @@ pub struct NotAValue {
 pub fn value(raw: &Raw, percent: bool, unit: Option<&str>) -> Result<Option<f64>, NotAValue> {
     match raw {
         Raw::Empty => Ok(None),
-        Raw::Number(number) => Ok(Some(*number)),
+        Raw::Number(number) if number.is_finite() => Ok(Some(*number)),
+        // A JSON number beyond the range of a double (`1e999`).
+        Raw::Number(_) => Err(NotAValue {
+            label: "out of range".to_string(),
+            help: "numbers go up to about ±1.8e308: check the value, or write null for no value"
+                .to_string(),
+        }),
         Raw::Other(what) => Err(NotAValue {
             label: format!("{what}, not a number"),
             help: "write the value as a number (or a string holding one), or null for no value"
@@ -128,7 +134,11 @@ fn not_a_number(text: &str, percent: bool, unit: Option<&str>) -> NotAValue {
     let label = "not a number".to_string();
     let plain = "write a plain decimal number such as -1234.5 or 1e6, or leave the cell empty \
                  for no value";
-    let help = if let Some(help) = separator_help(text) {
+    // The helps below quote the cell, or a number read from it: a cell longer than a message
+    // quotes is no mistyped number, and gets the plain help (a 1 MB cell, a short finding).
+    let help = if text.chars().nth(super::CELL_SHOWN).is_some() {
+        plain.to_string()
+    } else if let Some(help) = separator_help(text) {
         help
     } else if text.ends_with('%') && !percent {
         match unit {
@@ -386,6 +396,19 @@ mod tests {
         assert!(read("1,234", false).unwrap_err().help.contains("two ways"));
         assert!(read("12 EUR", false).unwrap_err().help.contains("`12`"));
         assert!(read("n/a", false).unwrap_err().help.contains("empty"));
+    }
+
+    /// Regression (issue 16, item 10): the separator help quoted a 1 MB cell of `1,1,1,…` twice.
+    #[test]
+    fn a_long_cell_gets_a_help_that_does_not_quote_it() {
+        for cell in [
+            "1,".repeat(500_000) + "1",
+            "1 ".repeat(500_000) + "1",
+            "7".repeat(1_000_000) + " EUR",
+        ] {
+            let help = read(&cell, false).unwrap_err().help;
+            assert!(help.len() < 200, "{} bytes", help.len());
+        }
     }
 
     #[test]

@@ -1,6 +1,5 @@
 //! The `human` format: miette's graphical report, one per finding.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use miette::{
@@ -213,9 +212,9 @@ impl Diagnostic for Report<'_> {
 struct NamedText<'a> {
     file: FileId,
     source: &'a SourceFile,
-    /// The text as miette reads it: a CR that ends a line alone becomes an LF (same offsets),
-    /// since miette's snippets split lines at LF only.
-    text: Cow<'a, str>,
+    /// The text as miette reads it, [`SourceFile::display_text`]: a CR that ends a line alone
+    /// is an LF (same offsets), since miette's snippets split lines at LF only.
+    text: &'a str,
 }
 
 impl<'a> NamedText<'a> {
@@ -224,23 +223,9 @@ impl<'a> NamedText<'a> {
         NamedText {
             file,
             source,
-            text: if source.has_lone_cr() {
-                Cow::Owned(lone_crs_as_lfs(&source.text))
-            } else {
-                Cow::Borrowed(&source.text)
-            },
+            text: source.display_text(),
         }
     }
-}
-
-fn lone_crs_as_lfs(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-    let lfs = (0..bytes.len())
-        .map(|i| if lone_cr(i) { b'\n' } else { bytes[i] })
-        .collect();
-    // Only one ASCII byte was swapped for another.
-    String::from_utf8(lfs).expect("still UTF-8")
 }
 
 impl SourceCode for NamedText<'_> {
@@ -253,7 +238,7 @@ impl SourceCode for NamedText<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let text = self.text.as_ref();
+        let text = self.text;
         let first_line = if span.offset() > text.len() {
             0
         } else {

@@ -77,7 +77,7 @@ pub enum DiffError {
         error: LoadError,
     },
     /// `--as-of` outside the new version's span: why.
-    AsOf(String),
+    AsOf(periods::AsOfOutsideSpan),
 }
 
 impl fmt::Display for DiffError {
@@ -85,7 +85,7 @@ impl fmt::Display for DiffError {
         match self {
             DiffError::Git(error) => error.fmt(f),
             DiffError::Load { side, error } => write!(f, "the {side} version: {error}"),
-            DiffError::AsOf(message) => f.write_str(message),
+            DiffError::AsOf(error) => write!(f, "{error}"),
         }
     }
 }

@@ -184,7 +184,7 @@ impl<'m> Evaluator<'m> {
         let fresh = Evaluated {
             inputs,
             memo: Memo::new(model.items.len()),
-            in_cycle: graph::on_cycles(&edges),
+            in_cycle: crate::graph::on_cycles(&edges),
             edges,
         };
         let mut evaluator = Evaluator::resume(model, data, fresh);

@@ -120,20 +120,31 @@ pub fn report_periods(model: &Model) -> Vec<Period> {
     }
 }
 
+/// Why `--as-of` is no period of the scorecard's span.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AsOfOutsideSpan {
+    #[error("--as-of {as_of}: the scorecard has no span (`period FROM .. TO`)")]
+    NoSpan { as_of: Period },
+    #[error(
+        "--as-of {as_of} is outside the scorecard's span {from} .. {to}: give a period from \
+         {from} to {to}"
+    )]
+    Outside {
+        as_of: Period,
+        from: Period,
+        to: Period,
+    },
+}
+
 /// `--as-of` taken to the scorecard's frequency, when it is a period of the scorecard's span;
 /// otherwise why not, naming the span.
-pub fn as_of_in_span(model: &Model, as_of: Period) -> Result<Period, String> {
+pub fn as_of_in_span(model: &Model, as_of: Period) -> Result<Period, AsOfOutsideSpan> {
     let period = as_of.at_grain(scorecard_grain(model));
     let Some((from, to)) = model.scorecard.as_ref().and_then(|s| s.period) else {
-        return Err(format!(
-            "--as-of {as_of}: the scorecard has no span (`period FROM .. TO`)"
-        ));
+        return Err(AsOfOutsideSpan::NoSpan { as_of });
     };
     if period.first_day() < from.first_day() || period.last_day() > to.last_day() {
-        return Err(format!(
-            "--as-of {as_of} is outside the scorecard's span {from} .. {to}: give a period \
-             from {from} to {to}"
-        ));
+        return Err(AsOfOutsideSpan::Outside { as_of, from, to });
     }
     Ok(period)
 }

@@ -3,14 +3,17 @@
 //! Missing imports and import cycles are findings; only an entry PATH that does not exist is an
 //! error that stops the run (the command line reports it, exit code 2).
 
-mod parallel;
 pub(crate) mod paths;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 use crate::diagnostics::{self, Finding, Rule};
+use crate::graph;
 use crate::input::{self, ReadError};
 use crate::source::{FileId, Origin, SourceFile, SourceMap, Span};
 use crate::stdlib;
@@ -238,9 +241,11 @@ impl Loader {
             }
         }
         let sources = &self.sources;
-        let parsed = parallel::map(&to_parse, |&id| {
-            syntax::parse_file(id, &sources.get(id).text)
-        });
+        let parse = |&id: &FileId| syntax::parse_file(id, &sources.get(id).text);
+        let parsed: Vec<_> = match parse_pool() {
+            Some(pool) => pool.install(|| to_parse.par_iter().map(parse).collect()),
+            None => to_parse.iter().map(parse).collect(),
+        };
         for (id, (ast, findings)) in to_parse.into_iter().zip(parsed) {
             self.keep_parse(id, &ast, &findings);
             self.files[id.0 as usize] = ast;
@@ -370,35 +375,18 @@ impl Loader {
         }
     }
 
-    /// One `import-cycle` finding per cycle of `use` lines reachable from the entry.
+    /// One `import-cycle` finding per `use` line that closes a cycle, walking from the entry.
     fn report_cycles(&mut self, entry: FileId) {
-        let mut state = vec![Visit::New; self.sources.len()];
-        let mut stack: Vec<(FileId, Span)> = Vec::new();
-        self.visit(entry, &mut state, &mut stack);
-    }
-
-    fn visit(&mut self, file: FileId, state: &mut [Visit], stack: &mut Vec<(FileId, Span)>) {
-        state[file.0 as usize] = Visit::OnStack;
-        for (span, target) in self.imports.get(&file).cloned().unwrap_or_default() {
-            match state[target.0 as usize] {
-                Visit::New => {
-                    stack.push((file, span));
-                    self.visit(target, state, stack);
-                    stack.pop();
-                }
-                Visit::OnStack => {
-                    let start = stack
-                        .iter()
-                        .position(|(f, _)| *f == target)
-                        .unwrap_or(stack.len());
-                    let mut steps: Vec<(FileId, Span)> = stack[start..].to_vec();
-                    steps.push((file, span));
-                    self.findings.push(self.cycle_finding(&steps));
-                }
-                Visit::Done => {}
-            }
+        let mut edges: graph::Edges<FileId, Span> = vec![Vec::new(); self.sources.len()];
+        for (file, imports) in &self.imports {
+            edges[file.0 as usize] = imports
+                .iter()
+                .map(|(span, target)| (*target, *span))
+                .collect();
         }
-        state[file.0 as usize] = Visit::Done;
+        for steps in graph::closed_on_walk(&edges, entry) {
+            self.findings.push(self.cycle_finding(&steps));
+        }
     }
 
     fn cycle_finding(&self, steps: &[(FileId, Span)]) -> Finding {
@@ -432,11 +420,20 @@ impl Loader {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Visit {
-    New,
-    OnStack,
-    Done,
+/// The threads files parse on, one per core, each with a large stack: parsing recurses as deep
+/// as the source nests (within the limit the syntax stage enforces). `None` where no thread can
+/// be started: the files parse one after the other on the calling thread then.
+fn parse_pool() -> Option<&'static rayon::ThreadPool> {
+    const STACK_SIZE: usize = 64 * 1024 * 1024;
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|index| format!("kpic-parse-{index}"))
+            .stack_size(STACK_SIZE)
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// A file a `use` names, found but not yet read.
@@ -453,11 +450,10 @@ enum Place {
 
 impl Import {
     /// The file's bytes, or why it cannot be read.
-    fn read(&self) -> Result<Vec<u8>, String> {
+    fn read(&self) -> Result<Vec<u8>, ReadError> {
         match &self.place {
             Place::Stdlib(source) => Ok(source.as_bytes().to_vec()),
-            Place::Disk { path, .. } => input::read_regular_file(path, input::MAX_SOURCE_BYTES)
-                .map_err(|error| error.to_string()),
+            Place::Disk { path, .. } => input::read_regular_file(path, input::MAX_SOURCE_BYTES),
         }
     }
 }
@@ -495,7 +491,7 @@ fn not_a_source_path(use_decl: &ast::Use, relative: &str) -> Option<Finding> {
 }
 
 /// `import-not-found` for a file that cannot be read, with the closest `.kpi` file as help.
-fn missing_import(use_decl: &ast::Use, import: &Import, reason: &str) -> Finding {
+fn missing_import(use_decl: &ast::Use, import: &Import, reason: &ReadError) -> Finding {
     let Place::Disk { path, relative } = &import.place else {
         unreachable!("the embedded standard library is always readable")
     };

@@ -9,15 +9,13 @@ use super::document::{
 };
 use super::kpi::{AssessedKpi, kpi_json, kpi_part};
 use crate::diagnostics::json_diagnostics;
-use crate::eval::{Evaluated, Evaluator, completed_by, latest_with_actual, periods};
+use crate::eval::periods::{self, AsOfOutsideSpan};
+use crate::eval::{Evaluated, Evaluator, completed_by, latest_with_actual};
 use crate::period::Period;
 use crate::pipeline::CheckOutcome;
 use crate::score::scorecard::{ObjectiveScores, PerspectiveScores};
 use crate::score::{Scorecard, status_of_score};
 use crate::semantic::model::{ItemId, ItemKind, Model, Reference};
-
-/// The most periods a report covers (27 years of days, 190 of weeks): more is no scorecard.
-const MAX_REPORT_PERIODS: usize = 10_000;
 
 /// Builds the report of a checked project, resuming from `evaluated` (what the check's data
 /// rules evaluated, handed over by value: taken from the outcome) when given. `as_of` (from
@@ -27,7 +25,7 @@ pub fn build(
     outcome: &CheckOutcome,
     evaluated: Option<Evaluated>,
     as_of: Option<Period>,
-) -> Result<Report<'_>, String> {
+) -> Result<Report<'_>, AsOfOutsideSpan> {
     let model = &outcome.model;
     let mut eval = match evaluated {
         Some(evaluated) => Evaluator::resume(model, &outcome.data, evaluated),
@@ -35,13 +33,8 @@ pub fn build(
     };
     let grain = periods::scorecard_grain(model);
     let report_periods = periods::report_periods(model);
-    if report_periods.len() > MAX_REPORT_PERIODS {
-        return Err(format!(
-            "the scorecard's span holds {} {} periods; a report covers at most {MAX_REPORT_PERIODS}",
-            report_periods.len(),
-            grain.frequency_name()
-        ));
-    }
+    // No span holds more than `semantic::MAX_SPAN_PERIODS` periods of the project's finest
+    // frequency: a longer one is refused by the check, before anything walks it.
     let kpis: Vec<ItemId> = model
         .ids()
         .filter(|&id| kpi_part(model, id).is_some())

@@ -77,7 +77,11 @@ fn kpis(out: &mut impl Write, kpis: &[KpiJson]) -> io::Result<()> {
             .collect();
         elements(out, own, true)?;
         for helper in helpers {
-            let buffer = helper.join().expect("serializing a KPI does not panic")?;
+            // A panic there was reported by the panic hook: it goes on as the one crash, not
+            // as a second panic with a misleading message.
+            let buffer = helper
+                .join()
+                .unwrap_or_else(|crash| std::panic::resume_unwind(crash))?;
             out.write_all(&buffer)?;
         }
         Ok::<(), io::Error>(())

@@ -20,16 +20,16 @@
 //! - **Notes of formula KPIs.** A KPI with a formula has no observations of its own: its `note`
 //!   gathers the notes of the inputs its formula reads in that period, joined by "; ".
 
-/// The HTML page, rendered from [`Report`]; its templates are in `src/report/templates/`.
-pub mod html;
 mod build;
 mod document;
+/// The HTML page, rendered from [`Report`]; its templates are in `src/report/templates/`.
+pub mod html;
 mod json;
 mod kpi;
 
 pub use build::build;
 pub use document::{
-    Bound, Budget, HistoryEntry, InitiativeJson, KpiJson, Latest, ObjectiveJson, PerspectiveJson,
-    PeriodValue, Report, ScorecardJson, SeriesEntry, Span, TargetJson, ThresholdsJson,
+    Bound, Budget, HistoryEntry, InitiativeJson, KpiJson, Latest, ObjectiveJson, PeriodValue,
+    PerspectiveJson, Report, ScorecardJson, SeriesEntry, Span, TargetJson, ThresholdsJson,
 };
 pub use json::{render_json, write_json};

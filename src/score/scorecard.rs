@@ -58,7 +58,8 @@ impl Scorecard {
                     }
                 }
                 _ => {
-                    if let Some(objective) = kpi_part(model, id).and_then(|p| target_of(&p.objective))
+                    if let Some(objective) =
+                        kpi_part(model, id).and_then(|p| target_of(&p.objective))
                     {
                         kpis_of.entry(objective).or_default().push(id);
                     }

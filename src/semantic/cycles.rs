@@ -8,7 +8,7 @@ use crate::diagnostics::{Finding, Rule};
 use crate::source::Span;
 
 pub fn check(model: &Model, findings: &mut Vec<Finding>) {
-    for steps in graph::cycles(&formula_edges(model)) {
+    for steps in crate::graph::cycles(&formula_edges(model)) {
         findings.push(graph::loop_finding(model, &steps, &WORDS));
     }
 }

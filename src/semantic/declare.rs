@@ -4,8 +4,6 @@
 
 use super::model::*;
 use crate::diagnostics::{Finding, Rule};
-use chrono::Datelike;
-
 use crate::period::{Grain, Period};
 use crate::project::Project;
 use crate::source::{FileId, Origin, Span};
@@ -66,10 +64,6 @@ fn visible_modules(project: &Project) -> Vec<FileId> {
         .filter(|used| matches!(project.sources.get(*used).origin, Origin::Stdlib(_)))
         .collect()
 }
-
-/// The most years a span may cover: far beyond any plan, and small enough that a daily KPI over
-/// it stays cheap to evaluate (a typo such as `2026-01 .. 9999-12` is refused at once).
-pub const MAX_SPAN_YEARS: i32 = 100;
 
 impl<'p> Declarer<'_, 'p> {
     /// Declares a file's items in order; a `use` declares the file it names right there (each
@@ -336,15 +330,17 @@ impl<'p> Declarer<'_, 'p> {
         properties: &Properties,
     ) -> Scorecard {
         let header = block.keyword.to(block.title.span);
-        let period = match properties.value(PropertyKey::Period) {
-            Some(PropertyValue::PeriodSpan(from, to)) => self.period_span(from, to),
+        let (period, period_span) = match properties.value(PropertyKey::Period) {
+            Some(PropertyValue::PeriodSpan(from, to)) => {
+                (self.period_span(from, to), Some(from.span.to(to.span)))
+            }
             _ => {
                 self.missing(
                     header,
                     "the scorecard has no `period`",
                     "add the span it covers, e.g. `period 2026-01 .. 2026-12`",
                 );
-                None
+                (None, None)
             }
         };
         let year_start = match properties.value(PropertyKey::YearStart) {
@@ -364,6 +360,7 @@ impl<'p> Declarer<'_, 'p> {
             description,
             owner: properties.text(PropertyKey::Owner),
             period,
+            period_span,
             frequency: properties
                 .frequency(PropertyKey::Frequency)
                 .unwrap_or(Grain::Month),
@@ -718,22 +715,8 @@ impl<'p> Declarer<'_, 'p> {
             self.findings.push(finding);
             return None;
         }
-        let years = to_period.node.last_day().year() - from_period.node.first_day().year() + 1;
-        if years > MAX_SPAN_YEARS {
-            // Refused before anything is computed over it: every KPI has a value per period.
-            let finding = Finding::new(
-                Rule::InvalidPeriod,
-                from.span.to(to.span),
-                format!(
-                    "the span {} .. {} covers {years} years; a span covers at most {MAX_SPAN_YEARS}",
-                    from.text, to.text
-                ),
-            )
-            .label("too long")
-            .help("a scorecard spans the years it plans, e.g. 2026-01 .. 2026-12; is a year mistyped?");
-            self.findings.push(finding);
-            return None;
-        }
+        // A span too long for the project's finest frequency is refused by `span::check`, once
+        // every KPI's frequency is known.
         Some((from_period.node, to_period.node))
     }
 

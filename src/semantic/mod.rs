@@ -6,11 +6,13 @@ mod declare;
 pub mod graph;
 pub mod model;
 mod resolve;
+mod span;
 mod targets;
 mod units;
 
 pub use model::Model;
 pub use resolve::visit;
+pub use span::MAX_SPAN_PERIODS;
 
 use crate::diagnostics::Finding;
 use crate::project::Project;
@@ -29,6 +31,7 @@ pub fn analyze(project: &Project) -> (Model, Vec<Finding>) {
     units::check(&model, &mut findings);
     targets::check(&model, &mut findings);
     cycles::check(&model, &mut findings);
+    span::check(&mut model, &mut findings);
     (model, findings)
 }
 

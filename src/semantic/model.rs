@@ -131,6 +131,8 @@ pub struct Scorecard {
     pub description: Option<String>,
     pub owner: Option<Spanned<String>>,
     pub period: Option<(Period, Period)>,
+    /// Where the span is written (`2026-01 .. 2026-12`).
+    pub period_span: Option<Span>,
     pub frequency: Grain,
     /// A fraction: 10% is 0.1.
     pub tolerance: f64,

@@ -158,24 +158,31 @@ fn library_module_of(model: &Model, name: &str) -> Option<String> {
     if let Some(module) = model.hidden_library_names.get(name) {
         return Some(module.clone());
     }
-    let declares = |text: &str| {
-        ["metric", "kpi", "fn", "objective", "perspective"]
-            .iter()
-            .any(|keyword| {
-                text.lines().any(|line| {
-                    line.strip_prefix(keyword)
-                        .and_then(|rest| rest.strip_prefix(' '))
-                        .is_some_and(|rest| {
-                            rest.strip_prefix(name)
-                                .is_some_and(|after| after.starts_with([' ', '(']))
-                        })
-                })
-            })
-    };
-    crate::stdlib::MODULES
-        .iter()
-        .find(|(_, text)| declares(text))
-        .map(|(module, _)| module.to_string())
+    library_declarations()
+        .get(name)
+        .map(|module| module.to_string())
+}
+
+/// Every name the standard library declares at the start of a line, and its module: read once
+/// per process (a project with thousands of unknown names looks each up in constant time).
+fn library_declarations() -> &'static HashMap<&'static str, &'static str> {
+    static DECLARATIONS: std::sync::OnceLock<HashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    DECLARATIONS.get_or_init(|| {
+        let mut declarations = HashMap::new();
+        for (module, text) in crate::stdlib::MODULES {
+            for line in text.lines() {
+                let declared = ["metric", "kpi", "fn", "objective", "perspective"]
+                    .iter()
+                    .find_map(|keyword| line.strip_prefix(keyword)?.strip_prefix(' '));
+                if let Some(rest) = declared {
+                    let end = rest.find([' ', '(']).unwrap_or(rest.len());
+                    declarations.entry(&rest[..end]).or_insert(*module);
+                }
+            }
+        }
+        declarations
+    })
 }
 
 /// "did you mean" for unknown names. Each look-up is a pass over every name of the project, so

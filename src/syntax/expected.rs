@@ -202,7 +202,7 @@ fn string_problem(file: FileId, rest: &str, offset: usize) -> Option<Finding> {
     while let Some((i, c)) = chars.next() {
         match c {
             '"' => return None,
-            '\n' => break,
+            '\n' | '\r' => break,
             '\\' => {
                 let escape = &rest[i..];
                 if !valid_escape(escape) {

@@ -150,7 +150,7 @@ fn declaration_starts(text: &str) -> Vec<usize> {
         "///",
     ];
     std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .chain(crate::source::line_ends(text).map(|end| end as usize))
         .filter(|&offset| {
             let line = &text[offset..];
             STARTS.iter().any(|start| {
@@ -168,7 +168,7 @@ fn declaration_starts(text: &str) -> Vec<usize> {
 fn leading_lines_start(text: &str, start: usize) -> usize {
     let mut begin = start;
     while begin > 0 {
-        let line_start = text[..begin - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = text[..begin - 1].rfind(['\n', '\r']).map_or(0, |i| i + 1);
         let line = text[line_start..begin].trim();
         let leading = line.is_empty() || line.starts_with("//") || line.starts_with('@');
         if !leading {
@@ -185,7 +185,7 @@ fn broken_decl(text: &str) -> ast::BrokenDecl {
     // Skip doc comments and attributes to the keyword.
     while rest.starts_with("///") || rest.starts_with('@') {
         rest = rest
-            .split_once('\n')
+            .split_once(['\n', '\r'])
             .map_or("", |(_, after)| after)
             .trim_start();
     }

@@ -53,19 +53,26 @@ enum Wake {
 
 type Watcher = Debouncer<RecommendedWatcher, RecommendedCache>;
 
+/// Why a watch could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    #[error("cannot handle Ctrl-C: {0}")]
+    CtrlC(#[from] ctrlc::Error),
+    #[error("cannot watch files: {0}")]
+    Watch(#[from] notify::Error),
+}
+
 /// Builds with `build`, then again after every burst of changes to its inputs, until Ctrl-C.
 /// `server`, if any, is told of each build. Returns why the watch could not start.
-pub fn run(server: Option<Server>, mut build: impl FnMut() -> Build) -> Result<(), String> {
+pub fn run(server: Option<Server>, mut build: impl FnMut() -> Build) -> Result<(), WatchError> {
     let (sender, wakes) = mpsc::channel();
     let stopper = sender.clone();
     ctrlc::set_handler(move || {
         let _ = stopper.send(Wake::Stop);
-    })
-    .map_err(|error| format!("cannot handle Ctrl-C: {error}"))?;
+    })?;
     let mut watcher = new_debouncer(DEBOUNCE, Some(TICK), move |changes| {
         let _ = sender.send(Wake::Changes(changes));
-    })
-    .map_err(|error| format!("cannot watch files: {error}"))?;
+    })?;
     let mut inputs = Vec::new();
     let mut watched = BTreeSet::new();
     let mut stale = BTreeSet::new();

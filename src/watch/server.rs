@@ -4,8 +4,9 @@
 //! memory (as typst-cli serves its output): no path of a request ever reaches the file system,
 //! and any path but the report's own is 404. Requests are read with `httparse` on plain threads,
 //! with every resource bounded: at most [`MAX_REQUESTS`] requests and [`MAX_STREAMS`] event
-//! streams at once (others get 503 at once), a request head of at most [`MAX_HEAD`] bytes read
-//! within [`READ_TIMEOUT`], and no request body ever read (one announced gets 413).
+//! streams at once (others get 503 at once), a request head of at most [`MAX_HEAD`] bytes that
+//! arrives whole within [`READ_TIMEOUT`] (a client that trickles it is cut off: 408), and no
+//! request body ever read (one announced gets 413).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -14,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::overlay::{self, EVENTS_PATH};
 
@@ -26,13 +27,16 @@ const PORTS_TRIED: u16 = 100;
 /// and finds out when the page has gone (the write fails), which ends the stream's thread.
 const KEEPALIVE: Duration = Duration::from_secs(15);
 
-/// Requests answered at once (event streams aside); one more gets 503 without a thread.
-pub const MAX_REQUESTS: usize = 32;
+/// Requests answered at once (event streams aside); one more gets 503 without a thread. Far
+/// more than a browser opens (six at a time), so that slow clients, each cut off after
+/// [`READ_TIMEOUT`], do not keep the pages waiting.
+pub const MAX_REQUESTS: usize = 256;
 /// Event streams open at once: a page each, so far more than a person has open.
 pub const MAX_STREAMS: usize = 64;
 /// The longest request head read: a browser's is under 2 KB.
 pub const MAX_HEAD: usize = 16 * 1024;
-/// How long a client may take to send its request head, and to take each part of an answer.
+/// How long a client may take to send its whole request head, and to take each part of an
+/// answer.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_HEADERS: usize = 64;
 
@@ -293,8 +297,21 @@ fn answer(mut stream: TcpStream, site: &Site, slot: Slot) {
 fn read_request(stream: &mut TcpStream) -> Result<Request, Option<Answer>> {
     let mut head = Vec::with_capacity(1024);
     let mut buffer = [0; 4096];
+    // The time is for the whole head: a read timeout alone would let a client that sends a
+    // byte now and then hold its thread for hours.
+    let deadline = Instant::now() + READ_TIMEOUT;
+    let too_slow = || Answer::text(408, "the request head came too slowly\n");
     loop {
-        let read = stream.read(&mut buffer).map_err(|_| None)?;
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Err(Some(too_slow()));
+        }
+        let read = match stream.read(&mut buffer) {
+            Ok(read) => read,
+            Err(error) if is_timeout(&error) && !head.is_empty() => return Err(Some(too_slow())),
+            // The client went, or sent nothing in time (a browser's unused connection).
+            Err(_) => return Err(None),
+        };
         if read == 0 {
             return Err(None);
         }
@@ -312,6 +329,13 @@ fn read_request(stream: &mut TcpStream) -> Result<Request, Option<Answer>> {
             }
         }
     }
+}
+
+fn is_timeout(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
 }
 
 fn request_of(parsed: &httparse::Request) -> Result<Request, Option<Answer>> {
@@ -400,6 +424,7 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
         413 => "Content Too Large",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",

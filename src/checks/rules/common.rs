@@ -224,6 +224,32 @@ pub fn data_findings_of(
         .collect()
 }
 
+/// The findings of one rule on a UI case (`tests/ui/CASE.kpi`, or the folder `tests/ui/CASE/`),
+/// each as `line: message`, for the rules' tests: a rule's test reads the case that shows it,
+/// and its `_fixed` twin, as selene's lint tests read their fixtures.
+#[cfg(test)]
+pub fn case_findings(rule: crate::diagnostics::Rule, case: &str) -> Vec<String> {
+    let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui");
+    let file = ui.join(format!("{case}.kpi"));
+    let path = if file.exists() { file } else { ui.join(case) };
+    let outcome = crate::pipeline::check_path(&path, &crate::pipeline::CheckOptions::default())
+        .expect("a UI case loads");
+    outcome
+        .findings
+        .iter()
+        .filter(|finding| finding.rule == rule)
+        .map(|finding| {
+            let span = finding.primary.span;
+            let line = outcome
+                .sources
+                .get(span.file)
+                .line_col(span.start as usize)
+                .line;
+            format!("{line}: {}", finding.message)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

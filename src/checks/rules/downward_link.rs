@@ -80,3 +80,27 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::common::{case_findings, findings_of};
+    use crate::diagnostics::Rule;
+
+    #[test]
+    fn a_link_down_the_map_is_found_and_one_within_a_perspective_is_not() {
+        assert_eq!(
+            case_findings(Rule::DownwardLink, "downward_link"),
+            [
+                "17: objective `invest` in `financial` drives `skills` in `learning`, a perspective \
+              drawn below its own"
+            ]
+        );
+        assert!(case_findings(Rule::DownwardLink, "downward_link_fixed").is_empty());
+        let text = "scorecard \"S\" { period 2026-01 .. 2026-12 }\n\
+            perspective up \"Up\"\nperspective low \"Low\"\n\
+            objective a \"A\" { perspective low drives b }\n\
+            objective b \"B\" { perspective low drives c }\n\
+            objective c \"C\" { perspective up }\n";
+        assert!(findings_of(Rule::DownwardLink, text).is_empty());
+    }
+}

@@ -17,8 +17,8 @@ use std::collections::HashSet;
 
 use crate::checks::{Check, Context, DataCheck, DataContext};
 use crate::diagnostics::{Finding, Rule};
+use crate::graph::fold_reachable;
 use crate::period::Grain;
-use crate::semantic::graph::fold_reachable;
 use crate::semantic::model::{FormulaKind, ItemId};
 use crate::semantic::visit;
 use crate::source::Span;

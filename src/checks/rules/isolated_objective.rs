@@ -59,3 +59,24 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::common::{case_findings, findings_of};
+    use crate::diagnostics::Rule;
+
+    #[test]
+    fn an_objective_outside_the_map_is_found_and_a_map_without_links_is_a_list() {
+        assert_eq!(
+            case_findings(Rule::IsolatedObjective, "isolated_objective"),
+            [
+                "21: objective `quality` stands alone in the strategy map: it drives nothing and \
+              nothing drives it"
+            ]
+        );
+        assert!(case_findings(Rule::IsolatedObjective, "isolated_objective_fixed").is_empty());
+        let text = "scorecard \"S\" { period 2026-01 .. 2026-12 }\nperspective p \"P\"\n\
+            objective a \"A\" { perspective p }\nobjective b \"B\" { perspective p }\n";
+        assert!(findings_of(Rule::IsolatedObjective, text).is_empty());
+    }
+}

@@ -36,3 +36,22 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::common::{case_findings, findings_of};
+    use crate::diagnostics::Rule;
+
+    #[test]
+    fn a_kpi_without_a_description_is_found_and_a_blank_one_counts_as_none() {
+        assert_eq!(
+            case_findings(Rule::MissingDescription, "missing_description"),
+            ["16: KPI `monthly_revenue` has no description"]
+        );
+        assert!(case_findings(Rule::MissingDescription, "missing_description_fixed").is_empty());
+        let text = "scorecard \"S\" { period 2026-01 .. 2026-12 }\nperspective p \"P\"\n\
+            objective o \"O\" { perspective p }\n\
+            kpi k \"K\" { objective o description \"  \" unit EUR direction up }\n";
+        assert_eq!(findings_of(Rule::MissingDescription, text).len(), 1);
+    }
+}

@@ -39,3 +39,26 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::common::{case_findings, findings_of};
+    use crate::diagnostics::Rule;
+
+    #[test]
+    fn kpis_and_objectives_without_an_owner_are_found_and_a_blank_one_counts_as_none() {
+        assert_eq!(
+            case_findings(Rule::MissingOwner, "missing_owner"),
+            [
+                "9: objective `grow` has no owner",
+                "20: KPI `monthly_revenue` has no owner"
+            ]
+        );
+        assert!(case_findings(Rule::MissingOwner, "missing_owner_fixed").is_empty());
+        let text = "scorecard \"S\" { period 2026-01 .. 2026-12 }\nperspective p \"P\"\n\
+            objective o \"O\" { perspective p owner \" \" }\n";
+        let found = findings_of(Rule::MissingOwner, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "objective `o` has no owner");
+    }
+}

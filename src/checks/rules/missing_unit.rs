@@ -49,3 +49,24 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::common::{case_findings, findings_of};
+    use crate::diagnostics::Rule;
+
+    #[test]
+    fn inputs_and_kpis_without_a_unit_are_found_and_a_derived_metric_takes_its_formulas() {
+        assert_eq!(
+            case_findings(Rule::MissingUnit, "missing_unit"),
+            [
+                "21: input metric `visits` has no unit",
+                "31: KPI `monthly_visits` has no unit"
+            ]
+        );
+        assert!(case_findings(Rule::MissingUnit, "missing_unit_fixed").is_empty());
+        let text = "scorecard \"S\" { period 2026-01 .. 2026-12 }\n\
+            metric a \"A\" { unit EUR }\nmetric b \"B\" { formula a * 2 }\n";
+        assert!(findings_of(Rule::MissingUnit, text).is_empty());
+    }
+}

@@ -50,3 +50,21 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::common::case_findings;
+    use crate::diagnostics::Rule;
+
+    #[test]
+    fn targets_without_by_are_found_and_milestones_are_not() {
+        assert_eq!(
+            case_findings(Rule::NoDeadline, "no_deadline"),
+            [
+                "21: the target 95% of KPI `on_time` has no deadline",
+                "31: the target 30 days .. 45 days of KPI `stock_days` has no deadline"
+            ]
+        );
+        assert!(case_findings(Rule::NoDeadline, "no_deadline_fixed").is_empty());
+    }
+}

@@ -36,3 +36,18 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::common::case_findings;
+    use crate::diagnostics::Rule;
+
+    #[test]
+    fn a_kpi_without_a_target_is_found() {
+        assert_eq!(
+            case_findings(Rule::NoTarget, "no_target"),
+            ["21: KPI `monthly_revenue` has no target"]
+        );
+        assert!(case_findings(Rule::NoTarget, "no_target_fixed").is_empty());
+    }
+}

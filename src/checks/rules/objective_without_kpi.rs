@@ -43,3 +43,22 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::common::{case_findings, findings_of};
+    use crate::diagnostics::Rule;
+
+    #[test]
+    fn an_objective_no_kpi_measures_is_found_and_a_broken_objective_silences_the_rule() {
+        assert_eq!(
+            case_findings(Rule::ObjectiveWithoutKpi, "objective_without_kpi"),
+            ["14: objective `win_online` has no KPI: nothing shows whether it is reached"]
+        );
+        assert!(case_findings(Rule::ObjectiveWithoutKpi, "objective_without_kpi_fixed").is_empty());
+        let text = "scorecard \"S\" { period 2026-01 .. 2026-12 }\nperspective p \"P\"\n\
+            objective o \"O\" { perspective p }\n\
+            kpi k \"K\" { objective oo unit EUR direction up }\n";
+        assert!(findings_of(Rule::ObjectiveWithoutKpi, text).is_empty());
+    }
+}

@@ -32,7 +32,7 @@ pub(super) fn drives_links(model: &Model) -> Vec<Vec<(ItemId, Span)>> {
 }
 
 fn run(cx: &Context, out: &mut Vec<Finding>) {
-    for steps in graph::cycles(&drives_links(cx.model)) {
+    for steps in crate::graph::cycles(&drives_links(cx.model)) {
         out.push(graph::loop_finding(cx.model, &steps, &WORDS));
     }
 }
@@ -45,3 +45,21 @@ const WORDS: LoopWords = LoopWords {
     help: "a strategy map runs one way, from causes to the effects they drive: remove the link \
            that leads back",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::super::common::case_findings;
+    use crate::diagnostics::Rule;
+
+    #[test]
+    fn one_finding_per_loop_of_drives_links() {
+        assert_eq!(
+            case_findings(Rule::StrategyMapCycle, "strategy_map_cycle"),
+            [
+                "24: `drives` links loop: plan → make → ship → plan",
+                "30: objective `improve` drives itself"
+            ]
+        );
+        assert!(case_findings(Rule::StrategyMapCycle, "strategy_map_cycle_fixed").is_empty());
+    }
+}

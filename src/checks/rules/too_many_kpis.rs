@@ -53,3 +53,21 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
         out.push(finding);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::common::case_findings;
+    use crate::diagnostics::Rule;
+
+    #[test]
+    fn more_than_three_kpis_on_an_objective_are_found() {
+        assert_eq!(
+            case_findings(Rule::TooManyKpis, "too_many_kpis"),
+            [
+                "9: objective `deliver` has 4 KPIs (`on_time`, `in_full`, `order_accuracy` and \
+              `damage_free`): more than 3 blur what matters"
+            ]
+        );
+        assert!(case_findings(Rule::TooManyKpis, "too_many_kpis_fixed").is_empty());
+    }
+}

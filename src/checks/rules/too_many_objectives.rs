@@ -40,3 +40,18 @@ fn run(cx: &Context, out: &mut Vec<Finding>) {
         ),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::common::case_findings;
+    use crate::diagnostics::Rule;
+
+    #[test]
+    fn the_first_objective_beyond_thirty_is_found() {
+        assert_eq!(
+            case_findings(Rule::TooManyObjectives, "too_many_objectives"),
+            ["129: the scorecard has 31 objectives: more than 30 blur the strategy"]
+        );
+        assert!(case_findings(Rule::TooManyObjectives, "too_many_objectives_fixed").is_empty());
+    }
+}

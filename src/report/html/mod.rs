@@ -55,9 +55,10 @@ pub fn render_html(report: &Report<'_>, stamp: Option<&str>) -> Result<String, S
     std::thread::scope(|scope| {
         let data = scope.spawn(|| data::script_data(report, &kpis));
         let page = page::Page::new(report, &kpis);
+        // A panic there is a crash, reported once by the panic hook: not an ordinary error.
         let data = data
             .join()
-            .unwrap_or_else(|_| Err("the page's data could not be written".to_string()))?;
+            .unwrap_or_else(|crash| std::panic::resume_unwind(crash))?;
         render_page(report, &page, data, stamp)
     })
 }
