@@ -19,6 +19,10 @@
 //! Every stage reports [`diagnostics::Finding`]s instead of stopping, so one run reports all
 //! that is wrong.
 
+// pest runs without its `std` feature (see `syntax/parser.rs`), and the parser it derives names
+// `::alloc`.
+extern crate alloc;
+
 pub mod checks;
 pub mod cli;
 pub mod data;

@@ -212,6 +212,32 @@ mod tests {
         parse_file(FileId(0), text)
     }
 
+    /// pest runs without its per-call stack probe: the nesting guard bounds how deep it recurses.
+    /// The deepest nesting kpic accepts, of brackets and of comments, parses on a stack of 4 MB
+    /// (the parse threads have 64 MB, a main thread 8 MB), in a debug build too.
+    #[test]
+    fn the_deepest_nesting_accepted_parses_on_a_small_stack() {
+        const STACK: usize = 4 * 1024 * 1024;
+        let depth = MAX_NESTING - 1;
+        let formula = format!("fn f(x) = {}x{}\n", "(".repeat(depth), ")".repeat(depth));
+        let comment = format!(
+            "{}{}\nmetric m \"M\"\n",
+            "/*".repeat(depth),
+            "*/".repeat(depth)
+        );
+        let call = format!("fn g(x) = {}x{}\n", "f(".repeat(depth), ")".repeat(depth));
+        let parsed = std::thread::Builder::new()
+            .stack_size(STACK)
+            .spawn(move || [parse(&formula), parse(&comment), parse(&call)])
+            .unwrap()
+            .join()
+            .unwrap();
+        for (ast, findings) in parsed {
+            assert!(findings.is_empty(), "{findings:?}");
+            assert_eq!(ast.items.len(), 1);
+        }
+    }
+
     #[test]
     fn parsing_resumes_at_the_next_declaration() {
         let text = "metric a \"A\" { unit EUR }\nkpi b \"B\" {\n  onwer \"x\"\n}\nmetric c \"C\" { unit % }\nmetric d \"D\" { unit + }\n";
