@@ -213,6 +213,23 @@ fn pre_commit() -> Option<PathBuf> {
         .then(|| PathBuf::from("pre-commit"))
 }
 
+/// A git repository holding kpic's `.pre-commit-hooks.yaml`, committed; its folder and commit.
+fn hooks_repository(root: &Path) -> (PathBuf, String) {
+    let hooks = root.join("hooks");
+    std::fs::create_dir_all(&hooks).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+        hooks.join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    git(&hooks, &["init", "-q", "-b", "main"]);
+    git(&hooks, &["add", "-A"]);
+    git(&hooks, &["commit", "-q", "-m", "hooks"]);
+    let rev = run(&hooks, "git", &["rev-parse", "HEAD"], &[]);
+    let rev = String::from_utf8_lossy(&rev.stdout).trim().to_string();
+    (hooks, rev)
+}
+
 #[test]
 fn the_pre_commit_hook_checks_the_scorecard_and_refuses_a_broken_one() {
     let Some(pre_commit) = pre_commit() else {
@@ -227,19 +244,7 @@ fn the_pre_commit_hook_checks_the_scorecard_and_refuses_a_broken_one() {
     };
     let pre_commit = pre_commit.to_str().unwrap().to_string();
     let root = tempfile::tempdir().unwrap();
-    // The hooks repository: kpic's `.pre-commit-hooks.yaml`, committed.
-    let hooks = root.path().join("hooks");
-    std::fs::create_dir_all(&hooks).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
-        hooks.join(".pre-commit-hooks.yaml"),
-    )
-    .unwrap();
-    git(&hooks, &["init", "-q", "-b", "main"]);
-    git(&hooks, &["add", "-A"]);
-    git(&hooks, &["commit", "-q", "-m", "hooks"]);
-    let rev = run(&hooks, "git", &["rev-parse", "HEAD"], &[]);
-    let rev = String::from_utf8_lossy(&rev.stdout).trim().to_string();
+    let (hooks, rev) = hooks_repository(root.path());
 
     // A scorecard repository that uses the hook.
     let repo = root.path().join("scorecards");
@@ -286,4 +291,48 @@ fn the_pre_commit_hook_checks_the_scorecard_and_refuses_a_broken_one() {
     git(&repo, &["add", "-A"]);
     let commit = run(&repo, "git", &["commit", "-q", "-m", "the scorecard"], &env);
     assert!(commit.status.success(), "{}", text(&commit));
+}
+
+#[test]
+fn the_pre_commit_fmt_hook_formats_the_kpi_files_a_commit_touches() {
+    let Some(pre_commit) = pre_commit() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI installs pre-commit (.ci/run sets KPIC_PRE_COMMIT)"
+        );
+        eprintln!("SKIPPED: pre-commit is not installed (pip install pre-commit)");
+        return;
+    };
+    let pre_commit = pre_commit.to_str().unwrap().to_string();
+    let root = tempfile::tempdir().unwrap();
+    let (hooks, rev) = hooks_repository(root.path());
+    let repo = root.path().join("scorecards");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    std::fs::write(
+        repo.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: kpic-fmt\n",
+            hooks.display()
+        ),
+    )
+    .unwrap();
+    let untidy = "metric revenue \"Revenue\" {\n      unit EUR   \n}\n";
+    std::fs::write(repo.join("metrics.kpi"), untidy).unwrap();
+    git(&repo, &["add", "-A"]);
+    let home = root.path().join("pre-commit-home");
+    let env = [("PRE_COMMIT_HOME", home.to_str().unwrap())];
+
+    // The hook formats the file and fails, so that the change is looked at and added.
+    let first = run(&repo, &pre_commit, &["run", "--all-files"], &env);
+    assert!(!first.status.success(), "{}", text(&first));
+    assert!(text(&first).contains("kpic fmt"), "{}", text(&first));
+    let formatted = std::fs::read_to_string(repo.join("metrics.kpi")).unwrap();
+    assert_eq!(formatted, "metric revenue \"Revenue\" {\n  unit EUR\n}\n");
+
+    // Formatted, it passes.
+    git(&repo, &["add", "-A"]);
+    let second = run(&repo, &pre_commit, &["run", "--all-files"], &env);
+    assert!(second.status.success(), "{}", text(&second));
+    assert!(text(&second).contains("Passed"), "{}", text(&second));
 }
