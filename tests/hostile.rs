@@ -130,6 +130,35 @@ fn comments_and_strings_end_at_a_lone_cr_too() {
     }
 }
 
+/// The nesting guard is what keeps the parser's recursion off the end of its stack: it must end
+/// comments and strings where the grammar does, at any line end. A comment ended by a lone CR,
+/// then 300,000 brackets, crashed the parser when the guard read on to the next `\n`.
+#[test]
+fn deep_nesting_after_a_comment_or_string_ended_by_a_lone_cr_is_refused_not_a_crash() {
+    let deep = format!("{}x{}", "(".repeat(300_000), ")".repeat(300_000));
+    for opener in [
+        "// a comment",
+        "/// a doc comment",
+        "metric m \"an unclosed string",
+    ] {
+        for ending in ["\n", "\r\n", "\r"] {
+            let source = format!("{opener}{ending}fn f(x) = {deep}{ending}");
+            let dir = project(&[("scorecard.kpi", source.as_bytes())]);
+            let output = kpic(&["check", ".", "--format", "short"], dir.path());
+            let stdout = text(&output.stdout);
+            assert_eq!(
+                output.status.code(),
+                Some(1),
+                "{opener:?} {ending:?}: {output:?}"
+            );
+            assert!(
+                stdout.contains(":2:139: error[syntax]: brackets, braces or comments nested"),
+                "{opener:?} {ending:?}: {stdout}"
+            );
+        }
+    }
+}
+
 /// Runs kpic and waits at most `limit` for it (reading its output all the while); a run that
 /// hangs is killed and fails the test.
 fn kpic_within(args: &[&str], dir: &Path, limit: std::time::Duration) -> Output {

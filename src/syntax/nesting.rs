@@ -7,6 +7,18 @@ use std::ops::Range;
 /// The deepest nesting of brackets, braces and block comments kpic accepts.
 pub const MAX_NESTING: usize = 128;
 
+/// The bytes the scan looks at; any other byte is passed over at once (most of a file).
+const MAY_NEST: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    let bytes = b"\n\r\\\"/*(){}";
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Every place where nesting goes deeper than [`MAX_NESTING`], in one pass over the file. After
 /// such a place the count starts again at the next declaration start (`restarts`, sorted), where
 /// parsing resumes after the error; counting from an earlier start never gives less depth than
@@ -17,10 +29,15 @@ pub fn too_deep(text: &str, restarts: &[usize]) -> Vec<Range<usize>> {
     let (mut depth, mut comment_depth, mut in_string) = (0usize, 0usize, false);
     let mut i = 0;
     while i < bytes.len() {
+        if !MAY_NEST[bytes[i] as usize] {
+            i += 1;
+            continue;
+        }
         let start = i;
         let next = bytes.get(i + 1).copied();
         match bytes[i] {
-            b'\n' if in_string => in_string = false,
+            // A string and a line comment end at a line end: `\n`, `\r\n` or a lone `\r`.
+            b'\n' | b'\r' if in_string => in_string = false,
             b'\\' if in_string => i += 1,
             b'"' if comment_depth == 0 => in_string = !in_string,
             _ if in_string => {}
@@ -33,7 +50,7 @@ pub fn too_deep(text: &str, restarts: &[usize]) -> Vec<Range<usize>> {
                 i += 1;
             }
             b'/' if comment_depth == 0 && next == Some(b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
+                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
                     i += 1;
                 }
             }
@@ -69,6 +86,14 @@ mod tests {
         let deep = "(".repeat(MAX_NESTING + 1);
         assert_eq!(too_deep(&deep, &[]), vec![MAX_NESTING..MAX_NESTING + 1]);
         assert_eq!(too_deep(&"/*".repeat(MAX_NESTING + 1), &[]).len(), 1);
+    }
+
+    #[test]
+    fn a_line_comment_ends_at_a_lone_carriage_return() {
+        let text = format!("// a comment\r{}", "(".repeat(MAX_NESTING + 1));
+        assert_eq!(too_deep(&text, &[]).len(), 1);
+        let text = format!("\"a string\r{}", "(".repeat(MAX_NESTING + 1));
+        assert_eq!(too_deep(&text, &[]).len(), 1);
     }
 
     #[test]
