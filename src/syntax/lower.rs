@@ -628,8 +628,13 @@ impl Lowerer {
 /// The length of `text` without the whitespace and comments pest's implicit skipping leaves at
 /// the end of a rule that ends in an optional or repeated part (`42` in `target 42 by …`).
 fn trivia_free_len(text: &str) -> usize {
-    let may_end_in_trivia =
-        text.ends_with(|c: char| c.is_whitespace()) || text.ends_with("*/") || text.contains("//");
+    // Trivia can only end the text after blanks, a block comment, or a line comment on its last
+    // line (one at the end of the file has no line end): otherwise the text is taken whole,
+    // without reading it (an item's text holds its doc comment's `///`).
+    let last_line = &text[text.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
+    let may_end_in_trivia = text.ends_with(|c: char| c.is_whitespace())
+        || text.ends_with("*/")
+        || last_line.contains("//");
     if !may_end_in_trivia {
         return text.len();
     }
@@ -649,8 +654,9 @@ fn trivia_free_len(text: &str) -> usize {
                 continue;
             }
             _ if comment_depth > 0 => {}
+            // A line comment and a string end at a line end: `\n`, `\r\n` or a lone `\r`.
             (b'/', Some(b'/')) => {
-                while i < bytes.len() && bytes[i] != b'\n' {
+                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
                     i += 1;
                 }
                 continue;
@@ -658,7 +664,7 @@ fn trivia_free_len(text: &str) -> usize {
             (b'"', _) => {
                 // Skip the string: its closing quote is on the same line.
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n' | b'\r') {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
                 end = (i + 1).min(bytes.len());
@@ -758,6 +764,11 @@ mod tests {
         assert_eq!(trivia_free_len("\"a // b\" "), 8);
         assert_eq!(trivia_free_len("é "), 2);
         assert_eq!(trivia_free_len("lag(x, 1)"), 9);
+        assert_eq!(trivia_free_len("EUR // a comment\r  "), 3);
+        // A comment ended by a lone CR (old Mac line ends) does not swallow the code after it.
+        assert_eq!(trivia_free_len("kpi k \"K\" { // c\r unit EUR }  "), 28);
+        assert_eq!(trivia_free_len("/// doc\nkpi k \"K\" { unit EUR }"), 30);
+        assert_eq!(trivia_free_len("EUR // at the end of the file"), 3);
     }
 
     #[test]
