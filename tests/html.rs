@@ -418,3 +418,71 @@ fn the_figures_of_the_page_are_those_of_report_json() {
         }
     }
 }
+
+/// A perspective of 40% whose only KPI has no data leaves the overall score resting on 60% of
+/// the weight: the page says so for the scorecard and marks the perspective and objective
+/// without a score, in the header, the table and the sections, as report.json does.
+#[test]
+fn a_score_resting_on_part_of_the_weight_says_how_much() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("partial");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("scorecard.kpi"),
+        "scorecard \"Partial\" {\n  period 2026-01 .. 2026-03\n  data \"actuals.csv\"\n}\n\
+         perspective fin \"Financial\" { weight 60% }\n\
+         perspective ops \"Operations\" { weight 40% }\n\
+         objective profit \"Be profitable\" { perspective fin }\n\
+         objective flow \"Flow\" { perspective ops }\n\
+         metric revenue \"Revenue\" { unit EUR }\n\
+         metric tickets \"Tickets\" { unit tickets }\n\
+         kpi sales \"Sales\" {\n  objective profit\n  owner \"Sales\"\n  unit EUR\n  formula revenue\n  direction up\n  target 100 EUR by 2026-03\n}\n\
+         kpi backlog \"Backlog\" {\n  objective flow\n  owner \"Ops\"\n  unit tickets\n  formula tickets\n  direction down\n  target 10 tickets by 2026-03\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("actuals.csv"),
+        "metric,period,value\nrevenue,2026-01,90\nrevenue,2026-02,95\n",
+    )
+    .unwrap();
+    let project = project.to_str().unwrap();
+
+    let report = json(project);
+    assert_eq!(report["coverage"], 60.0);
+    assert_eq!(report["perspectives"][0]["coverage"], 100.0);
+    assert_eq!(report["perspectives"][1]["coverage"], 0.0);
+    assert_eq!(report["perspectives"][1]["objectives"][0]["coverage"], 0.0);
+    assert_eq!(report["history"][0]["coverage"], 60.0);
+
+    let page = html(project);
+    let document = Html::parse_document(&page);
+    let root = document.root_element();
+    let card = one(root, "[data-card] [data-cov]");
+    assert_eq!(text(card).trim(), "◐ scored: 60% of weight");
+    assert!(card.value().classes().any(|c| c == "partial"));
+    let marked: Vec<String> = select(root, "[data-cov].partial")
+        .into_iter()
+        .map(|element| text(element).trim().to_string())
+        .collect();
+    // The scorecard, then Operations and Flow in the table and in their sections.
+    assert_eq!(
+        marked,
+        [
+            "◐ scored: 60% of weight",
+            "◐ scored: 0% of weight",
+            "◐ scored: 0% of weight",
+            "◐ scored: 0% of weight",
+            "◐ scored: 0% of weight",
+        ]
+    );
+    let full = select(root, "[data-cov]:not(.partial)");
+    assert_eq!(
+        full.len(),
+        4,
+        "Financial and Be profitable, in the table and sections"
+    );
+    assert!(
+        full.iter()
+            .all(|e| text(*e).contains("scored: 100% of weight"))
+    );
+}

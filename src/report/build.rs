@@ -103,7 +103,8 @@ pub fn build(
         periods: report_periods,
         score,
         status: status_of_score(score),
-        history: history_json(&shown, &card.history),
+        coverage: card.coverage.last().copied(),
+        history: history_json(&shown, &card.history, &card.coverage),
         perspectives,
         kpis: kpi_json,
         diagnostics: json_diagnostics(&outcome.findings, &outcome.sources),
@@ -124,7 +125,8 @@ fn perspective_json(
         weight: scores.weight,
         score,
         status: status_of_score(score),
-        history: history_json(shown, &scores.history),
+        coverage: scores.coverage.last().copied(),
+        history: history_json(shown, &scores.history, &scores.coverage),
         objectives: scores
             .objectives
             .iter()
@@ -156,7 +158,8 @@ fn objective_json(
             .collect(),
         score,
         status: status_of_score(score),
-        history: history_json(shown, &scores.history),
+        coverage: scores.coverage.last().copied(),
+        history: history_json(shown, &scores.history, &scores.coverage),
         kpis: scores
             .kpis
             .iter()
@@ -173,14 +176,16 @@ pub(super) fn reference_id(model: &Model, reference: &Reference) -> String {
         .map_or_else(|| reference.name.clone(), |t| model.item(t).id.node.clone())
 }
 
-fn history_json(periods: &[Period], scores: &[Option<f64>]) -> Vec<HistoryEntry> {
+fn history_json(periods: &[Period], scores: &[Option<f64>], coverage: &[f64]) -> Vec<HistoryEntry> {
     periods
         .iter()
         .zip(scores)
-        .map(|(&period, &score)| HistoryEntry {
+        .zip(coverage)
+        .map(|((&period, &score), &coverage)| HistoryEntry {
             period,
             score,
             status: status_of_score(score),
+            coverage,
         })
         .collect()
 }

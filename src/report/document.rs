@@ -17,6 +17,9 @@ pub struct Report<'a> {
     pub periods: Vec<Period>,
     pub score: Option<f64>,
     pub status: Status,
+    /// The percentage of the scorecard's weight that is scored at `as_of` (the score rests on
+    /// that part alone); `None` without `as_of`.
+    pub coverage: Option<f64>,
     /// The report periods from the first to `as_of`, each with the scorecard's score.
     pub history: Vec<HistoryEntry>,
     pub perspectives: Vec<PerspectiveJson>,
@@ -44,6 +47,8 @@ pub struct HistoryEntry {
     pub period: Period,
     pub score: Option<f64>,
     pub status: Status,
+    /// The percentage of the node's weight that is scored in the period.
+    pub coverage: f64,
 }
 
 #[derive(Serialize)]
@@ -53,6 +58,7 @@ pub struct PerspectiveJson {
     pub weight: f64,
     pub score: Option<f64>,
     pub status: Status,
+    pub coverage: Option<f64>,
     pub history: Vec<HistoryEntry>,
     pub objectives: Vec<ObjectiveJson>,
 }
@@ -66,6 +72,7 @@ pub struct ObjectiveJson {
     pub drives: Vec<String>,
     pub score: Option<f64>,
     pub status: Status,
+    pub coverage: Option<f64>,
     pub history: Vec<HistoryEntry>,
     pub kpis: Vec<String>,
     pub initiatives: Vec<InitiativeJson>,

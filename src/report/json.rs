@@ -23,6 +23,7 @@ pub fn write_json(report: &Report<'_>, out: &mut impl Write) -> io::Result<()> {
     field(out, false, "periods", &report.periods)?;
     field(out, false, "score", &report.score)?;
     field(out, false, "status", &report.status)?;
+    field(out, false, "coverage", &report.coverage)?;
     field(out, false, "history", &report.history)?;
     field(out, false, "perspectives", &report.perspectives)?;
     key(out, false, "kpis")?;

@@ -2,6 +2,13 @@
 //! report period to each objective (over its KPIs), each perspective (over its objectives) and
 //! the scorecard (over its perspectives), with every node's effective weight among its siblings.
 //!
+//! Each node also says how much of its weight is scored in each period (its *coverage*, in
+//! percent): the roll-up renormalises over the children with a score, so that a score resting
+//! on part of the weight must say so (a perspective of 40% without any score leaves the
+//! scorecard's score 60% covered). A node's coverage is the share of its weight held by its
+//! scored KPIs, through every level: an objective's is the sum of its scored KPIs' effective
+//! weights; a perspective's and the scorecard's the weighted sum of their children's.
+//!
 //! The tree comes from the model: perspectives in their order, the objectives of each in
 //! declaration order, the KPIs of each objective in declaration order. A KPI without an
 //! objective has no weight and counts nowhere.
@@ -16,6 +23,8 @@ use crate::semantic::model::{ItemId, ItemKind, KpiPart, Model, Reference};
 pub struct Scorecard {
     /// The scorecard's score in each period.
     pub history: Vec<Option<f64>>,
+    /// The percentage of the scorecard's weight that is scored, in each period.
+    pub coverage: Vec<f64>,
     pub perspectives: Vec<PerspectiveScores>,
     /// Each KPI's effective weight among the KPIs of its objective.
     pub kpi_weights: HashMap<ItemId, f64>,
@@ -27,6 +36,8 @@ pub struct PerspectiveScores {
     /// The effective weight among the perspectives, in percent.
     pub weight: f64,
     pub history: Vec<Option<f64>>,
+    /// The percentage of its weight that is scored, in each period.
+    pub coverage: Vec<f64>,
     pub objectives: Vec<ObjectiveScores>,
 }
 
@@ -36,6 +47,8 @@ pub struct ObjectiveScores {
     /// The effective weight among the objectives of its perspective, in percent.
     pub weight: f64,
     pub history: Vec<Option<f64>>,
+    /// The percentage of its weight that is scored, in each period.
+    pub coverage: Vec<f64>,
     /// Its KPIs, in declaration order.
     pub kpis: Vec<ItemId>,
 }
@@ -91,10 +104,15 @@ impl Scorecard {
                     objectives.iter().map(|o| (o.weight, &o.history[..])),
                     periods,
                 );
+                let coverage = covered(
+                    objectives.iter().map(|o| (o.weight, &o.coverage[..])),
+                    periods,
+                );
                 PerspectiveScores {
                     id,
                     weight,
                     history,
+                    coverage,
                     objectives,
                 }
             })
@@ -103,8 +121,13 @@ impl Scorecard {
             perspectives.iter().map(|p| (p.weight, &p.history[..])),
             periods,
         );
+        let coverage = covered(
+            perspectives.iter().map(|p| (p.weight, &p.coverage[..])),
+            periods,
+        );
         Scorecard {
             history,
+            coverage,
             perspectives,
             kpi_weights,
         }
@@ -133,20 +156,29 @@ fn objectives<'s>(
             let kpis = kpis_of.remove(&id).unwrap_or_default();
             let weights = kpi_weights(model, &kpis);
             let scores: Vec<Option<&[Option<f64>]>> = kpis.iter().map(|&k| kpi_scores(k)).collect();
-            let history = (0..periods)
+            let children_in = |i: usize| -> Vec<(f64, Option<f64>)> {
+                weights
+                    .iter()
+                    .zip(&scores)
+                    .map(|(&w, s)| (w, s.and_then(|s| s.get(i).copied().flatten())))
+                    .collect()
+            };
+            let history = (0..periods).map(|i| rollup(&children_in(i))).collect();
+            let coverage = (0..periods)
                 .map(|i| {
-                    let children: Vec<(f64, Option<f64>)> = weights
+                    children_in(i)
                         .iter()
-                        .zip(&scores)
-                        .map(|(&w, s)| (w, s.and_then(|s| s.get(i).copied().flatten())))
-                        .collect();
-                    rollup(&children)
+                        .filter(|(_, score)| score.is_some())
+                        .map(|(weight, _)| weight)
+                        // Not `sum`: a sum of no floats is -0.0.
+                        .fold(0.0, |total, weight| total + weight)
                 })
                 .collect();
             ObjectiveScores {
                 id,
                 weight,
                 history,
+                coverage,
                 kpis,
             }
         })
@@ -177,6 +209,19 @@ fn weighted<'h>(
             let scored: Vec<(f64, Option<f64>)> =
                 children.iter().map(|&(w, h)| (w, h[i])).collect();
             rollup(&scored)
+        })
+        .collect()
+}
+
+/// In each period, the share of the weight covered: each child's weight (in percent) times the
+/// share of it that is covered.
+fn covered<'c>(children: impl Iterator<Item = (f64, &'c [f64])>, periods: usize) -> Vec<f64> {
+    let children: Vec<(f64, &[f64])> = children.collect();
+    (0..periods)
+        .map(|i| {
+            children
+                .iter()
+                .fold(0.0, |total, &(w, c)| total + w * c[i] / 100.0)
         })
         .collect()
 }
@@ -252,6 +297,13 @@ mod tests {
         assert_eq!(people.history[1], None);
         close(card.history[1], 10.0);
         assert_eq!(card.kpi_weights[&id("c")], 100.0);
+        // Coverage: all weight scored in Jan; in Feb only a (75% of grow), so money is 75%
+        // covered, people 0%, the scorecard 0.6·75 = 45%.
+        close(Some(card.coverage[0]), 100.0);
+        close(Some(money.coverage[1]), 75.0);
+        close(Some(people.coverage[1]), 0.0);
+        close(Some(people.objectives[1].coverage[1]), 0.0);
+        close(Some(card.coverage[1]), 45.0);
         assert_eq!(card.kpi_weights[&id("b")], 25.0);
     }
 }

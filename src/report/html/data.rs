@@ -25,12 +25,12 @@ struct ScriptData {
     statuses: Vec<[&'static str; 4]>,
     /// For each trend: its code in this data, its name, arrow and word.
     trends: Vec<[&'static str; 4]>,
-    /// The scorecard's score and status in each period.
-    card: Vec<(String, &'static str)>,
+    /// The scorecard's score, status and coverage (text, whether partial) in each period.
+    card: Vec<NodeScore>,
     /// How many KPIs are green, amber, red, without score, in each period.
     counts: Vec<[usize; 4]>,
-    perspectives: Vec<Vec<(String, &'static str)>>,
-    objectives: Vec<Vec<(String, &'static str)>>,
+    perspectives: Vec<Vec<NodeScore>>,
+    objectives: Vec<Vec<NodeScore>>,
     kpis: Vec<KpiData>,
     /// In each period: the improved and the declined KPIs as (KPI, text), and the red KPIs
     /// (the script writes their actual and plan).
@@ -165,10 +165,20 @@ fn kpi_data(kpi: &Kpi<'_>, shown: &[Period]) -> KpiData {
     }
 }
 
-fn scores(history: &[HistoryEntry]) -> Vec<(String, &'static str)> {
+/// A node's score, status code, and coverage as the page writes it, in one period.
+type NodeScore = (String, &'static str, String, bool);
+
+fn scores(history: &[HistoryEntry]) -> Vec<NodeScore> {
     history
         .iter()
-        .map(|h| (page::score_text(h.score), status_code(h.status)))
+        .map(|h| {
+            (
+                page::score_text(h.score),
+                status_code(h.status),
+                format::coverage(Some(h.coverage)),
+                format::is_partial(Some(h.coverage)),
+            )
+        })
         .collect()
 }
 

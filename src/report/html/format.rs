@@ -144,6 +144,26 @@ pub fn score(score: f64) -> String {
     number(score, 1)
 }
 
+/// How much of a node's weight is scored: `scored: 60% of weight`. A share short of all of it is
+/// never rounded up to 100%, nor a share above none down to 0%. No coverage (no period shown)
+/// is the empty text.
+pub fn coverage(coverage: Option<f64>) -> String {
+    let Some(coverage) = coverage else {
+        return String::new();
+    };
+    let percent = if is_partial(Some(coverage)) && coverage > 0.0 {
+        coverage.round().clamp(1.0, 99.0)
+    } else {
+        coverage.round()
+    };
+    format!("scored: {percent}% of weight")
+}
+
+/// Whether a score rests on less than all of its node's weight.
+pub fn is_partial(coverage: Option<f64>) -> bool {
+    coverage.is_some_and(|c| c < 100.0 - 1e-6)
+}
+
 /// A weight in percent: `60%`, `33.3%`.
 pub fn weight(weight: f64) -> String {
     let text = number(weight, 1);
@@ -225,6 +245,17 @@ pub fn initiative_status(status: InitiativeStatus) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coverage_is_never_rounded_to_all_or_nothing() {
+        assert_eq!(coverage(Some(100.0)), "scored: 100% of weight");
+        assert_eq!(coverage(Some(60.0)), "scored: 60% of weight");
+        assert_eq!(coverage(Some(99.7)), "scored: 99% of weight");
+        assert_eq!(coverage(Some(0.2)), "scored: 1% of weight");
+        assert_eq!(coverage(Some(0.0)), "scored: 0% of weight");
+        assert_eq!(coverage(None), "");
+        assert!(is_partial(Some(99.7)) && !is_partial(Some(100.0)) && !is_partial(None));
+    }
 
     #[test]
     fn numbers_have_separators_a_minus_and_fixed_decimals() {

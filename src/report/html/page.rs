@@ -23,6 +23,7 @@ pub struct Page<'r> {
     pub score: Option<f64>,
     pub score_text: String,
     pub status: Status,
+    pub coverage: Coverage,
     pub counts: Vec<Count>,
     pub periods: Vec<Choice>,
     pub highlights: Highlights<'r>,
@@ -33,6 +34,23 @@ pub struct Page<'r> {
     /// KPIs that no objective of the map lists.
     pub unplaced: Vec<TableKpi<'r>>,
     pub kpi_count: usize,
+}
+
+/// How much of a node's weight its score rests on: `scored: 60% of weight`, and whether that is
+/// less than all of it.
+#[derive(Serialize)]
+pub struct Coverage {
+    pub text: String,
+    pub partial: bool,
+}
+
+impl Coverage {
+    pub fn new(coverage: Option<f64>) -> Coverage {
+        Coverage {
+            text: format::coverage(coverage),
+            partial: format::is_partial(coverage),
+        }
+    }
 }
 
 /// How many KPIs have a status.
@@ -59,6 +77,7 @@ pub struct PerspectiveView<'r> {
     pub score: Option<f64>,
     pub score_text: String,
     pub status: Status,
+    pub coverage: Coverage,
     pub status_line: String,
     pub objectives: Vec<ObjectiveView<'r>>,
 }
@@ -73,6 +92,7 @@ pub struct ObjectiveView<'r> {
     pub score: Option<f64>,
     pub score_text: String,
     pub status: Status,
+    pub coverage: Coverage,
     pub status_line: String,
     pub drives: Vec<Link<'r>>,
     pub driven_by: Vec<Link<'r>>,
@@ -258,6 +278,7 @@ impl<'r> Page<'r> {
                             score: o.score,
                             score_text: score_text(o.score),
                             status: o.status,
+                            coverage: Coverage::new(o.coverage),
                             status_line: map::status_line(o.status, o.score),
                             drives: o
                                 .drives
@@ -308,6 +329,7 @@ impl<'r> Page<'r> {
             score: report.score,
             score_text: score_text(report.score),
             status: report.status,
+            coverage: Coverage::new(report.coverage),
             counts: Status::ALL
                 .into_iter()
                 .zip(counts)
@@ -337,6 +359,7 @@ fn perspective_view<'r>(
         score: p.score,
         score_text: score_text(p.score),
         status: p.status,
+        coverage: Coverage::new(p.coverage),
         status_line: map::status_line(p.status, p.score),
         objectives,
     }

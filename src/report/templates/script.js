@@ -128,13 +128,22 @@
     });
   }
 
+  // A node's coverage: [.., .., text, partial] of its entry in the data.
+  function setCoverage(root, s) {
+    root.querySelectorAll("[data-cov]").forEach(function (el) {
+      el.classList.toggle("partial", s[3]);
+    });
+    setText(root, "coverage", s[2]);
+  }
+
   function showScores(nodes, scores, i) {
     Object.keys(nodes).forEach(function (key) {
-      var s = (scores[key] || [])[i] || [NONE, "n"];
+      var s = (scores[key] || [])[i] || [NONE, "n", "", false];
       nodes[key].forEach(function (root) {
         setText(root, "score", s[0]);
         setStatus(root, s[1]);
         setLine(root, s[0], s[1]);
+        setCoverage(root, s);
       });
     });
   }
@@ -181,6 +190,7 @@
     var card = document.querySelector("[data-card]");
     setText(card, "score", data.card[i][0]);
     setStatus(card, data.card[i][1]);
+    setCoverage(card, data.card[i]);
     document.querySelectorAll("[data-count]").forEach(function (li) {
       setText(li, "count", data.counts[i][parseInt(li.getAttribute("data-count"), 10)]);
     });
