@@ -370,6 +370,20 @@ fn the_figures_of_the_page_are_those_of_report_json() {
             assert_eq!(one(row, ".st").value().attr("data-st"), Some(status));
             let trend = kpi["trend"].as_str().unwrap_or("none");
             assert_eq!(one(row, ".tr").value().attr("data-tr"), Some(trend));
+            // The arrow points the way the value moved, whatever the trend says of it.
+            let series = kpi["series"].as_array().unwrap();
+            let before = series
+                .iter()
+                .position(|e| e["period"] == latest["period"])
+                .and_then(|at| at.checked_sub(1))
+                .and_then(|i| series[i]["actual"].as_f64());
+            let expected_arrow = match (before, latest["actual"].as_f64()) {
+                (Some(before), Some(now)) if now > before => "↗",
+                (Some(before), Some(now)) if now < before => "↘",
+                (Some(_), Some(_)) => "→",
+                _ => "",
+            };
+            assert_eq!(text(one(row, ".tr i")), expected_arrow, "{what}");
             if let Some(plan) = latest["plan"].as_f64() {
                 let (read, decimals) = read_number(&text(one(row, "[data-f=plan]"))).unwrap();
                 assert!(
@@ -386,6 +400,16 @@ fn the_figures_of_the_page_are_those_of_report_json() {
             let readings = data["kpis"][k]["e"].as_array().unwrap();
             for (at, reading) in readings.iter().enumerate() {
                 let entry = &kpi["series"][at];
+                let before = at
+                    .checked_sub(1)
+                    .and_then(|i| kpi["series"][i]["actual"].as_f64());
+                let expected_move = match (before, entry["actual"].as_f64()) {
+                    (Some(before), Some(now)) if now > before => "u",
+                    (Some(before), Some(now)) if now < before => "d",
+                    (Some(_), Some(_)) => "h",
+                    _ => "",
+                };
+                assert_eq!(reading[7].as_str().unwrap_or(""), expected_move, "{what}");
                 assert_score_text(reading[3].as_str().unwrap(), &entry["score"], &what);
                 assert_eq!(status_name(&data, &reading[4]), entry["status"], "{what}");
                 match entry["actual"].as_f64() {

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::figures::{Bare, Reading};
+use super::figures::{Bare, Move, Reading};
 use super::format;
 use super::kpis::Kpi;
 use super::page;
@@ -23,8 +23,10 @@ struct ScriptData {
     periods: Vec<String>,
     /// For each status: its code in this data, its name, symbol and word.
     statuses: Vec<[&'static str; 4]>,
-    /// For each trend: its code in this data, its name, arrow and word.
-    trends: Vec<[&'static str; 4]>,
+    /// For each trend: its code in this data, its name and word.
+    trends: Vec<[&'static str; 3]>,
+    /// For each move of the value: its code in this data, its arrow and word.
+    moves: Vec<[&'static str; 3]>,
     /// The scorecard's score, status and coverage (text, whether partial) in each period.
     card: Vec<NodeScore>,
     /// How many KPIs are green, amber, red, without score, in each period.
@@ -61,8 +63,8 @@ struct KpiData {
     np: Option<String>,
 }
 
-/// Actual, plan, variance (without their unit), score, status code, trend code, and the bullet
-/// graph's positions (actual, plan, bounds...).
+/// Actual, plan, variance (without their unit), score, status code, trend code, the bullet
+/// graph's positions (actual, plan, bounds...), and the code of the value's move.
 type Entry = (
     String,
     String,
@@ -71,6 +73,7 @@ type Entry = (
     &'static str,
     Option<&'static str>,
     Option<Vec<Option<i32>>>,
+    Option<&'static str>,
 );
 
 /// The one-letter code of a status in the data.
@@ -80,6 +83,15 @@ fn status_code(status: Status) -> &'static str {
         Status::Amber => "a",
         Status::Red => "r",
         Status::None => "n",
+    }
+}
+
+/// The one-letter code of a move in the data.
+fn move_code(moved: Move) -> &'static str {
+    match moved {
+        Move::Rose => "u",
+        Move::Fell => "d",
+        Move::Held => "h",
     }
 }
 
@@ -113,6 +125,7 @@ fn entry(kpi: &Kpi<'_>, reading: &Reading) -> Entry {
         status_code(reading.status),
         reading.trend.map(trend_code),
         bullet,
+        reading.moved.map(move_code),
     )
 }
 
@@ -206,14 +219,11 @@ pub fn script_data(report: &Report<'_>, kpis: &[Kpi<'_>]) -> Result<String, Stri
             .collect(),
         trends: Trend::ALL
             .into_iter()
-            .map(|t| {
-                [
-                    trend_code(t),
-                    t.name(),
-                    format::trend_arrow(Some(t)),
-                    format::trend_word(Some(t)),
-                ]
-            })
+            .map(|t| [trend_code(t), t.name(), format::trend_word(Some(t))])
+            .collect(),
+        moves: Move::ALL
+            .into_iter()
+            .map(|m| [move_code(m), format::move_arrow(Some(m)), m.name()])
             .collect(),
         card: scores(&report.history),
         counts: (0..periods).map(|i| page::counts(kpis, Some(i))).collect(),

@@ -9,6 +9,41 @@ use crate::period::Period;
 use crate::report::{Bound, KpiJson, Latest, SeriesEntry};
 use crate::score::{self, Sense, Status, Trend};
 
+/// Which way the actual moved since the period before: where the page's trend arrow points,
+/// whatever that means for the KPI (a falling cost is `Fell` and `improving`: `↘ better`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Move {
+    Rose,
+    Fell,
+    Held,
+}
+
+impl Move {
+    pub const ALL: [Move; 3] = [Move::Rose, Move::Fell, Move::Held];
+
+    /// The page's name: `rose`, `fell`, `held`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Move::Rose => "rose",
+            Move::Fell => "fell",
+            Move::Held => "held",
+        }
+    }
+
+    /// From `previous` to `current`; `None` when either is missing.
+    pub fn between(previous: Option<f64>, current: Option<f64>) -> Option<Move> {
+        let (previous, current) = (previous?, current?);
+        Some(if current > previous {
+            Move::Rose
+        } else if current < previous {
+            Move::Fell
+        } else {
+            Move::Held
+        })
+    }
+}
+
 /// One KPI in one of its own periods, as the JSON report gives it.
 #[derive(Clone, Copy, Debug)]
 pub struct Reading {
@@ -20,13 +55,18 @@ pub struct Reading {
     pub status: Status,
     pub score: Option<f64>,
     pub trend: Option<Trend>,
+    pub moved: Option<Move>,
 }
 
 impl Reading {
     /// The `latest` of the JSON with its `trend`; the bands come from the series entry of that
     /// period (none when `latest` is a period before the scorecard's span).
     pub fn latest(kpi: &KpiJson, latest: &Latest) -> Reading {
-        let entry = kpi.series.iter().find(|e| e.period == latest.period);
+        let at = kpi.series.iter().position(|e| e.period == latest.period);
+        let entry = at.map(|at| &kpi.series[at]);
+        let previous = at
+            .and_then(|at| at.checked_sub(1))
+            .and_then(|i| kpi.series[i].actual);
         Reading {
             period: latest.period,
             actual: latest.actual,
@@ -36,6 +76,7 @@ impl Reading {
             status: latest.status,
             score: latest.score,
             trend: kpi.trend,
+            moved: Move::between(previous, latest.actual),
         }
     }
 
@@ -61,6 +102,7 @@ impl Reading {
             status: entry.status,
             score: entry.score,
             trend,
+            moved: Move::between(previous, entry.actual),
         }
     }
 
@@ -96,6 +138,7 @@ pub struct Shown {
     pub score_text: String,
     pub status: Status,
     pub trend: Option<Trend>,
+    pub moved: Option<Move>,
 }
 
 /// A reading's numbers written without their unit: `38.2`, `55–70` for a band, `+0.6`.
@@ -206,6 +249,7 @@ impl<'r> Style<'r> {
             score_text: bare.score,
             status: reading.status,
             trend: reading.trend,
+            moved: reading.moved,
         }
     }
 }
@@ -311,6 +355,9 @@ mod tests {
         assert_eq!(Reading::of_series(&up, 1).trend, Some(Trend::Worsening));
         let down = kpi(Direction::Down, up.series);
         assert_eq!(Reading::of_series(&down, 1).trend, Some(Trend::Improving));
+        // The arrow follows the value whatever the direction: it fell in both.
+        assert_eq!(Reading::of_series(&down, 1).moved, Some(Move::Fell));
+        assert_eq!(Reading::of_series(&down, 0).moved, None);
     }
 
     #[test]
@@ -324,6 +371,7 @@ mod tests {
             status: Status::Amber,
             score: Some(5.7),
             trend: None,
+            moved: None,
         };
         assert_eq!(reading.variance(), Some(2.0));
         reading.actual = Some(60.0);

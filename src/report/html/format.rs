@@ -3,6 +3,7 @@
 //!
 //! Every function is total: a value that is not finite reads `—`.
 
+use super::figures::Move;
 use crate::period::Period;
 use crate::score::{Status, Trend};
 use crate::vocabulary::InitiativeStatus;
@@ -213,20 +214,24 @@ pub fn status_word(status: Status) -> &'static str {
     }
 }
 
-/// A trend as an arrow and a word; the arrow points the way things went for the better or the
-/// worse, whatever the KPI's direction.
-pub fn trend_arrow(trend: Option<Trend>) -> &'static str {
-    match trend {
-        Some(Trend::Improving) => "↗",
-        Some(Trend::Worsening) => "↘",
-        Some(Trend::Flat) => "→",
+/// A trend is an arrow and a word: the arrow points the way the value moved (as the sparkline
+/// beside it does), the word and colour say whether that was for the better: a falling cost is
+/// `↘ better`.
+pub fn move_arrow(moved: Option<Move>) -> &'static str {
+    match moved {
+        Some(Move::Rose) => "↗",
+        Some(Move::Fell) => "↘",
+        Some(Move::Held) => "→",
         None => "",
     }
 }
 
+/// Whether the move was for the better, in words: `better`, `worse`, `steady`.
 pub fn trend_word(trend: Option<Trend>) -> &'static str {
     match trend {
-        Some(trend) => trend.name(),
+        Some(Trend::Improving) => "better",
+        Some(Trend::Worsening) => "worse",
+        Some(Trend::Flat) => "steady",
         None => "no trend",
     }
 }

@@ -138,6 +138,7 @@ impl<'r> Kpi<'r> {
             status: Status::None,
             score: None,
             trend: None,
+            moved: None,
         });
         let last_shown = self.now_index().or(self.readings.len().checked_sub(1));
         KpiView {

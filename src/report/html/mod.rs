@@ -22,6 +22,7 @@ use minijinja::{Environment, UndefinedBehavior, context};
 use crate::period::Period;
 use crate::report::Report;
 use crate::score::{Status, Trend};
+use figures::Move;
 
 /// The templates, by the names they include each other by.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -103,8 +104,11 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
     environment.add_filter("word", |status: &str| {
         format::status_word(status_named(status))
     });
-    environment.add_filter("arrow", |trend: Option<&str>| {
-        format::trend_arrow(trend_named(trend))
+    environment.add_filter("arrow", |moved: Option<&str>| {
+        format::move_arrow(move_named(moved))
+    });
+    environment.add_filter("move_word", |moved: Option<&str>| {
+        move_named(moved).map_or("", Move::name)
     });
     environment.add_filter("trend_word", |trend: Option<&str>| {
         format::trend_word(trend_named(trend))
@@ -119,6 +123,10 @@ fn status_named(name: &str) -> Status {
         .into_iter()
         .find(|status| status.name() == name)
         .unwrap_or(Status::None)
+}
+
+fn move_named(name: Option<&str>) -> Option<Move> {
+    Move::ALL.into_iter().find(|m| Some(m.name()) == name)
 }
 
 fn trend_named(name: Option<&str>) -> Option<Trend> {

@@ -12,8 +12,10 @@
   var statuses = {}, trends = {};
   data.statuses.forEach(function (s) { statuses[s[0]] = s; });
   data.trends.forEach(function (t) { trends[t[0]] = t; });
+  var moves = {};
+  data.moves.forEach(function (m) { moves[m[0]] = m; });
   var NONE = "\u2014";
-  var BLANK = [NONE, NONE, NONE, NONE, "n", null, null];
+  var BLANK = [NONE, NONE, NONE, NONE, "n", null, null, null];
 
   // The elements of each KPI, objective and perspective, found once.
   function byIndex(attribute) {
@@ -51,15 +53,17 @@
       el.textContent = s[2] + " " + s[3] + " \u00b7 " + score;
     });
   }
-  function setTrend(root, code) {
-    var t = trends[code];
+  // The arrow follows the value's move; the word and colour say whether it was for the better.
+  function setTrend(root, code, moveCode) {
+    var t = trends[code], m = moves[moveCode];
+    var word = t ? t[2] : "no trend";
     root.querySelectorAll(".tr").forEach(function (el) {
       el.setAttribute("data-tr", t ? t[1] : "none");
-      el.firstChild.textContent = t ? t[2] : "";
-      el.lastChild.textContent = t ? t[3] : "no trend";
+      el.firstChild.textContent = m ? m[1] : "";
+      el.lastChild.textContent = (m ? m[2] + ", " : "") + word;
     });
     root.querySelectorAll(".trend-word").forEach(function (el) {
-      el.textContent = t ? t[3] : "no trend";
+      el.textContent = word;
     });
   }
   function setBullet(svg, b) {
@@ -121,7 +125,7 @@
       setText(root, "variance", withUnit(e[2], unit[1]));
       setText(root, "score", e[3]);
       setStatus(root, e[4]);
-      setTrend(root, e[5]);
+      setTrend(root, e[5], e[7]);
       root.querySelectorAll("svg.bullet").forEach(function (svg) { setBullet(svg, e[6]); });
       root.querySelectorAll("svg.chart").forEach(function (svg) { setCursor(svg, found.at, 612, 4); });
       root.querySelectorAll("svg.spark").forEach(function (svg) { setCursor(svg, found.at, 100, 3); });
