@@ -510,3 +510,45 @@ fn a_score_resting_on_part_of_the_weight_says_how_much() {
             .all(|e| text(*e).contains("scored: 100% of weight"))
     );
 }
+
+/// The highlights tell a change by the KPI's values (`99 vs plan 100, from 91`), and a change of
+/// score too small to show at one decimal is no change: never `5.0 → 5.0`.
+#[test]
+fn highlights_name_values_and_leave_out_changes_too_small_to_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("moves");
+    std::fs::create_dir_all(&project).unwrap();
+    let kpi = |id: &str| {
+        format!(
+            "kpi {id} \"{id}\" {{\n  objective o\n  owner \"Owner {id}\"\n  formula {id}_input\n  \
+             direction up\n  target 100 by 2026-02\n}}\nmetric {id}_input \"{id}\"\n"
+        )
+    };
+    std::fs::write(
+        project.join("scorecard.kpi"),
+        format!(
+            "scorecard \"Moves\" {{\n  period 2026-01 .. 2026-02\n  data \"actuals.csv\"\n}}\n\
+             perspective p \"P\"\nobjective o \"O\" {{ perspective p owner \"Boss\" }}\n{}{}",
+            kpi("steady"),
+            kpi("climbing")
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("actuals.csv"),
+        "metric,period,value\nsteady_input,2026-01,95\nsteady_input,2026-02,95.01\n\
+         climbing_input,2026-01,91\nclimbing_input,2026-02,99\n",
+    )
+    .unwrap();
+    let page = html(project.to_str().unwrap());
+    let document = Html::parse_document(&page);
+    let root = document.root_element();
+    let improved = select(root, "[data-hl=\"0\"] li");
+    assert_eq!(improved.len(), 1, "{page}");
+    assert_eq!(text(one(improved[0], "a")), "climbing");
+    assert_eq!(text(one(improved[0], ".chg")), "99 vs plan 100, from 91");
+    assert_eq!(
+        text(one(root, "[data-hl=\"1\"] li.empty")),
+        "No KPI lost score."
+    );
+}

@@ -242,7 +242,7 @@ pub fn script_data(report: &Report<'_>, kpis: &[Kpi<'_>]) -> Result<String, Stri
         highlights: (0..periods)
             .map(|i| {
                 let [improved, declined] = page::changes(kpis, i);
-                let change = |(k, before, now)| (k, page::change_text(before, now));
+                let change = |(k, _, _): (usize, f64, f64)| (k, page::change_text(&kpis[k], i));
                 Highlights(
                     improved.into_iter().map(change).collect(),
                     declined.into_iter().map(change).collect(),

@@ -74,10 +74,17 @@ impl<'r> Kpi<'r> {
 
     /// The change of score from the entry before to the one shown in report period `i`.
     pub fn score_change(&self, i: usize) -> Option<(f64, f64)> {
+        let (before, now) = self.change(i)?;
+        Some((before.score?, now.score?))
+    }
+
+    /// The entry before the one shown in report period `i`, and that one.
+    pub fn change(&self, i: usize) -> Option<(&Reading, &Reading)> {
         let at = (*self.contributing.get(i)?)?;
-        let now = self.readings.get(at)?.score?;
-        let before = self.readings.get(at.checked_sub(1)?)?.score?;
-        Some((before, now))
+        Some((
+            self.readings.get(at.checked_sub(1)?)?,
+            self.readings.get(at)?,
+        ))
     }
 
     pub fn bullet_at(&self, reading: &Reading) -> Option<BulletAt> {

@@ -160,11 +160,13 @@ pub const CHANGES_SHOWN: usize = 3;
 
 /// The KPIs that changed most in report period `i`, as (KPI, score before, score now): the
 /// improved ones, most first, and the declined ones, most first. Ties keep the report's order.
+/// A change of score too small to show at one decimal is no change.
 pub fn changes(kpis: &[Kpi<'_>], i: usize) -> [Vec<(usize, f64, f64)>; 2] {
     let moved: Vec<(usize, f64, f64)> = kpis
         .iter()
         .enumerate()
         .filter_map(|(k, kpi)| kpi.score_change(i).map(|(before, now)| (k, before, now)))
+        .filter(|&(_, before, now)| format::score(before) != format::score(now))
         .collect();
     let mut improved: Vec<_> = moved.iter().copied().filter(|c| c.2 > c.1).collect();
     improved.sort_by(|a, b| (b.2 - b.1).total_cmp(&(a.2 - a.1)));
@@ -189,14 +191,22 @@ pub fn reds(kpis: &[Kpi<'_>], i: usize) -> Vec<usize> {
     red.into_iter().map(|(k, _)| k).collect()
 }
 
-/// A change of score in words: `3.7 → 5.3 (+1.6)`.
-pub fn change_text(before: f64, now: f64) -> String {
-    format!(
-        "{} → {} ({})",
-        format::score(before),
-        format::score(now),
-        format::difference(now - before, None, 1)
-    )
+/// A KPI's change in report period `i` told by its values, as its owner reads them: `6.50% vs
+/// plan 6.03%, from 5.80%` (the previous actual left out when it reads the same; the plan when
+/// there is none).
+pub fn change_text(kpi: &Kpi<'_>, i: usize) -> String {
+    let Some((before, now)) = kpi.change(i) else {
+        return String::new();
+    };
+    let (before, now) = (kpi.style.shown(before), kpi.style.shown(now));
+    let mut text = now.actual_text.clone();
+    if now.plan_text != format::NO_VALUE {
+        text += &format!(" vs plan {}", now.plan_text);
+    }
+    if before.actual_text != now.actual_text && before.actual_text != format::NO_VALUE {
+        text += &format!(", from {}", before.actual_text);
+    }
+    text
 }
 
 pub fn score_text(score: Option<f64>) -> String {
@@ -406,8 +416,7 @@ fn choices(history: &[HistoryEntry]) -> Vec<Choice> {
 
 fn highlights<'r>(kpis: &[Kpi<'r>], i: usize) -> Highlights<'r> {
     let [improved, declined] = changes(kpis, i);
-    let change =
-        |(k, before, now): (usize, f64, f64)| Highlight::of(&kpis[k], change_text(before, now));
+    let change = |(k, _, _): (usize, f64, f64)| Highlight::of(&kpis[k], change_text(&kpis[k], i));
     Highlights {
         improved: improved.into_iter().map(change).collect(),
         declined: declined.into_iter().map(change).collect(),
@@ -418,13 +427,10 @@ fn highlights<'r>(kpis: &[Kpi<'r>], i: usize) -> Highlights<'r> {
     }
 }
 
-/// What a red KPI's line says in report period `i`: `89.2% against a plan of 93.3%`.
+/// What a red KPI's line says in report period `i`: `89.2% vs plan 93.3%`.
 pub fn red_text(kpi: &Kpi<'_>, i: usize) -> String {
     kpi.reading_at(i).map_or_else(String::new, |reading| {
         let shown = kpi.style.shown(&reading);
-        format!(
-            "{} against a plan of {}",
-            shown.actual_text, shown.plan_text
-        )
+        format!("{} vs plan {}", shown.actual_text, shown.plan_text)
     })
 }

@@ -160,7 +160,7 @@
   function redLine(k, i) {
     var e = readingAt(k, i).e, unit = data.kpis[k].u;
     var actual = e[0] === NONE ? NONE : e[0] + unit[0];
-    return e[1] === NONE ? actual : actual + " against a plan of " + e[1] + unit[0];
+    return e[1] === NONE ? actual : actual + " vs plan " + e[1] + unit[0];
   }
   function showHighlights(i) {
     var lists = data.highlights[i];
