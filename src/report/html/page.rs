@@ -64,6 +64,8 @@ pub struct Count {
 #[derive(Serialize)]
 pub struct Choice {
     pub index: usize,
+    /// The period as written in source files (`2026-09`): the page's address names it.
+    pub code: String,
     pub label: String,
     pub selected: bool,
 }
@@ -408,6 +410,7 @@ fn choices(history: &[HistoryEntry]) -> Vec<Choice> {
         .enumerate()
         .map(|(index, h)| Choice {
             index,
+            code: h.period.to_string(),
             label: format::period(h.period),
             selected: index + 1 == history.len(),
         })

@@ -190,7 +190,26 @@
     });
   }
 
+  // The header says which period is shown when it is not the latest (a printout of March says
+  // March), and the address names it, so that a link opens the page on that period.
+  function showPeriod(i) {
+    var header = document.querySelector("header.top");
+    setText(header, "lead", i === last ? "as of" : "showing");
+    setText(header, "shown", data.periods[i]);
+    header.querySelectorAll("[data-as-of]").forEach(function (el) { el.hidden = i === last; });
+    var code = select.options[i] && select.options[i].getAttribute("data-period");
+    try {
+      var url = new URL(window.location.href);
+      if (i === last) url.searchParams.delete("period");
+      else url.searchParams.set("period", code);
+      window.history.replaceState(null, "", url.href);
+    } catch (error) {
+      // A page opened where its address cannot change still shows the period.
+    }
+  }
+
   function show(i) {
+    showPeriod(i);
     var card = document.querySelector("[data-card]");
     setText(card, "score", data.card[i][0]);
     setStatus(card, data.card[i][1]);
@@ -207,4 +226,12 @@
   select.form.hidden = false;
   select.form.addEventListener("submit", function (event) { event.preventDefault(); });
   select.addEventListener("change", function () { show(parseInt(select.value, 10)); });
+  // A link that names a period (`?period=2026-03`) opens on it.
+  var asked = new URLSearchParams(window.location.search).get("period");
+  for (var o = 0; o < select.options.length; o++) {
+    if (asked && select.options[o].getAttribute("data-period") === asked && o !== last) {
+      select.value = String(o);
+      show(o);
+    }
+  }
 })();

@@ -1,0 +1,113 @@
+//! The HTML report in a real browser: both examples rendered, then opened in headless Chromium
+//! (Debian's `chromium`, driven by playwright-core from `tests/browser/`), which reports what a
+//! reader's browser sees; this test asserts on it. `.ci/run` installs Chromium and the npm
+//! packages; elsewhere the test is skipped with a note when Chromium is missing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("KPIC_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    path.exists().then_some(path)
+}
+
+/// `npm ci` in tests/browser, once (the packages are pinned by its package-lock.json).
+fn install_packages(folder: &Path) {
+    if folder.join("node_modules/playwright-core").exists() {
+        return;
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
+        .current_dir(folder)
+        .status()
+        .expect("npm runs");
+    assert!(status.success(), "npm ci in {}", folder.display());
+}
+
+fn render(example: &str, out: &Path) -> PathBuf {
+    let output = Command::new(env!("CARGO_BIN_EXE_kpic"))
+        .args(["report", example, "--out"])
+        .arg(out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("kpic runs");
+    assert!(output.status.success(), "{output:?}");
+    out.join("index.html")
+}
+
+#[test]
+fn both_examples_in_chromium() {
+    let Some(chromium) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI installs Chromium (.ci/run)"
+        );
+        eprintln!("SKIPPED: no Chromium at /usr/bin/chromium (apt-get install chromium)");
+        return;
+    };
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    install_packages(&folder);
+    let out = tempfile::tempdir().unwrap();
+    let pages: Vec<PathBuf> = ["examples/acme", "examples/riverside"]
+        .iter()
+        .map(|example| render(example, &out.path().join(example.replace('/', "-"))))
+        .collect();
+    let output = Command::new("node")
+        .arg("report.mjs")
+        .args(&pages)
+        .env("KPIC_CHROMIUM", &chromium)
+        .current_dir(&folder)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let facts: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(facts.len(), 2);
+    for page in &facts {
+        let name = &page["page"];
+        assert_eq!(page["consoleErrors"], serde_json::json!([]), "{name}");
+        assert_eq!(
+            page["requests"],
+            serde_json::json!([]),
+            "{name}: the page is offline"
+        );
+        for mode in ["axeLight", "axeDark"] {
+            assert_eq!(
+                page[mode],
+                serde_json::json!([]),
+                "{name}: serious axe findings ({mode})"
+            );
+        }
+        assert_eq!(
+            page["phone"]["scrollWidth"], page["phone"]["clientWidth"],
+            "{name}: at 390 px the page scrolls sideways"
+        );
+
+        // The header and the address follow the period selector, and a link opens that period.
+        assert!(page["periods"].as_u64().unwrap() > 1, "{name}");
+        let latest = &page["latest"];
+        assert_eq!(latest["lead"], "as of", "{name}");
+        assert_eq!(latest["asOfShown"], false, "{name}");
+        assert_eq!(latest["search"], "", "{name}");
+        let first = &page["first"];
+        assert_eq!(first["lead"], "showing", "{name}");
+        assert_ne!(first["shown"], latest["shown"], "{name}");
+        assert_eq!(first["asOfShown"], true, "{name}");
+        assert!(
+            first["search"].as_str().unwrap().starts_with("?period="),
+            "{name}: {first}"
+        );
+        assert_eq!(
+            page["reopened"], *first,
+            "{name}: the link opens the chosen period"
+        );
+        assert_eq!(page["backToLatest"], *latest, "{name}");
+    }
+}

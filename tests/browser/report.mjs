@@ -1,0 +1,111 @@
+// Opens each HTML report given on the command line in headless Chromium and prints, as one JSON
+// document, what a reader's browser sees of it: console errors, requests that leave the page,
+// axe's serious and critical findings in light and dark mode, whether the phone layout scrolls
+// sideways, and what the header and the address say once an earlier period is chosen.
+// tests/browser.rs runs it and asserts on those facts.
+//
+// Usage: node report.mjs PAGE.html...   (KPIC_CHROMIUM names the browser; /usr/bin/chromium)
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+// The flags a machine without a network needs (no background connections, no sandbox as root).
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+async function open(context, url, facts) {
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error") facts.consoleErrors.push(message.text());
+  });
+  page.on("pageerror", (error) => facts.consoleErrors.push(String(error)));
+  page.on("request", (request) => {
+    if (!request.url().startsWith("file:") && !request.url().startsWith("data:")) {
+      facts.requests.push(request.url());
+    }
+  });
+  await page.goto(url, { waitUntil: "load" });
+  return page;
+}
+
+async function axeFindings(page) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+}
+
+async function header(page) {
+  return page.evaluate(() => {
+    const lead = document.querySelector('header.top [data-f="lead"]');
+    const shown = document.querySelector('header.top [data-f="shown"]');
+    const asOf = document.querySelector("header.top [data-as-of]");
+    const select = document.getElementById("period");
+    return {
+      lead: lead && lead.textContent,
+      shown: shown && shown.textContent,
+      asOfShown: asOf ? !asOf.hidden : null,
+      selected: select ? select.value : null,
+      search: window.location.search,
+    };
+  });
+}
+
+async function facts(browser, path) {
+  const url = pathToFileURL(path).href;
+  const facts = { page: path, consoleErrors: [], requests: [] };
+
+  const light = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
+  const page = await open(light, url, facts);
+  facts.axeLight = await axeFindings(page);
+  facts.latest = await header(page);
+  const periods = await page.$$eval("#period option", (options) => options.map((o) => o.value));
+  facts.periods = periods.length;
+  if (periods.length > 1) {
+    await page.selectOption("#period", periods[0]);
+    facts.first = await header(page);
+    // The address names the period: opened again, the page shows it.
+    const again = await open(light, page.url(), facts);
+    facts.reopened = await header(again);
+    await page.selectOption("#period", periods[periods.length - 1]);
+    facts.backToLatest = await header(page);
+  }
+  await light.close();
+
+  const dark = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
+  facts.axeDark = await axeFindings(await open(dark, url, facts));
+  await dark.close();
+
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const onPhone = await open(phone, url, facts);
+  facts.phone = await onPhone.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+  await phone.close();
+  return facts;
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.KPIC_CHROMIUM || "/usr/bin/chromium",
+  args: FLAGS,
+});
+try {
+  const all = [];
+  for (const path of process.argv.slice(2)) all.push(await facts(browser, path));
+  process.stdout.write(JSON.stringify(all, null, 2) + "\n");
+} finally {
+  await browser.close();
+}
