@@ -552,3 +552,73 @@ fn highlights_name_values_and_leave_out_changes_too_small_to_show() {
         "No KPI lost score."
     );
 }
+
+/// The warnings are written for a reader: names the messages quote are set as code, never
+/// between backticks; places are relative to the project's folder wherever kpic ran (here from
+/// another folder, the project named by its absolute path); a warning about a KPI is on its card
+/// too, and the list links to it.
+#[test]
+fn warnings_are_written_for_the_reader_and_shown_on_their_kpi() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("warned");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("scorecard.kpi"),
+        "scorecard \"Warned\" {\n  period 2026-01 .. 2026-02\n  data \"actuals.csv\"\n}\n\
+         perspective p \"P\"\nobjective o \"O\" { perspective p owner \"Boss\" }\n\
+         metric sales \"Sales\" { unit EUR }\n\
+         kpi revenue \"Revenue\" {\n  objective o\n  unit EUR\n  formula sales\n  direction up\n  target 100 EUR by 2026-02\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("actuals.csv"),
+        "metric,period,value\nsales,2026-01,90\nsales,2026-02,95\nsale,2026-02,1\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = Command::new(env!("CARGO_BIN_EXE_kpic"))
+        .args(["report"])
+        .arg(&project)
+        .arg("--out")
+        .arg(&out)
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let document = Html::parse_document(&page);
+    let root = document.root_element();
+    let warnings = select(root, "#warnings .diags li");
+    let said: Vec<String> = warnings.iter().map(|w| text(*w)).collect();
+    assert!(said.len() >= 2, "{said:?}");
+    assert!(said.iter().all(|w| !w.contains('`')), "{said:?}");
+    let owner = warnings
+        .iter()
+        .find(|w| text(**w).contains("missing-owner"))
+        .expect("the KPI without an owner");
+    assert_eq!(
+        text(one(*owner, ".loc")),
+        "About Revenue · in scorecard.kpi:8:5"
+    );
+    assert_eq!(
+        one(*owner, ".loc a").value().attr("href"),
+        Some("#kpi-revenue")
+    );
+    let quoted: Vec<String> = select(*owner, "code").into_iter().map(text).collect();
+    assert_eq!(
+        quoted.first().map(String::as_str),
+        Some("revenue"),
+        "{quoted:?}"
+    );
+    let series = warnings
+        .iter()
+        .find(|w| text(**w).contains("unknown-series"))
+        .expect("the series no metric reads");
+    assert!(
+        text(one(*series, ".loc")).starts_with("in actuals.csv:4:"),
+        "{said:?}"
+    );
+    let card = one(root, "#kpi-revenue .kpi-warnings");
+    assert!(text(card).contains("missing-owner"), "{}", text(card));
+    assert!(!text(card).contains("unknown-series"), "{}", text(card));
+}

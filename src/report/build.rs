@@ -2,13 +2,14 @@
 //! scorecard's roll-up is [`Scorecard::roll_up`]'s; this module copies both into the document.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use super::document::{
-    Budget, HistoryEntry, InitiativeJson, ObjectiveJson, PerspectiveJson, Report, ScorecardJson,
-    Span,
+    Budget, HistoryEntry, InitiativeJson, ObjectiveJson, PageWarning, PerspectiveJson, Report,
+    ScorecardJson, Span,
 };
 use super::kpi::{AssessedKpi, kpi_json, kpi_part};
-use crate::diagnostics::json_diagnostics;
+use crate::diagnostics::{Level, json_diagnostics};
 use crate::eval::periods::{self, AsOfOutsideSpan};
 use crate::eval::{Evaluated, Evaluator, completed_by, latest_with_actual};
 use crate::period::Period;
@@ -16,6 +17,7 @@ use crate::pipeline::CheckOutcome;
 use crate::score::scorecard::{ObjectiveScores, PerspectiveScores};
 use crate::score::{Scorecard, status_of_score};
 use crate::semantic::model::{ItemId, ItemKind, Model, Reference};
+use crate::source;
 
 /// Builds the report of a checked project, resuming from `evaluated` (what the check's data
 /// rules evaluated, handed over by value: taken from the outcome) when given. `as_of` (from
@@ -108,6 +110,7 @@ pub fn build(
         perspectives,
         kpis: kpi_json,
         diagnostics: json_diagnostics(&outcome.findings, &outcome.sources),
+        warnings: page_warnings(outcome, &kpis),
     })
 }
 
@@ -167,6 +170,43 @@ fn objective_json(
             .collect(),
         initiatives: initiatives.unwrap_or_default(),
     }
+}
+
+/// The findings the report's `diagnostics` hold (warn and error, in order), placed for the page:
+/// their file relative to the project's folder (the entry file's), and the KPI of `kpis` whose
+/// declaration holds the finding or one of its labels.
+fn page_warnings<'o>(outcome: &'o CheckOutcome, kpis: &[ItemId]) -> Vec<PageWarning<'o>> {
+    let sources = &outcome.sources;
+    let folder = Path::new(&sources.get(outcome.entry).name)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let kpi_spans: Vec<source::Span> = kpis.iter().map(|&k| outcome.model.item(k).span).collect();
+    outcome
+        .findings
+        .iter()
+        .filter(|finding| finding.level != Level::Allow)
+        .map(|finding| {
+            let span = finding.primary.span;
+            let file = sources.get(span.file);
+            let name = Path::new(&file.name)
+                .strip_prefix(&folder)
+                .map_or_else(|_| file.name.clone(), |p| p.display().to_string());
+            let at = file.line_col(span.start as usize);
+            let labels = std::iter::once(&finding.primary).chain(&finding.secondary);
+            let kpi = labels
+                .filter_map(|label| kpi_spans.iter().position(|k| k.contains(&label.span)))
+                .next();
+            PageWarning {
+                rule: finding.rule.name(),
+                level: finding.level.name(),
+                message: &finding.message,
+                help: finding.help.as_deref(),
+                place: format!("{name}:{}:{}", at.line, at.column),
+                kpi,
+            }
+        })
+        .collect()
 }
 
 /// The id a reference names: its item's, or the name as written when it names nothing.

@@ -25,6 +25,22 @@ pub struct Report<'a> {
     pub perspectives: Vec<PerspectiveJson>,
     pub kpis: Vec<KpiJson>,
     pub diagnostics: Vec<Diagnostic<'a>>,
+    /// The same findings as the page tells them to its reader (not in report.json).
+    #[serde(skip)]
+    pub warnings: Vec<PageWarning<'a>>,
+}
+
+/// A finding as the HTML page shows it: its place relative to the project's folder
+/// (`scorecard.kpi:6:31`, whatever folder kpic ran in) and the KPI it lies in, whose card shows
+/// it too.
+pub struct PageWarning<'a> {
+    pub rule: &'static str,
+    pub level: &'static str,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+    pub place: String,
+    /// The KPI's index in the report's `kpis`.
+    pub kpi: Option<usize>,
 }
 
 #[derive(Serialize)]

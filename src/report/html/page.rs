@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::format;
 use super::kpis::{Kpi, KpiView, target_text};
 use super::map::{self, Map};
-use crate::report::{HistoryEntry, InitiativeJson, PerspectiveJson, Report};
+use crate::report::{HistoryEntry, InitiativeJson, PageWarning, PerspectiveJson, Report};
 use crate::score::Status;
 use crate::vocabulary::InitiativeStatus;
 
@@ -34,6 +34,57 @@ pub struct Page<'r> {
     /// KPIs that no objective of the map lists.
     pub unplaced: Vec<TableKpi<'r>>,
     pub kpi_count: usize,
+    /// The check's warnings and errors, told for the reader.
+    pub warnings: Vec<WarningView<'r>>,
+}
+
+/// A finding as the page tells it: the text between backticks set as code (never a backtick on
+/// the page), its place relative to the project's folder, and a link to the KPI it is about.
+#[derive(Serialize, Clone)]
+pub struct WarningView<'r> {
+    pub rule: &'static str,
+    pub level: &'static str,
+    pub message: Vec<Segment<'r>>,
+    pub help: Vec<Segment<'r>>,
+    pub place: &'r str,
+    pub kpi: Option<Link<'r>>,
+}
+
+/// A piece of a message: plain text, or a name or value the message quotes (set as code).
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct Segment<'r> {
+    pub text: &'r str,
+    pub code: bool,
+}
+
+/// `text` cut at its backticks: ``no series `value` `` is the text `no series ` and the code
+/// `value`. A text with an odd number of backticks is left whole.
+pub fn segments(text: &str) -> Vec<Segment<'_>> {
+    if text.matches('`').count() % 2 == 1 {
+        return vec![Segment { text, code: false }];
+    }
+    text.split('`')
+        .enumerate()
+        .filter(|(_, part)| !part.is_empty())
+        .map(|(i, part)| Segment {
+            text: part,
+            code: i % 2 == 1,
+        })
+        .collect()
+}
+
+fn warning_view<'r>(warning: &'r PageWarning<'_>, kpis: &[Kpi<'r>]) -> WarningView<'r> {
+    WarningView {
+        rule: warning.rule,
+        level: warning.level,
+        message: segments(warning.message),
+        help: warning.help.map(segments).unwrap_or_default(),
+        place: &warning.place,
+        kpi: warning.kpi.map(|k| Link {
+            id: &kpis[k].json.id,
+            title: &kpis[k].json.title,
+        }),
+    }
 }
 
 /// How much of a node's weight its score rests on: `scored: 60% of weight`, and whether that is
@@ -109,9 +160,11 @@ pub struct TableKpi<'r> {
     pub view: KpiView<'r>,
     /// Its final target and deadline.
     pub target_short: String,
+    /// The warnings about it, also on its card.
+    pub warnings: Vec<WarningView<'r>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct Link<'r> {
     pub id: &'r str,
     pub title: &'r str,
@@ -246,9 +299,21 @@ impl<'r> Page<'r> {
             .enumerate()
             .map(|(k, json)| (json.id.as_str(), k))
             .collect();
+        let warnings: Vec<WarningView<'r>> = report
+            .warnings
+            .iter()
+            .map(|w| warning_view(w, kpis))
+            .collect();
         let table_kpi = |k: usize| {
             let kpi = &kpis[k];
             TableKpi {
+                warnings: report
+                    .warnings
+                    .iter()
+                    .zip(&warnings)
+                    .filter(|(w, _)| w.kpi == Some(k))
+                    .map(|(_, view)| view.clone())
+                    .collect(),
                 view: kpi.view(k),
                 target_short: kpi
                     .json
@@ -354,6 +419,7 @@ impl<'r> Page<'r> {
             perspectives,
             unplaced,
             kpi_count: kpis.len(),
+            warnings,
         }
     }
 }
@@ -436,4 +502,26 @@ pub fn red_text(kpi: &Kpi<'_>, i: usize) -> String {
         let shown = kpi.style.shown(&reading);
         format!("{} vs plan {}", shown.actual_text, shown.plan_text)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_cut_at_their_backticks() {
+        let code = |text| Segment { text, code: true };
+        let plain = |text| Segment { text, code: false };
+        assert_eq!(
+            segments("no series `value` in `a.csv`"),
+            [
+                plain("no series "),
+                code("value"),
+                plain(" in "),
+                code("a.csv")
+            ]
+        );
+        assert_eq!(segments("`x` alone"), [code("x"), plain(" alone")]);
+        assert_eq!(segments("an odd ` stays"), [plain("an odd ` stays")]);
+    }
 }
