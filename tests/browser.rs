@@ -85,6 +85,13 @@ fn both_examples_in_chromium() {
                 "{name}: serious axe findings ({mode})"
             );
         }
+        for size in ["clippedDesktop", "clippedPhone"] {
+            assert_eq!(
+                page[size],
+                serde_json::json!([]),
+                "{name}: text cut off ({size})"
+            );
+        }
         assert_eq!(
             page["phone"]["scrollWidth"], page["phone"]["clientWidth"],
             "{name}: at 390 px the page scrolls sideways"

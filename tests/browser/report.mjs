@@ -1,7 +1,7 @@
 // Opens each HTML report given on the command line in headless Chromium and prints, as one JSON
 // document, what a reader's browser sees of it: console errors, requests that leave the page,
-// axe's serious and critical findings in light and dark mode, whether the phone layout scrolls
-// sideways, and what the header and the address say once an earlier period is chosen.
+// axe's serious and critical findings in light and dark mode, text cut off at the edge of a
+// chart (desktop and phone), whether the phone layout scrolls sideways, and what the header and the address say once an earlier period is chosen.
 // tests/browser.rs runs it and asserts on those facts.
 //
 // Usage: node report.mjs PAGE.html...   (KPIC_CHROMIUM names the browser; /usr/bin/chromium)
@@ -47,6 +47,24 @@ async function axeFindings(page) {
     .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
 }
 
+// Texts of the page's SVG figures that reach outside their figure's viewBox (cut off).
+async function clippedTexts(page) {
+  return page.evaluate(() => {
+    const clipped = [];
+    document.querySelectorAll("svg[viewBox]").forEach((svg) => {
+      const [x0, y0, width, height] = svg.getAttribute("viewBox").split(/[ ,]+/).map(Number);
+      svg.querySelectorAll("text").forEach((text) => {
+        if (text.closest("[visibility=hidden]") || !text.textContent.trim()) return;
+        const box = text.getBBox();
+        const out = box.x < x0 - 0.5 || box.y < y0 - 0.5 ||
+          box.x + box.width > x0 + width + 0.5 || box.y + box.height > y0 + height + 0.5;
+        if (out) clipped.push(`${svg.getAttribute("class")}: "${text.textContent}"`);
+      });
+    });
+    return clipped;
+  });
+}
+
 async function header(page) {
   return page.evaluate(() => {
     const lead = document.querySelector('header.top [data-f="lead"]');
@@ -69,6 +87,7 @@ async function facts(browser, path) {
 
   const light = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
   const page = await open(light, url, facts);
+  facts.clippedDesktop = await clippedTexts(page);
   facts.axeLight = await axeFindings(page);
   facts.latest = await header(page);
   const periods = await page.$$eval("#period option", (options) => options.map((o) => o.value));
@@ -90,6 +109,7 @@ async function facts(browser, path) {
 
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
   const onPhone = await open(phone, url, facts);
+  facts.clippedPhone = await clippedTexts(onPhone);
   facts.phone = await onPhone.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
     clientWidth: document.documentElement.clientWidth,

@@ -196,7 +196,13 @@ impl<'r> Kpi<'r> {
                     at,
                 }
             }),
-            chart: svg::chart(json, self.now_index()),
+            chart: svg::chart(
+                json,
+                self.now_index(),
+                self.now
+                    .filter(|now| now.actual.is_some())
+                    .map(|now| style.shown(&now).actual_text),
+            ),
             spark: last_shown.and_then(|last| svg::sparkline(json, last)),
             notes: notes(json),
         }

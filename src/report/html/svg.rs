@@ -70,11 +70,18 @@ impl Axis {
 // ---------------------------------------------------------------------------------------------
 // The chart
 
-const CHART_LEFT: f64 = 56.0;
+/// The chart's viewBox is `0 0 640 214`.
+const CHART_WIDTH: f64 = 640.0;
+/// The least room left of the plot, for the value labels; longer labels get more.
+const CHART_LEFT_MIN: f64 = 56.0;
 /// The right edge of the plot; the space after it keeps the deadline's diamond whole.
 pub const CHART_RIGHT: f64 = 612.0;
-const CHART_TOP: f64 = 12.0;
-const CHART_BOTTOM: f64 = 190.0;
+/// Above the plot, a line for the unit and the deadline's label.
+pub const CHART_TOP: f64 = 26.0;
+pub const CHART_BOTTOM: f64 = 190.0;
+/// How wide a character of a chart's labels may be, in viewBox units: the page's largest
+/// chart font (18 on a phone) times the width of a digit (0.6 em), so that no label is cut off.
+const LABEL_CHAR_WIDTH: f64 = 10.8;
 /// The space between a chart's cursor and the shade over the periods after it.
 const SHADE_GAP: f64 = 4.0;
 /// At most this many period labels under a chart.
@@ -91,8 +98,16 @@ pub struct Chart {
     /// Path data of the horizontal grid lines, at the ticks.
     pub grid: String,
     pub y_ticks: Vec<Tick>,
+    /// Where the value labels end (their right edge), left of the plot.
+    pub y_label_x: String,
     pub x_ticks: Vec<Tick>,
     pub deadline: Option<Deadline>,
+    /// The latest actual, written beside its dot.
+    pub latest: Option<PointLabel>,
+    /// The plot's top and bottom edges, and its height.
+    pub top: String,
+    pub bottom: String,
+    pub height: String,
     /// The x of series entry `i` is `x0 + i·dx` (for the script's cursor).
     pub x0: String,
     pub dx: String,
@@ -107,6 +122,17 @@ pub struct Chart {
 pub struct Tick {
     pub at: String,
     pub label: String,
+    /// `start`, `middle` or `end`: a label at an edge of the chart is kept inside it.
+    pub anchor: &'static str,
+}
+
+/// A value written beside a point of the chart.
+#[derive(Serialize, Debug)]
+pub struct PointLabel {
+    pub x: String,
+    pub y: String,
+    pub anchor: &'static str,
+    pub text: String,
 }
 
 #[derive(Serialize, Debug)]
@@ -120,9 +146,10 @@ pub struct Deadline {
     pub target: Option<String>,
 }
 
-/// The chart of a KPI over its whole series, with `now` the series entry of `as_of`; `None`
-/// when the KPI has nothing to draw (no actual, plan or band).
-pub fn chart(kpi: &KpiJson, now: Option<usize>) -> Option<Chart> {
+/// The chart of a KPI over its whole series, with `now` the series entry of `as_of` and
+/// `latest` its actual as the page writes it; `None` when the KPI has nothing to draw (no actual,
+/// plan or band).
+pub fn chart(kpi: &KpiJson, now: Option<usize>, latest: Option<String>) -> Option<Chart> {
     let series = &kpi.series;
     let bands = series
         .iter()
@@ -143,16 +170,24 @@ pub fn chart(kpi: &KpiJson, now: Option<usize>) -> Option<Chart> {
         from: CHART_BOTTOM,
         to: CHART_TOP,
     };
+    let y_ticks = y_ticks(low, high, &y);
+    // The plot starts right of the longest value label.
+    let widest = y_ticks
+        .iter()
+        .map(|t| t.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let left = CHART_LEFT_MIN.max(widest as f64 * LABEL_CHAR_WIDTH + 12.0);
     let n = series.len();
     let dx = if n > 1 {
-        (CHART_RIGHT - CHART_LEFT) / (n - 1) as f64
+        (CHART_RIGHT - left) / (n - 1) as f64
     } else {
         0.0
     };
     let x0 = if n > 1 {
-        CHART_LEFT
+        left
     } else {
-        (CHART_LEFT + CHART_RIGHT) / 2.0
+        (left + CHART_RIGHT) / 2.0
     };
     let x = |i: usize| x0 + i as f64 * dx;
 
@@ -161,17 +196,9 @@ pub fn chart(kpi: &KpiJson, now: Option<usize>) -> Option<Chart> {
         |i: usize, value: Option<f64>| value.filter(|v| v.is_finite()).map(|v| (x(i), y.at(v)));
     let plan = polyline(series.iter().enumerate().map(|(i, e)| point(i, e.plan)));
     let actual = dotted_polyline(series.iter().enumerate().map(|(i, e)| point(i, e.actual)));
-    let y_ticks = y_ticks(low, high, &y);
     let grid = y_ticks
         .iter()
-        .map(|t| {
-            format!(
-                "M{} {}H{}",
-                coordinate(CHART_LEFT),
-                t.at,
-                coordinate(CHART_RIGHT)
-            )
-        })
+        .map(|t| format!("M{} {}H{}", coordinate(left), t.at, coordinate(CHART_RIGHT)))
         .collect();
     let cursor = now.map(x);
     Some(Chart {
@@ -181,8 +208,13 @@ pub fn chart(kpi: &KpiJson, now: Option<usize>) -> Option<Chart> {
         actual,
         grid,
         y_ticks,
+        y_label_x: coordinate(left - 6.0),
         x_ticks: x_ticks(kpi, &x),
-        deadline: deadline(kpi, &x, &y),
+        deadline: deadline(kpi, &x, &y, left),
+        latest: now.and_then(|at| latest_label(series[at].actual?, latest?, x(at), &y, left)),
+        top: coordinate(CHART_TOP),
+        bottom: coordinate(CHART_BOTTOM),
+        height: coordinate(CHART_BOTTOM - CHART_TOP),
         x0: coordinate(x0),
         dx: format!("{dx:.3}"),
         cursor: cursor.map(coordinate),
@@ -353,6 +385,7 @@ fn y_ticks(low: f64, high: f64, y: &Axis) -> Vec<Tick> {
             Tick {
                 at: coordinate(y.at(value)),
                 label: format::number(value, decimals),
+                anchor: "end",
             }
         })
         .collect()
@@ -367,15 +400,49 @@ fn x_ticks(kpi: &KpiJson, x: &dyn Fn(usize) -> f64) -> Vec<Tick> {
         .iter()
         .enumerate()
         .filter(|(i, _)| i % every == 0)
-        .map(|(i, e)| Tick {
-            at: coordinate(x(i)),
-            label: format::period(e.period),
+        .map(|(i, e)| {
+            let label = format::period(e.period);
+            let half = label.chars().count() as f64 * LABEL_CHAR_WIDTH / 2.0;
+            let anchor = if x(i) - half < 0.0 {
+                "start"
+            } else if x(i) + half > CHART_WIDTH {
+                "end"
+            } else {
+                "middle"
+            };
+            Tick {
+                at: coordinate(x(i)),
+                label,
+                anchor,
+            }
         })
         .collect()
 }
 
+/// The latest actual beside its dot: above it, towards the middle of the chart.
+fn latest_label(value: f64, text: String, x: f64, y: &Axis, left: f64) -> Option<PointLabel> {
+    if !value.is_finite() {
+        return None;
+    }
+    let right_half = x > (left + CHART_RIGHT) / 2.0;
+    // Above the dot, unless that would leave the plot: then below it.
+    let dot = y.at(value);
+    let above = dot - 10.0;
+    let label_y = if above - 14.0 < CHART_TOP {
+        dot + 22.0
+    } else {
+        above
+    };
+    Some(PointLabel {
+        x: coordinate(x + if right_half { -7.0 } else { 7.0 }),
+        y: coordinate(label_y),
+        anchor: if right_half { "end" } else { "start" },
+        text,
+    })
+}
+
 /// The deadline's line: at the KPI's own period that holds the deadline's last day.
-fn deadline(kpi: &KpiJson, x: &dyn Fn(usize) -> f64, y: &Axis) -> Option<Deadline> {
+fn deadline(kpi: &KpiJson, x: &dyn Fn(usize) -> f64, y: &Axis, left: f64) -> Option<Deadline> {
     let deadline = kpi.deadline?;
     let period = deadline.at_grain(kpi.frequency);
     let at = kpi.series.iter().position(|e| e.period == period)?;
@@ -390,7 +457,7 @@ fn deadline(kpi: &KpiJson, x: &dyn Fn(usize) -> f64, y: &Axis) -> Option<Deadlin
         }
         _ => None,
     };
-    let right_half = x(at) > (CHART_LEFT + CHART_RIGHT) / 2.0;
+    let right_half = x(at) > (left + CHART_RIGHT) / 2.0;
     Some(Deadline {
         x: coordinate(x(at)),
         label_x: coordinate(x(at) + if right_half { -4.0 } else { 4.0 }),
