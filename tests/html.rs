@@ -622,3 +622,43 @@ fn warnings_are_written_for_the_reader_and_shown_on_their_kpi() {
     assert!(text(card).contains("missing-owner"), "{}", text(card));
     assert!(!text(card).contains("unknown-series"), "{}", text(card));
 }
+
+/// The bullet graph's red, amber and green segments differ in lightness, not only in hue, in
+/// both colour schemes: neighbouring bands have a luminance contrast of at least 1.4, so that a
+/// greyscale print or a reader who cannot tell the hues apart still sees three bands.
+#[test]
+fn bullet_bands_differ_in_lightness_in_both_schemes() {
+    let css = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report/templates/style.css"),
+    )
+    .unwrap();
+    let luminance = |hex: &str| {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    };
+    let contrast = |a: f64, b: f64| (a.max(b) + 0.05) / (a.min(b) + 0.05);
+    // Each `--bullet-g: #…; --bullet-a: #…; --bullet-r: #…;` line: light first, then dark.
+    let schemes: Vec<[f64; 3]> = css
+        .lines()
+        .filter(|line| line.contains("--bullet-g:"))
+        .map(|line| {
+            ["--bullet-g: ", "--bullet-a: ", "--bullet-r: "].map(|name| {
+                let at = line.find(name).unwrap() + name.len();
+                luminance(&line[at..at + 7])
+            })
+        })
+        .collect();
+    assert_eq!(schemes.len(), 2, "a light and a dark scheme");
+    for [green, amber, red] in schemes {
+        assert!(contrast(green, amber) >= 1.4, "green and amber");
+        assert!(contrast(amber, red) >= 1.4, "amber and red");
+        assert!(contrast(green, red) >= 2.0, "green and red");
+    }
+}

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::figures::{Reading, Shown, Style, contributing};
 use super::format;
-use super::svg::{self, BulletAt, BulletScale, Chart, Segment, Sparkline};
+use super::svg::{self, BulletAt, BulletScale, Chart, Segment, Sparkline, Tick};
 use crate::period::Period;
 use crate::report::{Bound, KpiJson, TargetJson};
 use crate::score::Status;
@@ -121,6 +121,10 @@ pub struct KpiView<'r> {
 pub struct BulletView {
     pub segments: Vec<Segment>,
     pub at: BulletAt,
+    /// Round values under the graph (at their position in percent).
+    pub ticks: Vec<Tick>,
+    /// `scale from 1,000, not 0` when the scale does not start at zero.
+    pub start_note: Option<String>,
 }
 
 /// A line under a KPI's chart: the owner's note of a period, or why periods have no value.
@@ -194,6 +198,10 @@ impl<'r> Kpi<'r> {
                 BulletView {
                     segments: scale.segments(&at),
                     at,
+                    ticks: scale.ticks(),
+                    start_note: scale
+                        .start()
+                        .map(|low| format!("scale from {}, not 0", style.quantity(Some(low)))),
                 }
             }),
             chart: svg::chart(

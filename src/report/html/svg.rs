@@ -536,6 +536,21 @@ pub struct BulletScale {
     direction: Shape,
 }
 
+/// How far above zero the smallest value of a bullet graph may be for its scale to start at
+/// zero: a bar from zero shows the actual's size truly; a scale from zero that squeezes the
+/// values into the last quarter shows nothing, so such a scale starts near them and says so.
+const ZERO_BASED_UP_TO: f64 = 0.75;
+
+/// Where a bullet graph's scale over `[low, high]` starts: at zero when the values are positive
+/// and not squeezed by it (see [`ZERO_BASED_UP_TO`]), else at `low`.
+fn scale_start(low: f64, high: f64) -> f64 {
+    if low > 0.0 && low <= high * ZERO_BASED_UP_TO {
+        0.0
+    } else {
+        low
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Shape {
     /// Bounds `[amber, green]`: red, amber, green from the left.
@@ -575,6 +590,7 @@ impl BulletScale {
             )
         });
         let (low, high) = extent(values, 0.05)?;
+        let low = scale_start(low, high);
         let direction = match kpi.direction {
             Some(Direction::Down) => Shape::Down,
             Some(Direction::Range) => Shape::Range,
@@ -589,6 +605,31 @@ impl BulletScale {
             },
             direction,
         })
+    }
+
+    /// Round values along the scale, at their share of its width in percent.
+    pub fn ticks(&self) -> Vec<Tick> {
+        let percent = Axis {
+            from: 0.0,
+            to: 100.0,
+            ..self.axis
+        };
+        let mut ticks = y_ticks(self.axis.low, self.axis.high, &percent);
+        let last = ticks.len().saturating_sub(1);
+        for (i, tick) in ticks.iter_mut().enumerate() {
+            let at: f64 = tick.at.parse().unwrap_or(50.0);
+            tick.anchor = match i {
+                0 if at < 8.0 => "start",
+                _ if i == last && at > 92.0 => "end",
+                _ => "middle",
+            };
+        }
+        ticks
+    }
+
+    /// Where the scale starts when that is not zero (`None` for a scale from zero).
+    pub fn start(&self) -> Option<f64> {
+        (self.axis.low != 0.0).then_some(self.axis.low)
     }
 
     /// The classes of the segments, left to right (their number never changes with the period:
@@ -681,6 +722,42 @@ mod tests {
             [Some((0.0, 1.0)), Some((1.0, 1.0)), None, Some((4.0, 5.0))].into_iter(),
         );
         assert_eq!(dotted, "M0 1L1 1M4 5h0");
+    }
+
+    #[test]
+    fn a_bullet_scale_starts_at_zero_unless_that_squeezes_the_values() {
+        assert_eq!(scale_start(30.0, 100.0), 0.0);
+        assert_eq!(scale_start(75.0, 100.0), 0.0);
+        assert_eq!(scale_start(90.0, 100.0), 90.0);
+        assert_eq!(scale_start(-5.0, 10.0), -5.0);
+        let scale = |low: f64| BulletScale {
+            axis: Axis {
+                low,
+                high: 100.0,
+                from: 0.0,
+                to: BULLET_WIDTH,
+            },
+            direction: Shape::Up,
+        };
+        assert_eq!(scale(0.0).start(), None);
+        assert_eq!(scale(90.0).start(), Some(90.0));
+        // Ticks at their share of the width; those at the edges kept inside.
+        let ticks = scale(0.0).ticks();
+        let shown: Vec<(&str, &str, &str)> = ticks
+            .iter()
+            .map(|t| (t.at.as_str(), t.label.as_str(), t.anchor))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("0", "0", "start"),
+                ("20", "20", "middle"),
+                ("40", "40", "middle"),
+                ("60", "60", "middle"),
+                ("80", "80", "middle"),
+                ("100", "100", "end"),
+            ]
+        );
     }
 
     #[test]
