@@ -39,6 +39,45 @@ fn render(example: &str, out: &Path) -> PathBuf {
     out.join("index.html")
 }
 
+/// A project of 30 objectives in four perspectives, each driving one or two objectives one, two
+/// or three bands up (a fixed pseudo-random choice): a map that must still read.
+fn thirty_objectives(folder: &Path) -> PathBuf {
+    let project = folder.join("thirty");
+    std::fs::create_dir_all(&project).unwrap();
+    let mut text = String::from(
+        "scorecard \"Thirty\" {\n  period 2026-01 .. 2026-03\n}\n\
+         perspective fin \"Financial\"\nperspective cus \"Customer\"\n\
+         perspective ops \"Internal processes\"\nperspective ppl \"Learning and growth\"\n",
+    );
+    let bands = ["fin", "cus", "ops", "ppl"];
+    let band_of = |i: usize| i * 7 / 30 % 4;
+    let mut seed = 7u64;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    for i in 0..30 {
+        let band = band_of(i);
+        let above: Vec<usize> = (0..30).filter(|&j| band_of(j) < band).collect();
+        let drives: Vec<String> = (0..if above.is_empty() { 0 } else { 1 + next(2) })
+            .map(|_| format!("o{}", above[next(above.len())]))
+            .collect();
+        text += &format!(
+            "objective o{i} \"Objective number {i} of the map\" {{\n  perspective {}\n  owner \"Owner {i}\"\n{}}}\n",
+            bands[band],
+            if drives.is_empty() {
+                String::new()
+            } else {
+                format!("  drives {}\n", drives.join(", "))
+            }
+        );
+    }
+    std::fs::write(project.join("scorecard.kpi"), text).unwrap();
+    project
+}
+
 #[test]
 fn both_examples_in_chromium() {
     let Some(chromium) = chromium() else {
@@ -56,9 +95,14 @@ fn both_examples_in_chromium() {
         .iter()
         .map(|example| render(example, &out.path().join(example.replace('/', "-"))))
         .collect();
+    let thirty = render(
+        thirty_objectives(out.path()).to_str().unwrap(),
+        &out.path().join("thirty-report"),
+    );
     let output = Command::new("node")
         .arg("report.mjs")
         .args(&pages)
+        .arg(&thirty)
         .env("KPIC_CHROMIUM", &chromium)
         .current_dir(&folder)
         .output()
@@ -68,8 +112,14 @@ fn both_examples_in_chromium() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let facts: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(facts.len(), 2);
+    let mut facts: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(facts.len(), 3);
+    // The map of 30 objectives: drawn, and no arrow under a box.
+    let map = facts.pop().unwrap();
+    assert!(map["arrows"].as_u64().unwrap() >= 25, "{map}");
+    assert_eq!(map["arrowsUnderBoxes"], serde_json::json!([]));
+    assert_eq!(map["consoleErrors"], serde_json::json!([]));
+    assert_eq!(map["axeLight"], serde_json::json!([]));
     for page in &facts {
         let name = &page["page"];
         assert_eq!(page["consoleErrors"], serde_json::json!([]), "{name}");
@@ -85,6 +135,15 @@ fn both_examples_in_chromium() {
                 "{name}: serious axe findings ({mode})"
             );
         }
+        assert!(
+            page["arrows"].as_u64().unwrap() > 5,
+            "{name}: the map's arrows"
+        );
+        assert_eq!(
+            page["arrowsUnderBoxes"],
+            serde_json::json!([]),
+            "{name}: an arrow under a box shows a link that does not exist"
+        );
         for size in ["clippedDesktop", "clippedPhone"] {
             assert_eq!(
                 page[size],

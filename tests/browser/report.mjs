@@ -2,6 +2,7 @@
 // document, what a reader's browser sees of it: console errors, requests that leave the page,
 // axe's serious and critical findings in light and dark mode, text cut off at the edge of a
 // chart (desktop and phone), whether the phone layout scrolls sideways, and what the header and the address say once an earlier period is chosen.
+// Also: any arrow of the strategy map drawn under a box that is not one of its ends.
 // tests/browser.rs runs it and asserts on those facts.
 //
 // Usage: node report.mjs PAGE.html...   (KPIC_CHROMIUM names the browser; /usr/bin/chromium)
@@ -65,6 +66,33 @@ async function clippedTexts(page) {
   });
 }
 
+// Arrows of the strategy map that pass under a box other than their two ends' (sampled every
+// 2 units along the drawn path, against each box shrunk by 1 unit).
+async function arrowsUnderBoxes(page) {
+  return page.evaluate(() => {
+    const boxes = [...document.querySelectorAll("svg.map a.box")].map((box) => {
+      const rect = box.querySelector("rect");
+      const [x, y, w, h] = ["x", "y", "width", "height"].map((k) => Number(rect.getAttribute(k)));
+      return { index: box.getAttribute("data-o"), x: x + 1, y: y + 1, right: x + w - 1, bottom: y + h - 1 };
+    });
+    const found = [];
+    document.querySelectorAll("svg.map path.arrow").forEach((arrow) => {
+      const ends = [arrow.getAttribute("data-from"), arrow.getAttribute("data-to")];
+      const length = arrow.getTotalLength();
+      for (let at = 0; at <= length; at += 2) {
+        const p = arrow.getPointAtLength(at);
+        const under = boxes.find((b) => !ends.includes(b.index) &&
+          p.x > b.x && p.x < b.right && p.y > b.y && p.y < b.bottom);
+        if (under) {
+          found.push(`${arrow.querySelector("title").textContent} passes under box ${under.index}`);
+          break;
+        }
+      }
+    });
+    return found;
+  });
+}
+
 async function header(page) {
   return page.evaluate(() => {
     const lead = document.querySelector('header.top [data-f="lead"]');
@@ -88,6 +116,8 @@ async function facts(browser, path) {
   const light = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
   const page = await open(light, url, facts);
   facts.clippedDesktop = await clippedTexts(page);
+  facts.arrows = await page.$$eval("svg.map path.arrow", (arrows) => arrows.length);
+  facts.arrowsUnderBoxes = await arrowsUnderBoxes(page);
   facts.axeLight = await axeFindings(page);
   facts.latest = await header(page);
   const periods = await page.$$eval("#period option", (options) => options.map((o) => o.value));
