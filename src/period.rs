@@ -334,9 +334,48 @@ pub fn iso_weeks_in_year(year: i32) -> u32 {
     NaiveDate::from_ymd_opt(year, 12, 28).map_or(52, |day| day.iso_week().week())
 }
 
+/// The first day of the financial year that holds `day`, for years starting on the first of
+/// month `start_month` (1–12; anything else is read as 1): with 4, 2026-03-15 is in the year
+/// from 2025-04-01. The one home of this arithmetic: `ytd`'s periods and the data a `ytd`
+/// needs both follow it.
+pub fn financial_year_start(day: NaiveDate, start_month: u32) -> NaiveDate {
+    let month = if (1..=12).contains(&start_month) {
+        start_month
+    } else {
+        1
+    };
+    let year = if day.month() >= month {
+        day.year()
+    } else {
+        day.year() - 1
+    };
+    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MIN)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn financial_years_start_in_their_month() {
+        let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            financial_year_start(day("2026-03-15"), 4),
+            day("2025-04-01")
+        );
+        assert_eq!(
+            financial_year_start(day("2026-04-01"), 4),
+            day("2026-04-01")
+        );
+        assert_eq!(
+            financial_year_start(day("2026-03-15"), 1),
+            day("2026-01-01")
+        );
+        assert_eq!(
+            financial_year_start(day("2026-03-15"), 13),
+            day("2026-01-01")
+        );
+    }
 
     fn p(text: &str) -> Period {
         Period::parse(text).unwrap()

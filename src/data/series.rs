@@ -14,14 +14,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::{BadCell, DataSet, Group, Observation, Read};
 use crate::diagnostics::{Finding, Rule};
 use crate::graph;
-use crate::period::Period;
+use crate::period::{Period, financial_year_start};
 use crate::semantic::Model;
-use crate::semantic::model::{Builtin, Callee, Formula, FormulaKind, ItemId, ItemKind};
+use crate::semantic::model::{Callee, Formula, FormulaKind, ItemId, ItemKind};
 use crate::source::{SourceMap, Span};
 
 /// `data/actuals.csv:14`: the file of `span` as findings name it, and its line.
@@ -408,7 +408,7 @@ pub(super) fn earliest_needed(model: &Model) -> HashMap<ItemId, NaiveDate> {
             let mut day = Period::from_ordinal(grain, start.ordinal() - i64::from(*back))
                 .map_or(NaiveDate::MIN, Period::first_day);
             if *ytd {
-                day = year_start(day, scorecard.year_start);
+                day = financial_year_start(day, scorecard.year_start);
             }
             if kpi.baseline.is_some() {
                 // The KPI's history up to its baseline, which the SMART rules judge its target
@@ -423,16 +423,6 @@ pub(super) fn earliest_needed(model: &Model) -> HashMap<ItemId, NaiveDate> {
         }
     }
     needed
-}
-
-/// The first day of the financial year that holds `day`.
-fn year_start(day: NaiveDate, month: u32) -> NaiveDate {
-    let year = if day.month() >= month {
-        day.year()
-    } else {
-        day.year() - 1
-    };
-    NaiveDate::from_ymd_opt(year, month.clamp(1, 12), 1).unwrap_or(NaiveDate::MIN)
 }
 
 /// The reach of every measure, by item index, computed dependencies first. Within a formula
@@ -537,13 +527,8 @@ impl Walk<'_> {
             }
             FormulaKind::Call(Callee::Builtin(builtin), args) => {
                 let n = args.get(1).map_or(0, |arg| literal(arg, env));
-                let (more, in_ytd) = match builtin {
-                    Builtin::Lag | Builtin::Growth => (n, false),
-                    Builtin::SumOver | Builtin::AvgOver => (n.saturating_sub(1), false),
-                    Builtin::Delta => (1, false),
-                    Builtin::Ytd => (0, true),
-                    _ => (0, false),
-                };
+                let look_back = builtin.look_back(n);
+                let (more, in_ytd) = (look_back.periods, look_back.to_year_start);
                 let literal_arg = builtin.literal_param();
                 for (position, arg) in args.iter().enumerate() {
                     if Some(position) == literal_arg {
@@ -590,14 +575,6 @@ fn literal(formula: &Formula, env: Option<&Env>) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn financial_years_start_in_their_month() {
-        let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
-        assert_eq!(year_start(day("2026-03-15"), 4), day("2025-04-01"));
-        assert_eq!(year_start(day("2026-04-01"), 4), day("2026-04-01"));
-        assert_eq!(year_start(day("2026-03-15"), 1), day("2026-01-01"));
-    }
 
     fn needed(source: &str) -> HashMap<String, String> {
         let project = crate::project::load_text("n.kpi", std::path::Path::new("."), source);

@@ -526,18 +526,19 @@ impl<'m> Evaluator<'m> {
         let arg = |index: usize| args.get(index).ok_or(Missing::Invalid);
         match builtin {
             Builtin::Lag => {
-                let n = self.count(arg(1)?, env)?;
-                self.lagged(arg(0)?, env, period, n, builtin)
+                let back = self.look_back(builtin, args.get(1), env)?;
+                self.lagged(arg(0)?, env, period, back, builtin)
             }
             Builtin::Delta => {
                 let now = self.eval(arg(0)?, env, period);
-                let before = self.lagged(arg(0)?, env, period, 1, builtin);
+                let back = self.look_back(builtin, None, env)?;
+                let before = self.lagged(arg(0)?, env, period, back, builtin);
                 binary(BinaryOp::Sub, now, before)
             }
             Builtin::Growth => {
-                let n = self.count(arg(1)?, env)?;
+                let back = self.look_back(builtin, args.get(1), env)?;
                 let now = self.eval(arg(0)?, env, period);
-                let before = self.lagged(arg(0)?, env, period, n, builtin);
+                let before = self.lagged(arg(0)?, env, period, back, builtin);
                 let ratio = binary(BinaryOp::Div, now, before)?;
                 finite(ratio - 1.0)
             }
@@ -575,6 +576,22 @@ impl<'m> Evaluator<'m> {
                 x.or(y)
             }
         }
+    }
+
+    /// How many periods back `builtin` reads ([`Builtin::look_back`]), given its whole-number
+    /// argument `n` when it takes one.
+    fn look_back(
+        &self,
+        builtin: Builtin,
+        n: Option<&'m Formula>,
+        env: u32,
+    ) -> Result<i64, Missing> {
+        let n = match n {
+            // Beyond u32::MAX periods is beyond the calendar anyway.
+            Some(n) => u32::try_from(self.count(n, env)?).unwrap_or(u32::MAX),
+            None => 0,
+        };
+        Ok(i64::from(builtin.look_back(n).periods))
     }
 
     /// A whole-number literal argument (`n` of `lag`, `digits` of `round`), followed through
@@ -620,7 +637,8 @@ impl<'m> Evaluator<'m> {
         let now = self.eval(x, env, period);
         let mut total = 0.0;
         let mut missing = None;
-        for back in (1..n).rev() {
+        let earliest = i64::from(why.look_back(n as u32).periods);
+        for back in (1..=earliest).rev() {
             let value = match period.offset(-back) {
                 Some(earlier) => self.eval(x, env, earlier).map_err(|reason| match reason {
                     Missing::NoData => Missing::Needs {

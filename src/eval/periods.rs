@@ -5,9 +5,9 @@
 //! (28 December 2026 – 3 January 2027) belongs to December 2026 and to 2026. Every other grain nests
 //! in the coarser ones. [`anchor_day`] is that deciding day.
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, Months, NaiveDate};
 
-use crate::period::{Grain, Period};
+use crate::period::{Grain, Period, financial_year_start};
 use crate::semantic::model::{ItemId, Model};
 
 /// The day that decides which coarser period, or financial year, a period belongs to: the
@@ -54,19 +54,9 @@ pub fn previous(period: Period, n: u32) -> Option<Period> {
 /// a year starting in month `year_start` (1–12; anything else is read as 1): with `year_start`
 /// 4, 2027-02 is in the year 2026-04-01 .. 2027-03-31.
 pub fn financial_year(period: Period, year_start: u32) -> (NaiveDate, NaiveDate) {
-    let month = if (1..=12).contains(&year_start) {
-        year_start
-    } else {
-        1
-    };
-    let anchor = anchor_day(period);
-    let year = if anchor.month() >= month {
-        anchor.year()
-    } else {
-        anchor.year() - 1
-    };
-    let start = NaiveDate::from_ymd_opt(year, month, 1).expect("a valid month");
-    let end = NaiveDate::from_ymd_opt(year + 1, month, 1)
+    let start = financial_year_start(anchor_day(period), year_start);
+    let end = start
+        .checked_add_months(Months::new(12))
         .and_then(|day| day.pred_opt())
         .expect("within chrono's range");
     (start, end)

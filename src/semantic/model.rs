@@ -344,6 +344,15 @@ pub enum Builtin {
     Coalesce,
 }
 
+/// What a builtin reads before the period it is evaluated in ([`Builtin::look_back`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LookBack {
+    /// How many periods back (at the grain being evaluated).
+    pub periods: u32,
+    /// Whether it also reads back to the start of the financial year (`ytd`).
+    pub to_year_start: bool,
+}
+
 impl Builtin {
     pub const ALL: &'static [Builtin] = &[
         Builtin::Lag,
@@ -397,6 +406,25 @@ impl Builtin {
             | Builtin::AvgOver
             | Builtin::Round => Some(1),
             _ => None,
+        }
+    }
+
+    /// How far before the period it is evaluated in a call reads its first argument, given its
+    /// whole-number argument `n` (ignored by those without one): the one statement of it, which
+    /// the evaluator follows and the data stage uses to know which earlier observations a KPI
+    /// needs. `lag(x, n)` and `growth(x, n)` read `n` periods back, `sum_over` and `avg_over`
+    /// the `n` periods up to this one, `delta` one period back, `ytd` back to the start of the
+    /// financial year.
+    pub fn look_back(self, n: u32) -> LookBack {
+        let periods = match self {
+            Builtin::Lag | Builtin::Growth => n,
+            Builtin::SumOver | Builtin::AvgOver => n.saturating_sub(1),
+            Builtin::Delta => 1,
+            _ => 0,
+        };
+        LookBack {
+            periods,
+            to_year_start: self == Builtin::Ytd,
         }
     }
 
