@@ -3,6 +3,11 @@
 //! file, line and column of the offending cell: a data file that could be read becomes a source
 //! file of the run (named like the `.kpi` files, relative to the working directory).
 //!
+//! The files: `files` (which data files, in which form, and why one cannot be read), `loader`
+//! (cells into series, bound to the inputs that read them), `csv_file` and `json_file` (the
+//! forms), `value` (periods and numbers as written), `series` (the findings on whole series,
+//! and what a KPI needs before its span), `dataset` (the result).
+//!
 //! Forms, by extension and content: a `.csv` whose header has `period`, `metric` and `value` (any
 //! case, an optional `note`) is long, one observation a row; any other `.csv` with a `period`
 //! column is wide, one column per series; a `.json` holding an array of observation objects is
@@ -47,23 +52,27 @@
 
 mod csv_file;
 mod dataset;
+mod files;
 mod json_file;
+mod loader;
 mod series;
 mod value;
 
 pub use dataset::{BadCell, DataSet, Observation};
+pub use files::{DataFile, Form};
+pub use loader::{Group, Read};
 
-use std::collections::{HashMap, HashSet};
+use files::Unreadable;
+use loader::Loader;
+
+use std::collections::HashSet;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::diagnostics::{self, Finding, Rule};
-use crate::input;
-use crate::period::{Grain, Period};
+use crate::diagnostics::{Finding, Rule};
 use crate::project::paths;
 use crate::semantic::Model;
-use crate::semantic::model::{ItemId, ItemKind};
-use crate::source::{FileId, Origin, SourceFile, SourceMap, Span, shorten};
+use crate::source::SourceMap;
 
 use value::Raw;
 
@@ -78,68 +87,6 @@ pub const RULES: &[Rule] = &[
     Rule::DecimalComma,
     Rule::NoData,
 ];
-
-/// The forms of data file kpic reads, by extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Form {
-    Csv,
-    Json,
-    Ndjson,
-}
-
-impl Form {
-    pub fn of(path: &Path) -> Option<Form> {
-        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "csv" => Some(Form::Csv),
-            "json" => Some(Form::Json),
-            "ndjson" | "jsonl" => Some(Form::Ndjson),
-            _ => None,
-        }
-    }
-}
-
-/// One data file to read: from a `data "…"` line of the scorecard, or from `--data FILE`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DataFile {
-    /// Where to read it.
-    pub path: PathBuf,
-    /// The path as the user wrote it, for messages.
-    pub written: String,
-    /// The `data "…"` string that names it; `None` for a file given on the command line, whose
-    /// findings then point into the file itself.
-    pub named_at: Option<Span>,
-}
-
-impl DataFile {
-    /// The data files the scorecard names, relative to the folder of the entry file.
-    pub fn of_scorecard(model: &Model, sources: &SourceMap, entry: FileId) -> Vec<DataFile> {
-        let Some(scorecard) = &model.scorecard else {
-            return Vec::new();
-        };
-        let folder = match &sources.get(entry).origin {
-            Origin::Disk(path) => path.parent().unwrap_or(Path::new("")).to_path_buf(),
-            Origin::Stdlib(_) => return Vec::new(),
-        };
-        scorecard
-            .data
-            .iter()
-            .map(|data| DataFile {
-                path: folder.join(&data.node),
-                written: data.node.clone(),
-                named_at: Some(data.span),
-            })
-            .collect()
-    }
-
-    /// A file given on the command line (`--data FILE`), relative to the working directory.
-    pub fn from_command_line(path: &Path) -> DataFile {
-        DataFile {
-            path: path.to_path_buf(),
-            written: path.display().to_string(),
-            named_at: None,
-        }
-    }
-}
 
 /// Reads the data files, in order (a later duplicate observation is the one ignored), adding
 /// each one read to `sources`. Returns the observations of every input measure and the data
@@ -168,12 +115,7 @@ pub fn load(model: &Model, sources: &mut SourceMap, files: &[DataFile]) -> (Data
         }
     }
     let no_data = !files.is_empty() && all_readable;
-    let Loader {
-        groups,
-        unread_periods,
-        mut findings,
-        ..
-    } = loader;
+    let (groups, unread_periods, mut findings) = loader.into_parts();
     let data = series::finish(
         model,
         sources,
@@ -185,91 +127,8 @@ pub fn load(model: &Model, sources: &mut SourceMap, files: &[DataFile]) -> (Data
     (data, findings)
 }
 
-/// Why a file cannot be read: the reason in words, how to fix it, and, when the file was read
-/// (as text of no known form), its text and the place of the error in it.
-struct Unreadable {
-    reason: String,
-    /// How to fix it; by default, where data paths are read from.
-    help: Option<&'static str>,
-    /// The place of the error in the file's text.
-    at: Option<Range<usize>>,
-    text: Option<String>,
-    /// The file is not there: the help names the closest data file beside where it was sought.
-    not_found: bool,
-}
-
-impl Unreadable {
-    fn new(reason: impl Into<String>) -> Unreadable {
-        Unreadable {
-            reason: reason.into(),
-            help: None,
-            at: None,
-            text: None,
-            not_found: false,
-        }
-    }
-
-    /// A file that was read but is not of a known form.
-    fn form(reason: impl Into<String>) -> Unreadable {
-        Unreadable {
-            help: Some(HELP_FORMS),
-            ..Unreadable::new(reason)
-        }
-    }
-
-    /// The `data-unreadable` finding: at the `data` line that names the file; for a file given
-    /// on the command line, in the file (at the error, or at its start), which becomes a source
-    /// file of the run (empty when it could not be read at all).
-    fn finding(self, file: &DataFile, sources: &mut SourceMap) -> Finding {
-        let message = format!(
-            "cannot read data file \"{}\": {}",
-            file.written, self.reason
-        );
-        let closest = self.not_found.then(|| closest_data_file(file)).flatten();
-        if let Some(span) = file.named_at {
-            let help = match closest {
-                Some(close) => format!("did you mean \"{close}\"?"),
-                None => self
-                    .help
-                    .unwrap_or("data paths are relative to the file that names them")
-                    .to_string(),
-            };
-            return Finding::new(Rule::DataUnreadable, span, message)
-                .label("this data file")
-                .help(help);
-        }
-        let id = sources.add(SourceFile::new(
-            paths::display_name(&file.path),
-            Origin::Disk(paths::normalize(&file.path)),
-            self.text.unwrap_or_default(),
-        ));
-        let at = self.at.unwrap_or(0..0);
-        Finding::new(Rule::DataUnreadable, Span::new(id, at), message)
-            .label("here")
-            .help(
-                self.help
-                    .unwrap_or("`--data` paths are relative to the working directory"),
-            )
-    }
-}
-
-/// The data file beside where `file` was sought whose name is closest to it, written as the
-/// user wrote the missing one (same folder part).
-fn closest_data_file(file: &DataFile) -> Option<String> {
-    let wanted = file.path.file_name()?.to_str()?;
-    let folder = file.path.parent().unwrap_or(Path::new(""));
-    let siblings = paths::files_in(folder, &["csv", "json", "ndjson", "jsonl"]);
-    let close = diagnostics::closest(wanted, siblings.iter().map(String::as_str))?;
-    let written_folder = file
-        .written
-        .rsplit_once('/')
-        .map_or(String::new(), |(folder, _)| format!("{folder}/"));
-    Some(format!("{written_folder}{close}"))
-}
-
-const HELP_FORMS: &str = "a data file is a .csv with a `period` column (long: `period,metric,value`; \
-     wide: one column per series), a .json (an array of {\"period\", \"metric\", \"value\"} objects, \
-     or an object of series), or an .ndjson/.jsonl file with one object a line";
+/// The characters of a cell that a message quotes: a 1 MB cell makes a short message.
+pub(super) const CELL_SHOWN: usize = 60;
 
 /// A cell of a data file: what it holds and its place (a byte range of the file's text).
 #[derive(Debug, Clone)]
@@ -278,409 +137,13 @@ pub(crate) struct Cell<'t> {
     pub span: Range<usize>,
 }
 
-/// One series: the input measures that read it, and what was read for it (duplicates are found
-/// once all is read, by sorting).
-pub struct Group {
-    /// The series' name in the data: a `column`, or an id.
-    pub name: String,
-    pub items: Vec<ItemId>,
-    /// The `unit` of a `%` input among them: `42%` is then accepted.
-    pub percent: Option<Span>,
-    /// The unit as written, for messages.
-    pub unit: Option<String>,
-    /// The granularity of the first period read, and where.
-    pub grain: Option<(Grain, Span)>,
-    /// In the order read.
-    pub observations: Vec<Read>,
-    /// Periods whose cell held a bad value, and the cell: not gaps (the value has its own
-    /// finding).
-    pub bad_periods: Vec<(Period, Span)>,
-}
-
-/// One observation read, with the places of its period and value cells.
-pub struct Read {
-    pub period: Period,
-    pub value: f64,
-    pub note: Option<String>,
-    pub period_span: Span,
-    pub value_span: Span,
-}
-
-/// What is known about the series while files are read.
-struct Loader<'m> {
-    model: &'m Model,
-    /// Series name → index in `groups`.
-    names: HashMap<String, usize>,
-    groups: Vec<Group>,
-    /// The names of computed measures (id or column) → their id, for unknown-series help.
-    computed: HashMap<String, String>,
-    /// The unknown names reported, per file.
-    unknown: HashSet<(FileId, String)>,
-    /// Whether the file being read writes decimal commas (a `;`-separated CSV), and whether it
-    /// has been said so yet.
-    decimal_comma: DecimalComma,
-    /// The period cells that were no period: their rows are left out, and a gap where they
-    /// stand is their consequence, not a `missing-period` of its own.
-    unread_periods: Vec<Span>,
-    findings: Vec<Finding>,
-}
-
-/// The decimal comma convention of the file being read.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum DecimalComma {
-    /// `.` is the decimal point: a comma in a number is an error, with a help.
-    No,
-    /// A `;`-separated file: `37,5` is 37.5, said once per file at its first such cell.
-    Read,
-    Said,
-}
-
-impl<'m> Loader<'m> {
-    fn new(model: &'m Model) -> Loader<'m> {
-        let mut loader = Loader {
-            model,
-            names: HashMap::new(),
-            groups: Vec::new(),
-            computed: HashMap::new(),
-            unknown: HashSet::new(),
-            decimal_comma: DecimalComma::No,
-            unread_periods: Vec::new(),
-            findings: Vec::new(),
-        };
-        for (id, item) in model.ids().zip(&model.items) {
-            let ItemKind::Measure(measure) = &item.kind else {
-                continue;
-            };
-            if model.lookup(&item.id.node, item.from_stdlib) != Some(id) {
-                continue; // lost its id to another declaration: a duplicate-name
-            }
-            let name = measure
-                .column
-                .clone()
-                .unwrap_or_else(|| item.id.node.clone());
-            if measure.formula.is_some() {
-                loader.computed.insert(name, item.id.node.clone());
-                loader
-                    .computed
-                    .entry(item.id.node.clone())
-                    .or_insert_with(|| item.id.node.clone());
-                continue;
-            }
-            let index = *loader.names.entry(name.clone()).or_insert_with(|| {
-                loader.groups.push(Group {
-                    name,
-                    items: Vec::new(),
-                    percent: None,
-                    unit: None,
-                    grain: None,
-                    observations: Vec::new(),
-                    bad_periods: Vec::new(),
-                });
-                loader.groups.len() - 1
-            });
-            let group = &mut loader.groups[index];
-            group.items.push(id);
-            if let Some(unit) = &measure.unit {
-                if unit.is_percent && group.percent.is_none() {
-                    group.percent = Some(unit.span);
-                }
-                group.unit.get_or_insert_with(|| unit.text.clone());
-            }
-        }
-        loader
-    }
-
-    /// Reads one file into the loader, adding it to `sources`.
-    fn read_file(
-        &mut self,
-        sources: &mut SourceMap,
-        file: &DataFile,
-        identity: &Path,
-    ) -> Result<(), Unreadable> {
-        let Some(form) = Form::of(&file.path) else {
-            return Err(Unreadable::new(
-                "not a known form of data file: use .csv, .json, .ndjson or .jsonl",
-            ));
-        };
-        let bytes =
-            input::read_regular_file(&file.path, input::MAX_DATA_BYTES).map_err(|error| {
-                let not_found = matches!(error, input::ReadError::NotFound);
-                Unreadable {
-                    not_found,
-                    ..Unreadable::new(error.to_string())
-                }
-            })?;
-        let text = String::from_utf8(bytes).map_err(|error| {
-            let at = error.utf8_error().valid_up_to();
-            let line = error.as_bytes()[..at]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1;
-            Unreadable {
-                help: Some("save it as UTF-8 (spreadsheet programs call it \"CSV UTF-8\")"),
-                ..Unreadable::new(format!(
-                    "it is not UTF-8 text (line {line} has a byte that is not)"
-                ))
-            }
-        })?;
-        let known = match form {
-            Form::Csv => csv_file::check(&text),
-            Form::Json => json_file::check(&text),
-            Form::Ndjson => Ok(()),
-        };
-        if let Err(unreadable) = known {
-            return Err(Unreadable {
-                text: Some(text),
-                ..unreadable
-            });
-        }
-        let name = paths::display_name(&file.path);
-        let id = sources.add(SourceFile::new(
-            name,
-            Origin::Disk(identity.to_path_buf()),
-            text,
-        ));
-        let text = sources.get(id).text.as_str();
-        match form {
-            Form::Csv => csv_file::read(self, id, text),
-            Form::Json => json_file::read_json(self, id, text),
-            Form::Ndjson => json_file::read_ndjson(self, id, text),
-        }
-        Ok(())
-    }
-
-    /// The series a name in a data file stands for; `unknown-series` (once per file and name)
-    /// when no input reads it.
-    fn series(&mut self, file: FileId, name: &str, span: Range<usize>) -> Option<usize> {
-        if let Some(index) = self.names.get(name) {
-            return Some(*index);
-        }
-        if !self.unknown.insert((file, name.to_string())) {
-            return None;
-        }
-        let help = if let Some(id) = self.computed.get(name) {
-            format!("`{id}` is computed by its formula: its inputs are read, not it")
-        } else if let Some(column) = self.column_of(name) {
-            format!("the input `{name}` reads the series `{column}` (its `column`)")
-        } else if let Some(close) =
-            diagnostics::closest(name, self.names.keys().map(String::as_str))
-        {
-            format!("did you mean `{close}`?")
-        } else {
-            "a series is named by an input metric's id, or by its `column` where it has one"
-                .to_string()
-        };
-        let finding = Finding::new(
-            Rule::UnknownSeries,
-            Span::new(file, span),
-            format!(
-                "no input metric or KPI reads the series `{}`",
-                shorten(name, CELL_SHOWN)
-            ),
-        )
-        .label("unknown series")
-        .help(help);
-        self.findings.push(finding);
-        None
-    }
-
-    /// The `column` of the input whose id is `id`, where it differs from the id.
-    fn column_of(&self, id: &str) -> Option<&str> {
-        let item = self.model.item(*self.model.names.get(id)?);
-        let measure = item.as_measure()?;
-        measure
-            .formula
-            .is_none()
-            .then_some(measure.column.as_deref())
-            .flatten()
-    }
-
-    /// The period of a cell, or a `bad-value` finding.
-    fn period(&mut self, file: FileId, text: &str, cell: &Cell) -> Option<Period> {
-        let span = Span::new(file, cell.span.clone());
-        let written = match &cell.raw {
-            Raw::Text(written) if !value::is_no_value(written) => written.as_ref(),
-            Raw::Number(_) => cell_text(text, &cell.span),
-            Raw::Empty | Raw::Text(_) => {
-                self.bad(
-                    span,
-                    "a value without a period".to_string(),
-                    "no period",
-                    PERIOD_HELP,
-                );
-                return None;
-            }
-            Raw::Other(what) => {
-                self.bad(
-                    span,
-                    format!("a period must be text such as \"2026-07\", not {what}"),
-                    "not a period",
-                    PERIOD_HELP,
-                );
-                return None;
-            }
-        };
-        match value::period(written) {
-            Ok(period) => Some(period),
-            Err(error) => {
-                let message = format!("{}; the values of this row are left out", error.0);
-                self.bad(span, message, "not a period", PERIOD_HELP);
-                self.unread_periods.push(span);
-                None
-            }
-        }
-    }
-
-    /// One value of series `group` in `period`: checked for its granularity and its value, then
-    /// kept.
-    #[allow(clippy::too_many_arguments)]
-    fn observe(
-        &mut self,
-        file: FileId,
-        text: &str,
-        group: usize,
-        period: Period,
-        period_span: Range<usize>,
-        cell: &Cell,
-        note: Option<String>,
-    ) {
-        if cell.raw.is_empty() {
-            return;
-        }
-        let period_span = Span::new(file, period_span);
-        let value_span = Span::new(file, cell.span.clone());
-        let series = &self.groups[group];
-        match series.grain {
-            Some((grain, first)) if grain != period.grain() => {
-                let message = format!(
-                    "`{period}` is a {}, but the series `{}` is written by {}: one series uses \
-                     one granularity",
-                    period.grain().noun(),
-                    series.name,
-                    grain.noun()
-                );
-                let finding = Finding::new(Rule::BadValue, period_span, message)
-                    .label(format!("a {}", period.grain().noun()))
-                    .with_secondary(first, format!("the first period of `{}`", series.name))
-                    .help(format!(
-                        "write every period of `{}` as a {}; a KPI aggregates finer inputs up to \
-                         its own frequency",
-                        series.name,
-                        grain.noun()
-                    ));
-                self.findings.push(finding);
-                return;
-            }
-            Some(_) => {}
-            None => self.groups[group].grain = Some((period.grain(), period_span)),
-        }
-        let series = &self.groups[group];
-        let percent = series.percent.is_some();
-        let read = value::value(&cell.raw, percent, series.unit.as_deref());
-        let number = match read {
-            Ok(Some(number)) => number,
-            Ok(None) => return,
-            Err(_)
-                if let Some(number) = self.read_decimal_comma(&cell.raw, percent, value_span) =>
-            {
-                number
-            }
-            Err(not_a_value) => {
-                let written = match &cell.raw {
-                    Raw::Text(written) => written.trim(),
-                    _ => cell_text(text, &cell.span),
-                };
-                let what = match &cell.raw {
-                    Raw::Other(what) => format!("{what}, not a number"),
-                    Raw::Number(_) => "out of range".to_string(),
-                    _ => "not a number".to_string(),
-                };
-                let message = format!(
-                    "`{}` is {what}: the value of `{}` for {period} is left out",
-                    shorten(written, CELL_SHOWN),
-                    self.groups[group].name
-                );
-                self.bad(value_span, message, &not_a_value.label, &not_a_value.help);
-                self.groups[group].bad_periods.push((period, value_span));
-                return;
-            }
-        };
-        self.groups[group].observations.push(Read {
-            period,
-            value: number,
-            note,
-            period_span,
-            value_span,
-        });
-    }
-
-    /// Starts a file: whether its numbers are written with decimal commas.
-    fn set_decimal_comma(&mut self, read: bool) {
-        self.decimal_comma = if read {
-            DecimalComma::Read
-        } else {
-            DecimalComma::No
-        };
-    }
-
-    /// A cell with a decimal comma in a file whose convention it is (`37,5`), said once a file.
-    fn read_decimal_comma(&mut self, raw: &Raw, percent: bool, span: Span) -> Option<f64> {
-        let Raw::Text(written) = raw else { return None };
-        if self.decimal_comma == DecimalComma::No {
-            return None;
-        }
-        let written = written.trim();
-        let number = if percent {
-            written.strip_suffix('%').map_or(written, str::trim_end)
-        } else {
-            written
-        };
-        let value = value::decimal_comma_in_convention(number)?;
-        if self.decimal_comma == DecimalComma::Read {
-            self.decimal_comma = DecimalComma::Said;
-            let message = format!(
-                "this `;`-separated file writes decimal commas: `{written}` is read as {}, and so \
-                 is every number of the file",
-                value::show(value)
-            );
-            self.findings.push(
-                Finding::new(Rule::DecimalComma, span, message)
-                    .label("a decimal comma")
-                    .help(
-                        "a `;`-separated CSV is read with `,` as the decimal point (a spreadsheet's \
-                         export in many European locales); say that this is meant with \
-                         `lint { allow decimal-comma }` in the scorecard",
-                    ),
-            );
-        }
-        Some(value)
-    }
-
-    fn bad(&mut self, span: Span, message: String, label: &str, help: &str) {
-        self.findings.push(
-            Finding::new(Rule::BadValue, span, message)
-                .label(label)
-                .help(help),
-        );
-    }
-}
-
-const PERIOD_HELP: &str =
-    "write periods as 2026, 2026-H1, 2026-Q3, 2026-07, 2026-W05 or 2026-07-15";
-
-/// The characters of a cell that a message quotes: a 1 MB cell makes a short message.
-pub(super) const CELL_SHOWN: usize = 60;
-
-/// The text of a cell as written, trimmed.
-fn cell_text<'t>(text: &'t str, span: &Range<usize>) -> &'t str {
-    text.get(span.clone()).unwrap_or("").trim()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics;
     use crate::semantic;
+    use crate::source::Span;
+    use std::path::Path;
 
     const SCORECARD: &str = r#"
 scorecard "S" { period 2026-01 .. 2026-12 }
