@@ -92,6 +92,23 @@ pub(super) struct Written {
     pub bytes: Option<Vec<u8>>,
 }
 
+/// Why a report was not written.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum ReportError {
+    #[error(transparent)]
+    AsOf(#[from] crate::eval::periods::AsOfOutsideSpan),
+    #[error(transparent)]
+    Render(#[from] crate::report::html::RenderError),
+    #[error("{0}")]
+    Serialize(#[source] std::io::Error),
+    #[error("cannot write `{}`: {error}", file.display())]
+    Write {
+        file: std::path::PathBuf,
+        #[source]
+        error: std::io::Error,
+    },
+}
+
 /// Builds the report of a checked project without errors and writes it into `out` (created if
 /// missing) atomically; returns the file written (and, with `keep`, its bytes, which `watch
 /// --serve` serves), or why nothing was. With `stamp`, the HTML page shows when it was
@@ -103,10 +120,10 @@ pub(super) fn write_report(
     as_of: Option<Period>,
     stamp: bool,
     keep: bool,
-) -> Result<Written, String> {
+) -> Result<Written, ReportError> {
     let evaluated = outcome.evaluated.take();
     let outcome = &*outcome;
-    let document = crate::report::build(outcome, evaluated, as_of).map_err(|e| e.to_string())?;
+    let document = crate::report::build(outcome, evaluated, as_of)?;
     // The page is rendered before anything is written: a failed render writes nothing.
     let (file, rendered) = match format {
         ReportFormat::Json => {
@@ -115,7 +132,7 @@ pub(super) fn write_report(
                 let mut bytes = Vec::new();
                 crate::report::write_json(&document, &mut bytes).map(|()| bytes)
             });
-            let bytes = bytes.transpose().map_err(|error| error.to_string())?;
+            let bytes = bytes.transpose().map_err(ReportError::Serialize)?;
             (out.join("report.json"), bytes)
         }
         ReportFormat::Html => {
@@ -130,7 +147,10 @@ pub(super) fn write_report(
                 write_atomically_with(&file, |writer| crate::report::write_json(&document, writer))
             }
         })
-        .map_err(|error| format!("cannot write `{}`: {error}", file.display()))?;
+        .map_err(|error| ReportError::Write {
+            file: file.clone(),
+            error,
+        })?;
     Ok(Written {
         file,
         bytes: rendered.filter(|_| keep),

@@ -154,7 +154,8 @@ impl Builder {
                     self.last_written = Some(file);
                     (None, status)
                 }
-                Err(message) => {
+                Err(error) => {
+                    let message = error.to_string();
                     shown.push_str(&format!("error: {message}\n"));
                     let status = self.failed("the report could not be written", started.elapsed());
                     (Some(vec![message]), status)

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use super::document::{
     Bound, KpiJson, Latest, PeriodValue, SeriesEntry, TargetJson, ThresholdsJson,
 };
-use crate::eval::{Evaluator, completed_by, periods};
+use crate::eval::{Evaluator, Value, completed_by, periods};
 use crate::period::Period;
 use crate::pipeline::CheckOutcome;
 use crate::score::{self, Bands, Plan, Sense, Status};
@@ -15,7 +15,8 @@ use crate::semantic::model::{ItemId, KpiPart, Measure, Model, Quantity, Target, 
 /// A KPI assessed in one of its periods.
 #[derive(Clone)]
 pub(super) struct Assessed {
-    pub(super) actual: Result<f64, String>,
+    /// The actual, or why there is none.
+    pub(super) actual: Value,
     pub(super) plan: Option<f64>,
     pub(super) bands: Option<Bands>,
     pub(super) status: Status,
@@ -44,7 +45,7 @@ impl<'m> Scorer<'m> {
     fn assess(&self, eval: &mut Evaluator<'_>, kpi: ItemId, period: Period) -> Assessed {
         let plan = self.plan.as_ref().map(|plan| plan.value(period));
         let bands = Bands::of_kpi(self.part, plan, self.tol);
-        let actual = eval.kpi_value(kpi, period).map_err(|m| m.message());
+        let actual = eval.kpi_value(kpi, period);
         let (status, score) = score::assess(bands.as_ref(), actual.as_ref().ok().copied());
         Assessed {
             actual,
@@ -184,7 +185,7 @@ pub(super) fn kpi_json(
                 score: assessed.score,
                 carried_from: None,
                 note: eval.note(kpi, period),
-                missing: assessed.actual.err(),
+                missing: assessed.actual.err().map(|missing| missing.message()),
             }
         })
         .collect();

@@ -10,9 +10,9 @@
 use serde::Serialize;
 
 use super::figures::{Bare, Move, Reading};
-use super::format;
 use super::kpis::Kpi;
 use super::page;
+use super::{RenderError, format};
 use crate::period::Period;
 use crate::report::{HistoryEntry, Report};
 use crate::score::{Status, Trend};
@@ -197,7 +197,7 @@ fn scores(history: &[HistoryEntry]) -> Vec<NodeScore> {
 
 /// The script's data as JSON that is safe inside a `<script>` element: every `<` is written
 /// `\u003c`, so no `</script>` or `<!--` can end or change it.
-pub fn script_data(report: &Report<'_>, kpis: &[Kpi<'_>]) -> Result<String, String> {
+pub fn script_data(report: &Report<'_>, kpis: &[Kpi<'_>]) -> Result<String, RenderError> {
     let periods = report.history.len();
     let shown: Vec<Period> = report.history.iter().map(|h| h.period).collect();
     let data = ScriptData {
@@ -253,5 +253,5 @@ pub fn script_data(report: &Report<'_>, kpis: &[Kpi<'_>]) -> Result<String, Stri
     };
     serde_json::to_string(&data)
         .map(|json| json.replace('<', "\\u003c"))
-        .map_err(|error| format!("cannot write the page's data: {error}"))
+        .map_err(RenderError::Data)
 }

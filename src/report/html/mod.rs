@@ -42,9 +42,21 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("script.js", include_str!("../templates/script.js")),
 ];
 
+/// Why the page could not be rendered (a bug of kpic's templates or of the page's data: no
+/// input causes it, but it is reported, not a panic).
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("a template is broken: {0}")]
+    Template(#[source] minijinja::Error),
+    #[error("cannot render the HTML report: {0:#}")]
+    Render(#[source] minijinja::Error),
+    #[error("cannot write the page's data: {0}")]
+    Data(#[source] serde_json::Error),
+}
+
 /// Renders the page of `report`. `stamp`, when given, is shown as the time the page was made
 /// (without it the page holds no time, so the same report gives the same bytes).
-pub fn render_html(report: &Report<'_>, stamp: Option<&str>) -> Result<String, String> {
+pub fn render_html(report: &Report<'_>, stamp: Option<&str>) -> Result<String, RenderError> {
     let shown: Vec<Period> = report.history.iter().map(|h| h.period).collect();
     let kpis: Vec<kpis::Kpi<'_>> = report
         .kpis
@@ -69,8 +81,8 @@ fn render_page(
     page: &page::Page<'_>,
     data: String,
     stamp: Option<&str>,
-) -> Result<String, String> {
-    let environment = environment().map_err(|error| format!("a template is broken: {error}"))?;
+) -> Result<String, RenderError> {
+    let environment = environment().map_err(RenderError::Template)?;
     let context = context! {
         page => Value::from(Serde(page)),
         diagnostics => Value::from(Serde(&report.diagnostics)),
@@ -81,7 +93,7 @@ fn render_page(
     environment
         .get_template("index.html")
         .and_then(|template| template.render(context))
-        .map_err(|error| format!("cannot render the HTML report: {error:#}"))
+        .map_err(RenderError::Render)
 }
 
 fn environment() -> Result<Environment<'static>, minijinja::Error> {
