@@ -70,8 +70,19 @@ pub fn run(args: &DiffArgs, lint: LintOptions) -> u8 {
     if errors > 0 { EXIT_FINDINGS } else { EXIT_OK }
 }
 
+/// Arguments that name no pair of versions.
+#[derive(Debug, thiserror::Error)]
+enum VersionsError {
+    #[error("with --against REV, give one project (PATH), not two")]
+    TwoWithRevision,
+    #[error(
+        "give two projects (`kpic diff OLD NEW`), or one and a git revision (`kpic diff PATH --against REV`)"
+    )]
+    NotTwo,
+}
+
 /// The versions the arguments name: one path (or none) with `--against`, two without.
-fn versions(args: &DiffArgs) -> Result<Versions, String> {
+fn versions(args: &DiffArgs) -> Result<Versions, VersionsError> {
     match (&args.against, args.paths.as_slice()) {
         (Some(rev), []) => Ok(Versions::Revision {
             path: ".".into(),
@@ -81,15 +92,12 @@ fn versions(args: &DiffArgs) -> Result<Versions, String> {
             path: path.clone(),
             rev: rev.clone(),
         }),
-        (Some(_), _) => Err("with --against REV, give one project (PATH), not two".into()),
+        (Some(_), _) => Err(VersionsError::TwoWithRevision),
         (None, [old, new]) => Ok(Versions::Folders {
             old: old.clone(),
             new: new.clone(),
         }),
-        (None, _) => Err(
-            "give two projects (`kpic diff OLD NEW`), or one and a git revision (`kpic diff PATH --against REV`)"
-                .into(),
-        ),
+        (None, _) => Err(VersionsError::NotTwo),
     }
 }
 

@@ -15,7 +15,7 @@ use crate::input;
 use crate::pipeline::{CheckOptions, CheckOutcome, check_project_with_data};
 use crate::project::{self, ENTRY_FILE_NAME, Parses, Project};
 use crate::watch::files::{self, Input};
-use crate::watch::server::Server;
+use crate::watch::server::{ServeError, Server};
 use crate::watch::{self, Build};
 
 /// The overlay lists this many errors at most; the terminal shows them all.
@@ -77,7 +77,7 @@ fn watch_project(args: WatchArgs) -> u8 {
 
 /// Starts the server on `--host` and `--port`, warning when other machines may connect.
 /// Until the first build, it serves the report a previous run left in `out_dir`, if any.
-fn serve(args: &WatchArgs, out_dir: &Path) -> Result<Server, String> {
+fn serve(args: &WatchArgs, out_dir: &Path) -> Result<Server, ServeError> {
     let index = match args.format {
         ReportFormat::Html => "index.html",
         ReportFormat::Json => "report.json",

@@ -102,6 +102,30 @@ impl Drop for Slot {
     }
 }
 
+/// Why the server did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {host} port {port}: {error}")]
+    Listen {
+        host: String,
+        port: u16,
+        #[source]
+        error: std::io::Error,
+    },
+    #[error("cannot listen on {host} port {port}: it is taken")]
+    Taken { host: String, port: u16 },
+    #[error("cannot listen on {host}: ports {first} to {last} are taken")]
+    AllTaken { host: String, first: u16, last: u16 },
+    #[error("cannot listen on {host}: {error}")]
+    Address {
+        host: String,
+        #[source]
+        error: std::io::Error,
+    },
+    #[error("cannot start the server: {0}")]
+    Thread(#[source] std::io::Error),
+}
+
 impl Server {
     /// Listens on `host` at `port` (`None`: 8000 or the next free port; `Some(0)`: any free
     /// port) and serves the report named `index` at `/`: `report` until a build publishes one.
@@ -110,15 +134,16 @@ impl Server {
         port: Option<u16>,
         index: &'static str,
         report: Option<Vec<u8>>,
-    ) -> Result<Server, String> {
+    ) -> Result<Server, ServeError> {
         let ports = match port {
             Some(port) => port..=port,
             None => DEFAULT_PORT..=DEFAULT_PORT + PORTS_TRIED - 1,
         };
         let listener = listen(host, ports)?;
-        let address = listener
-            .local_addr()
-            .map_err(|error| format!("cannot listen on {host}: {error}"))?;
+        let address = listener.local_addr().map_err(|error| ServeError::Address {
+            host: host.to_string(),
+            error,
+        })?;
         let site = Arc::new(Site {
             index,
             live: Mutex::new(Live {
@@ -134,7 +159,7 @@ impl Server {
             std::thread::Builder::new()
                 .name("kpic-serve".to_string())
                 .spawn(move || accept(&listener, &site))
-                .map_err(|error| format!("cannot start the server: {error}"))?
+                .map_err(ServeError::Thread)?
         };
         Ok(Server {
             site,
@@ -174,22 +199,29 @@ impl Server {
 }
 
 /// A listener on `host`, at the first port of `ports` that is free.
-fn listen(host: &str, ports: RangeInclusive<u16>) -> Result<TcpListener, String> {
+fn listen(host: &str, ports: RangeInclusive<u16>) -> Result<TcpListener, ServeError> {
     let mut taken = Vec::new();
     for port in ports {
         match TcpListener::bind((host, port)) {
             Ok(listener) => return Ok(listener),
             Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => taken.push(port),
-            Err(error) => return Err(format!("cannot listen on {host} port {port}: {error}")),
+            Err(error) => {
+                return Err(ServeError::Listen {
+                    host: host.to_string(),
+                    port,
+                    error,
+                });
+            }
         }
     }
+    let host = host.to_string();
     Err(match taken.as_slice() {
-        [port] => format!("cannot listen on {host} port {port}: it is taken"),
-        ports => format!(
-            "cannot listen on {host}: ports {} to {} are taken",
-            ports.first().unwrap_or(&DEFAULT_PORT),
-            ports.last().unwrap_or(&DEFAULT_PORT)
-        ),
+        [port] => ServeError::Taken { host, port: *port },
+        ports => ServeError::AllTaken {
+            host,
+            first: *ports.first().unwrap_or(&DEFAULT_PORT),
+            last: *ports.last().unwrap_or(&DEFAULT_PORT),
+        },
     })
 }
 
@@ -487,7 +519,8 @@ mod tests {
         let next = listen("127.0.0.1", port..=last).unwrap();
         assert_ne!(next.local_addr().unwrap().port(), port);
         let refused = listen("127.0.0.1", port..=port).unwrap_err();
-        assert!(refused.contains("is taken"), "{refused}");
+        assert!(matches!(refused, ServeError::Taken { .. }), "{refused}");
+        assert!(refused.to_string().contains("is taken"), "{refused}");
     }
 
     #[test]
