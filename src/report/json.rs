@@ -57,36 +57,33 @@ fn serialize_at(out: &mut impl Write, depth: usize, value: &impl Serialize) -> i
     value.serialize(&mut serializer).map_err(io::Error::from)
 }
 
-/// The `kpis` array, its elements serialized on as many threads as there are cores.
+/// The `kpis` array, its elements serialized on rayon's threads: this thread writes the first
+/// share straight to `out` while the others serialize the rest into buffers, written after it
+/// in order. (A panic in a task goes on as the one crash the panic hook reported.)
 fn kpis(out: &mut impl Write, kpis: &[KpiJson]) -> io::Result<()> {
     if kpis.is_empty() {
         return out.write_all(b"[]");
     }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let share = kpis.len().div_ceil(threads);
+    let share = kpis
+        .len()
+        .div_ceil(rayon::current_num_threads().clamp(1, 8));
     let (own, others) = kpis.split_at(share.min(kpis.len()));
+    let mut buffers: Vec<io::Result<Vec<u8>>> =
+        others.chunks(share).map(|_| Ok(Vec::new())).collect();
     out.write_all(b"[")?;
-    std::thread::scope(|scope| {
-        let helpers: Vec<_> = others
-            .chunks(share)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    let mut buffer = Vec::new();
-                    elements(&mut buffer, chunk, false).map(|()| buffer)
-                })
-            })
-            .collect();
-        elements(out, own, true)?;
-        for helper in helpers {
-            // A panic there was reported by the panic hook: it goes on as the one crash, not
-            // as a second panic with a misleading message.
-            let buffer = helper
-                .join()
-                .unwrap_or_else(|crash| std::panic::resume_unwind(crash))?;
-            out.write_all(&buffer)?;
+    let written = rayon::in_place_scope(|scope| {
+        for (buffer, chunk) in buffers.iter_mut().zip(others.chunks(share)) {
+            scope.spawn(move |_| {
+                let mut bytes = Vec::new();
+                *buffer = elements(&mut bytes, chunk, false).map(|()| bytes);
+            });
         }
-        Ok::<(), io::Error>(())
-    })?;
+        elements(out, own, true)
+    });
+    written?;
+    for buffer in buffers {
+        out.write_all(&buffer?)?;
+    }
     out.write_all(b"\n  ]")
 }
 

@@ -63,17 +63,14 @@ pub fn render_html(report: &Report<'_>, stamp: Option<&str>) -> Result<String, R
         .iter()
         .map(|kpi| kpis::Kpi::new(kpi, &shown))
         .collect();
-    // The script's data and the page's model are independent: made on two threads, as a page
-    // of thousands of KPIs spends most of its time on them.
-    std::thread::scope(|scope| {
-        let data = scope.spawn(|| data::script_data(report, &kpis));
-        let page = page::Page::new(report, &kpis);
-        // A panic there is a crash, reported once by the panic hook: not an ordinary error.
-        let data = data
-            .join()
-            .unwrap_or_else(|crash| std::panic::resume_unwind(crash))?;
-        render_page(report, &page, data, stamp)
-    })
+    // The script's data and the page's model are independent: made on two of rayon's threads,
+    // as a page of thousands of KPIs spends most of its time on them. (A panic there goes on as
+    // the one crash the panic hook reported.)
+    let (data, page) = rayon::join(
+        || data::script_data(report, &kpis),
+        || page::Page::new(report, &kpis),
+    );
+    render_page(report, &page, data?, stamp)
 }
 
 fn render_page(
