@@ -144,6 +144,30 @@ fn both_examples_in_chromium() {
             serde_json::json!([]),
             "{name}: an arrow under a box shows a link that does not exist"
         );
+        // The table's filters and sort, without a server.
+        let filters = &page["filters"];
+        let red = filters["red"].as_array().unwrap();
+        assert!(!red.is_empty(), "{name}: the examples have red KPIs");
+        assert!(red.iter().all(|r| r["status"] == "red"), "{name}: {red:?}");
+        assert_eq!(filters["redCount"], format!("{} KPIs shown", red.len()));
+        let of_owner = filters["ofOwner"].as_array().unwrap();
+        assert!(!of_owner.is_empty());
+        assert!(
+            of_owner.iter().all(|r| r["owner"] == filters["owner"]),
+            "{name}"
+        );
+        for group in filters["sortedGroups"].as_array().unwrap() {
+            let scores: Vec<f64> = group
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_f64().unwrap_or(f64::INFINITY))
+                .collect();
+            assert!(
+                scores.windows(2).all(|w| w[0] <= w[1]),
+                "{name}: {scores:?}"
+            );
+        }
         for size in ["clippedDesktop", "clippedPhone"] {
             assert_eq!(
                 page[size],

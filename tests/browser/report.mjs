@@ -93,6 +93,44 @@ async function arrowsUnderBoxes(page) {
   });
 }
 
+// The table's filters: what the visible KPI rows are once red is chosen, then one owner, then
+// the sort by score (within each objective, lowest first).
+async function filters(page) {
+  const visible = () => page.$$eval("table.card tr.row-k", (rows) => rows
+    .filter((row) => row.offsetParent !== null)
+    .map((row) => ({
+      status: row.querySelector(".st").getAttribute("data-st"),
+      owner: row.lastElementChild.textContent,
+      score: row.querySelector('[data-f="score"]').textContent,
+    })));
+  const facts = { all: (await visible()).length };
+  await page.selectOption('[data-filter="status"]', "red");
+  facts.red = await visible();
+  facts.redCount = await page.$eval('[data-filter="count"]', (o) => o.textContent);
+  await page.selectOption('[data-filter="status"]', "");
+  const owners = await page.$$eval('[data-filter="owner"] option', (os) => os.map((o) => o.value));
+  if (owners.length > 1) {
+    facts.owner = owners[1];
+    await page.selectOption('[data-filter="owner"]', facts.owner);
+    facts.ofOwner = await visible();
+    await page.selectOption('[data-filter="owner"]', "");
+  }
+  await page.check('[data-filter="sort"]');
+  facts.sortedGroups = await page.$$eval("table.card tbody", (bodies) => bodies.map((body) => {
+    const groups = []; let current = null;
+    for (const row of body.rows) {
+      if (row.classList.contains("row-k")) {
+        if (!current) { current = []; groups.push(current); }
+        const value = parseFloat(row.querySelector('[data-f="score"]').textContent.replace("\u2212", "-"));
+        current.push(isNaN(value) ? null : value);
+      } else current = null;
+    }
+    return groups;
+  }).flat());
+  await page.uncheck('[data-filter="sort"]');
+  return facts;
+}
+
 async function header(page) {
   return page.evaluate(() => {
     const lead = document.querySelector('header.top [data-f="lead"]');
@@ -117,6 +155,7 @@ async function facts(browser, path) {
   const page = await open(light, url, facts);
   facts.clippedDesktop = await clippedTexts(page);
   facts.arrows = await page.$$eval("svg.map path.arrow", (arrows) => arrows.length);
+  facts.filters = await filters(page);
   facts.arrowsUnderBoxes = await arrowsUnderBoxes(page);
   facts.axeLight = await axeFindings(page);
   facts.latest = await header(page);

@@ -36,6 +36,8 @@ pub struct Page<'r> {
     pub kpi_count: usize,
     /// The check's warnings and errors, told for the reader.
     pub warnings: Vec<WarningView<'r>>,
+    /// The KPIs' owners, each once, sorted: the table's owner filter.
+    pub owners: Vec<&'r str>,
 }
 
 /// A finding as the page tells it: the text between backticks set as code (never a backtick on
@@ -420,6 +422,15 @@ impl<'r> Page<'r> {
             unplaced,
             kpi_count: kpis.len(),
             warnings,
+            owners: {
+                let mut owners: Vec<&str> = kpis
+                    .iter()
+                    .filter_map(|k| k.json.owner.as_deref())
+                    .collect();
+                owners.sort_unstable();
+                owners.dedup();
+                owners
+            },
         }
     }
 }

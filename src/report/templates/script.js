@@ -210,6 +210,7 @@
 
   function show(i) {
     showPeriod(i);
+    document.dispatchEvent(new Event("kpic:period"));
     var card = document.querySelector("[data-card]");
     setText(card, "score", data.card[i][0]);
     setStatus(card, data.card[i][1]);
@@ -234,4 +235,81 @@
       show(o);
     }
   }
+})();
+
+// The table's filters (status, perspective, owner) and its sort by score, lowest first, within
+// each objective: all in the page, no server. Without this script the form stays hidden and
+// the table shows every KPI.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.filters");
+  var table = document.querySelector("table.card");
+  if (!form || !table) return;
+  var control = function (name) { return form.querySelector('[data-filter="' + name + '"]'); };
+  var NONE = "\u2014";
+
+  function score(row) {
+    var cell = row.querySelector('[data-f="score"]');
+    var text = cell ? cell.textContent.replace("\u2212", "-") : NONE;
+    var value = parseFloat(text);
+    return isNaN(value) ? Infinity : value;
+  }
+
+  // Within each objective, its KPI rows by score (or back in the order of the page).
+  function sort(lowestFirst) {
+    table.querySelectorAll("tbody").forEach(function (body) {
+      var groups = [], current = null;
+      Array.prototype.forEach.call(body.rows, function (row) {
+        if (row.classList.contains("row-k")) {
+          if (!current) { current = { after: row.previousElementSibling, rows: [] }; groups.push(current); }
+          current.rows.push(row);
+        } else {
+          current = null;
+        }
+      });
+      groups.forEach(function (group) {
+        var rows = group.rows.slice().sort(function (a, b) {
+          return lowestFirst ? score(a) - score(b) : a.getAttribute("data-k") - b.getAttribute("data-k");
+        });
+        var at = group.after;
+        rows.forEach(function (row) { at.after(row); at = row; });
+      });
+    });
+  }
+
+  function apply() {
+    var status = control("status").value, perspective = control("perspective").value,
+      owner = control("owner").value, filtered = status || perspective || owner, shown = 0;
+    table.querySelectorAll("tbody").forEach(function (body) {
+      var head = body.querySelector("tr.row-p");
+      var inPerspective = !perspective || (head && head.getAttribute("data-p") === perspective);
+      var objective = null, objectiveShown = false, bodyShown = false;
+      function closeObjective() { if (objective) objective.hidden = !objectiveShown; }
+      Array.prototype.forEach.call(body.rows, function (row) {
+        if (row.classList.contains("row-o")) {
+          closeObjective();
+          objective = row; objectiveShown = false;
+        } else if (row.classList.contains("row-k")) {
+          var st = row.querySelector(".st");
+          var who = row.lastElementChild ? row.lastElementChild.textContent : "";
+          var visible = inPerspective && (!status || (st && st.getAttribute("data-st") === status)) &&
+            (!owner || who === owner);
+          row.hidden = !visible;
+          if (visible) { shown++; objectiveShown = true; bodyShown = true; }
+        } else if (row.classList.contains("row-i")) {
+          row.hidden = !!filtered;
+        }
+      });
+      closeObjective();
+      body.hidden = !bodyShown && !!filtered;
+    });
+    sort(control("sort").checked);
+    control("count").textContent = filtered ? shown + " KPIs shown" : "";
+  }
+
+  form.hidden = false;
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  form.addEventListener("change", apply);
+  // The statuses and scores change with the period shown.
+  document.addEventListener("kpic:period", apply);
 })();
