@@ -662,3 +662,35 @@ fn bullet_bands_differ_in_lightness_in_both_schemes() {
         assert!(contrast(green, red) >= 2.0, "green and red");
     }
 }
+
+/// The status history: a row per KPI, a column per period shown, and in the last column each
+/// KPI's status at `as_of` as the table shows it; the overall score's change since the period
+/// before, as report.json's history gives it.
+#[test]
+fn the_status_history_shows_every_kpi_in_every_period() {
+    let report = json("examples/acme");
+    let page = html("examples/acme");
+    let document = Html::parse_document(&page);
+    let root = document.root_element();
+    let periods = report["history"].as_array().unwrap();
+    let kpis = report["kpis"].as_array().unwrap();
+    let heads = select(root, ".history-grid thead th");
+    assert_eq!(heads.len(), periods.len() + 1);
+    let rows = select(root, ".history-grid tbody tr");
+    assert_eq!(rows.len(), kpis.len());
+    for (row, kpi) in rows.iter().zip(kpis) {
+        assert_eq!(text(one(*row, "th a")), kpi["title"].as_str().unwrap());
+        let cells = select(*row, "td");
+        assert_eq!(cells.len(), periods.len());
+        let last = cells.last().unwrap().value().attr("data-st");
+        assert_eq!(last, kpi["latest"]["status"].as_str(), "{}", kpi["id"]);
+    }
+    let [.., before, now] = periods.as_slice() else {
+        panic!("two periods at least")
+    };
+    let change = now["score"].as_f64().unwrap() - before["score"].as_f64().unwrap();
+    let said = text(one(root, ".score-trend span"));
+    let (number, _) = said.split_once(" since ").unwrap();
+    let number: f64 = number.replace('−', "-").replace('+', "").parse().unwrap();
+    assert!((number - change).abs() <= 0.05 + 1e-9, "{said} vs {change}");
+}

@@ -195,6 +195,15 @@ pub fn period(period: Period) -> String {
     }
 }
 
+/// A period in a column head, short: `Sep 26`, `Q3 26`, `W05 26`, `2026`.
+pub fn period_short(period: Period) -> String {
+    let long = self::period(period);
+    match long.rsplit_once(' ') {
+        Some((head, year)) if year.len() == 4 => format!("{head} {}", &year[2..]),
+        _ => long,
+    }
+}
+
 /// How a status reads: a symbol (so that it never depends on colour alone) and a word.
 pub fn status_symbol(status: Status) -> &'static str {
     match status {

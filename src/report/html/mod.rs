@@ -36,6 +36,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("map.html", include_str!("../templates/map.html")),
     ("table.html", include_str!("../templates/table.html")),
     ("row.html", include_str!("../templates/row.html")),
+    (
+        "status-history.html",
+        include_str!("../templates/status-history.html"),
+    ),
     ("kpi.html", include_str!("../templates/kpi.html")),
     ("warnings.html", include_str!("../templates/warnings.html")),
     ("style.css", include_str!("../templates/style.css")),

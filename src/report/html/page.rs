@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::format;
 use super::kpis::{Kpi, KpiView, target_text};
 use super::map::{self, Map};
+use super::svg::{Sparkline, values_sparkline};
 use crate::report::{HistoryEntry, InitiativeJson, PageWarning, PerspectiveJson, Report};
 use crate::score::Status;
 use crate::vocabulary::InitiativeStatus;
@@ -38,6 +39,69 @@ pub struct Page<'r> {
     pub warnings: Vec<WarningView<'r>>,
     /// The KPIs' owners, each once, sorted: the table's owner filter.
     pub owners: Vec<&'r str>,
+    /// The overall score over the periods shown, and its change since the period before
+    /// (`+0.3 since Aug 2026`).
+    pub score_spark: Option<Sparkline>,
+    pub score_change: Option<String>,
+    /// Every KPI's status in every period shown; `None` beyond [`STATUS_HISTORY_MAX_KPIS`].
+    pub status_history: Option<StatusHistory<'r>>,
+}
+
+/// The most KPIs whose status history the page shows as a grid: beyond, a grid of
+/// KPIs × periods would outweigh the rest of the page (the table and sections still show
+/// every status through the period selector).
+pub const STATUS_HISTORY_MAX_KPIS: usize = 400;
+
+/// The status of every KPI in every period shown (the status history of scorecard tools).
+#[derive(Serialize)]
+pub struct StatusHistory<'r> {
+    /// The periods, short (`Sep 26`), and as read (`Sep 2026`).
+    pub periods: Vec<(String, String)>,
+    pub rows: Vec<StatusRow<'r>>,
+}
+
+#[derive(Serialize)]
+pub struct StatusRow<'r> {
+    pub id: &'r str,
+    pub title: &'r str,
+    pub statuses: Vec<Status>,
+}
+
+/// The status history of `kpis` over the `periods` report periods shown.
+fn status_history<'r>(kpis: &[Kpi<'r>], periods: &[HistoryEntry]) -> Option<StatusHistory<'r>> {
+    if kpis.is_empty() || periods.is_empty() || kpis.len() > STATUS_HISTORY_MAX_KPIS {
+        return None;
+    }
+    Some(StatusHistory {
+        periods: periods
+            .iter()
+            .map(|h| (format::period_short(h.period), format::period(h.period)))
+            .collect(),
+        rows: kpis
+            .iter()
+            .map(|kpi| StatusRow {
+                id: &kpi.json.id,
+                title: &kpi.json.title,
+                statuses: (0..periods.len())
+                    .map(|i| kpi.reading_at(i).map_or(Status::None, |r| r.status))
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+/// The change of the overall score since the period before the last one shown:
+/// `+0.3 since Aug 2026`.
+fn score_change(history: &[HistoryEntry]) -> Option<String> {
+    let [.., before, now] = history else {
+        return None;
+    };
+    let (b, n) = (before.score?, now.score?);
+    Some(format!(
+        "{} since {}",
+        format::difference(n - b, None, 1),
+        format::period(before.period)
+    ))
 }
 
 /// A finding as the page tells it: the text between backticks set as code (never a backtick on
@@ -422,6 +486,11 @@ impl<'r> Page<'r> {
             unplaced,
             kpi_count: kpis.len(),
             warnings,
+            score_spark: values_sparkline(
+                &report.history.iter().map(|h| h.score).collect::<Vec<_>>(),
+            ),
+            score_change: score_change(&report.history),
+            status_history: status_history(kpis, &report.history),
             owners: {
                 let mut owners: Vec<&str> = kpis
                     .iter()

@@ -19,7 +19,7 @@ mod sparkline;
 
 pub use bullet::{BulletAt, BulletScale, Segment};
 pub use chart::{Chart, chart};
-pub use sparkline::{Sparkline, sparkline};
+pub use sparkline::{Sparkline, sparkline, values_sparkline};
 
 use std::fmt::Write as _;
 

@@ -20,14 +20,20 @@ pub struct Sparkline {
 /// The actuals of the series entries `0..=last`; `None` without any.
 pub fn sparkline(kpi: &KpiJson, last: usize) -> Option<Sparkline> {
     let entries = kpi.series.get(..=last)?;
-    let (low, high) = extent(entries.iter().filter_map(|e| e.actual), 0.1)?;
+    let actuals: Vec<Option<f64>> = entries.iter().map(|e| e.actual).collect();
+    values_sparkline(&actuals)
+}
+
+/// The sparkline of `values` (a gap where one is `None`), with a dot on the last one drawn.
+pub fn values_sparkline(values: &[Option<f64>]) -> Option<Sparkline> {
+    let (low, high) = extent(values.iter().flatten().copied(), 0.1)?;
     let y = Axis {
         low,
         high,
         from: SPARK_HEIGHT - 2.0,
         to: 2.0,
     };
-    let n = entries.len();
+    let n = values.len();
     let dx = if n > 1 {
         (SPARK_WIDTH - 6.0) / (n - 1) as f64
     } else {
@@ -37,8 +43,8 @@ pub fn sparkline(kpi: &KpiJson, last: usize) -> Option<Sparkline> {
     let mut path = String::new();
     let mut dot = String::new();
     let mut open = false;
-    for (i, entry) in entries.iter().enumerate() {
-        match entry.actual.filter(|v| v.is_finite()) {
+    for (i, value) in values.iter().enumerate() {
+        match value.filter(|v| v.is_finite()) {
             Some(v) => {
                 let (px, py) = (x0 + i as f64 * dx, y.at(v));
                 push_point(&mut path, if open { 'L' } else { 'M' }, px, py);
