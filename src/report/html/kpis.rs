@@ -4,9 +4,10 @@
 use serde::Serialize;
 
 use super::figures::{Reading, Shown, Style, contributing};
+use super::forecast::{Forecast, forecast};
 use super::format;
 use super::svg::{self, BulletAt, BulletScale, Chart, Segment, Sparkline, Tick};
-use crate::period::Period;
+use crate::period::{Grain, Period};
 use crate::report::{Bound, KpiJson, TargetJson};
 use crate::score::Status;
 use crate::vocabulary::Direction;
@@ -113,6 +114,8 @@ pub struct KpiView<'r> {
     pub now: Shown,
     pub bullet: Option<BulletView>,
     pub chart: Option<Chart>,
+    /// Where the recent actuals lead by the deadline, when it lies ahead.
+    pub forecast: Option<ForecastView>,
     pub spark: Option<Sparkline>,
     pub notes: Vec<Note>,
 }
@@ -125,6 +128,54 @@ pub struct BulletView {
     pub ticks: Vec<Tick>,
     /// `scale from 1,000, not 0` when the scale does not start at zero.
     pub start_note: Option<String>,
+}
+
+/// The forecast in words: where the recent pace leads by the deadline, the pace the target
+/// needs, and the verdict.
+#[derive(Serialize)]
+pub struct ForecastView {
+    pub on_track: bool,
+    pub text: String,
+    /// How it was made, for the reader who asks.
+    pub how: String,
+}
+
+fn forecast_view(json: &KpiJson, style: &Style<'_>, f: &Forecast) -> ForecastView {
+    let per = match json.frequency {
+        Grain::Day => "a day",
+        Grain::Week => "a week",
+        Grain::Month => "a month",
+        Grain::Quarter => "a quarter",
+        Grain::Half => "a half-year",
+        Grain::Year => "a year",
+    };
+    // A pace is often smaller than the values: one more decimal below 1 (at most two).
+    let pace = |v: f64| {
+        let decimals = if v.abs() >= 1.0 {
+            style.decimals
+        } else {
+            (style.decimals + 1).min(2)
+        };
+        format!("{}{}", format::signed(v, decimals), style.difference_suffix)
+    };
+    let deadline = json.deadline.map(format::period).unwrap_or_default();
+    let mut text = format!(
+        "{} by {deadline} at the recent pace ({} {per})",
+        style.quantity(Some(f.at_deadline)),
+        pace(f.pace)
+    );
+    if let Some(needed) = f.needed {
+        text += &format!("; the target needs {} {per} from now", pace(needed));
+    }
+    ForecastView {
+        on_track: f.on_track,
+        text,
+        how: format!(
+            "A straight line fitted (least squares) through the last {} actuals, carried on to \
+             the deadline.",
+            f.points
+        ),
+    }
 }
 
 /// A line under a KPI's chart: the owner's note of a period, or why periods have no value.
@@ -152,6 +203,7 @@ impl<'r> Kpi<'r> {
             moved: None,
         });
         let last_shown = self.now_index().or(self.readings.len().checked_sub(1));
+        let forecast = self.now_index().and_then(|at| forecast(json, at));
         KpiView {
             index,
             id: &json.id,
@@ -210,7 +262,9 @@ impl<'r> Kpi<'r> {
                 self.now
                     .filter(|now| now.actual.is_some())
                     .map(|now| style.shown(&now).actual_text),
+                forecast.as_ref(),
             ),
+            forecast: forecast.as_ref().map(|f| forecast_view(json, style, f)),
             spark: last_shown.and_then(|last| svg::sparkline(json, last)),
             notes: notes(json),
         }

@@ -9,6 +9,7 @@
 
 mod data;
 mod figures;
+mod forecast;
 pub mod format;
 mod kpis;
 mod map;

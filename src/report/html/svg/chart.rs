@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{Axis, Tick, coordinate, dotted_polyline, extent, polyline, simplify, y_ticks};
 use crate::report::html::figures::bound_values;
+use crate::report::html::forecast::Forecast;
 use crate::report::html::format;
 use crate::report::{Bound, KpiJson};
 use crate::vocabulary::Direction;
@@ -45,6 +46,9 @@ pub struct Chart {
     pub deadline: Option<Deadline>,
     /// The latest actual, written beside its dot.
     pub latest: Option<PointLabel>,
+    /// Path data of the forecast: the line through the recent actuals, from the period shown
+    /// to the deadline.
+    pub forecast: Option<String>,
     /// The plot's top and bottom edges, and its height.
     pub top: String,
     pub bottom: String,
@@ -82,7 +86,12 @@ pub struct Deadline {
 /// The chart of a KPI over its whole series, with `now` the series entry of `as_of` and
 /// `latest` its actual as the page writes it; `None` when the KPI has nothing to draw (no actual,
 /// plan or band).
-pub fn chart(kpi: &KpiJson, now: Option<usize>, latest: Option<String>) -> Option<Chart> {
+pub fn chart(
+    kpi: &KpiJson,
+    now: Option<usize>,
+    latest: Option<String>,
+    forecast: Option<&Forecast>,
+) -> Option<Chart> {
     let series = &kpi.series;
     let bands = series
         .iter()
@@ -96,7 +105,8 @@ pub fn chart(kpi: &KpiJson, now: Option<usize>, latest: Option<String>) -> Optio
         .and_then(|t| t.value)
         .map(bound_values)
         .unwrap_or_default();
-    let (low, high) = extent(values.chain(bands).chain(target), 0.08)?;
+    let ahead = forecast.map(|f| f.at_deadline);
+    let (low, high) = extent(values.chain(bands).chain(target).chain(ahead), 0.08)?;
     let y = Axis {
         low,
         high,
@@ -145,6 +155,16 @@ pub fn chart(kpi: &KpiJson, now: Option<usize>, latest: Option<String>) -> Optio
         x_ticks: x_ticks(kpi, &x),
         deadline: deadline(kpi, &x, &y, left),
         latest: now.and_then(|at| latest_label(series[at].actual?, latest?, x(at), &y, left)),
+        forecast: forecast.map(|f| {
+            let from = f.at_deadline - f.pace * (f.deadline_at - f.now_at) as f64;
+            format!(
+                "M{} {}L{} {}",
+                coordinate(x(f.now_at)),
+                coordinate(y.at(from)),
+                coordinate(x(f.deadline_at)),
+                coordinate(y.at(f.at_deadline))
+            )
+        }),
         top: coordinate(CHART_TOP),
         bottom: coordinate(CHART_BOTTOM),
         height: coordinate(CHART_BOTTOM - CHART_TOP),
