@@ -1,6 +1,11 @@
 //! A guard run before pest: pest parses nested brackets and comments recursively, so input nested
 //! thousands of levels deep would overflow the stack. This scan finds such nesting first and
 //! reports it as a located syntax error instead.
+//!
+//! pest runs without its own stack probe (its `std` feature is off, for speed), so this guard is
+//! the only thing between deep input and a stack overflow: whatever the grammar nests, and
+//! wherever it ends a comment or a string, this scan must count and end alike (the fuzz target
+//! `check` and `tests/hostile.rs` hold it to that).
 
 use std::ops::Range;
 
