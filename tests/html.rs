@@ -280,7 +280,12 @@ fn assert_shows(cell: ElementRef<'_>, value: &Value, unit: Option<&str>, what: &
             let half = 0.5 * 10f64.powi(-decimals) + 1e-9;
             assert!((read - value).abs() <= half, "{what}: {shown} for {value}");
             if let Some(unit) = unit {
-                assert!(shown.ends_with(unit), "{what}: {shown} without {unit}");
+                // As people write it: `ug/m3` reads `µg/m³`.
+                let written = kpic::report::html::format::unit_text(unit);
+                assert!(
+                    shown.ends_with(&written),
+                    "{what}: {shown} without {written}"
+                );
             }
         }
     }

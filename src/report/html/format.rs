@@ -128,8 +128,55 @@ pub fn unit_suffix(unit: Option<&str>) -> String {
     match unit {
         None | Some("") => String::new(),
         Some("%") => "%".to_string(),
-        Some(unit) => format!(" {unit}"),
+        Some(unit) => format!(" {}", unit_text(unit)),
     }
+}
+
+/// A unit as people write it, from how the language spells it (words of ASCII letters and
+/// digits): `ug/m3` reads `µg/m³`, `m2` `m²`, `degC` `°C`, `kWh*h` `kWh·h`; any other word stays
+/// as written.
+pub fn unit_text(unit: &str) -> String {
+    let mut text = String::with_capacity(unit.len());
+    let mut word = String::new();
+    for c in unit.chars().chain(std::iter::once('\0')) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        text.push_str(&unit_word(&word));
+        word.clear();
+        match c {
+            '*' => text.push('·'),
+            '\0' => {}
+            other => text.push(other),
+        }
+    }
+    text
+}
+
+/// One word of a unit as people write it (see [`unit_text`]).
+fn unit_word(word: &str) -> String {
+    let (stem, power) = match word.strip_suffix('2').or_else(|| word.strip_suffix('3')) {
+        // A square or cube only after letters: `m2`, `km3`; `CO2` or `h24` keep their digit.
+        Some(stem)
+            if !stem.is_empty()
+                && stem.chars().all(|c| c.is_ascii_lowercase())
+                && stem.len() <= 2 =>
+        {
+            (stem, if word.ends_with('2') { "²" } else { "³" })
+        }
+        _ => (word, ""),
+    };
+    let stem = match stem {
+        "ug" | "mcg" => "µg",
+        "um" => "µm",
+        "umol" => "µmol",
+        "degC" => "°C",
+        "degF" => "°F",
+        "ohm" => "Ω",
+        other => other,
+    };
+    format!("{stem}{power}")
 }
 
 /// What follows a difference in `unit`: ` pp` (percentage points) for `%`, else as a value.
@@ -259,6 +306,20 @@ pub fn initiative_status(status: InitiativeStatus) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn units_read_as_people_write_them() {
+        assert_eq!(unit_text("ug/m3"), "µg/m³");
+        assert_eq!(unit_text("m2"), "m²");
+        assert_eq!(unit_text("km2"), "km²");
+        assert_eq!(unit_text("degC"), "°C");
+        assert_eq!(unit_text("kWh*h"), "kWh·h");
+        assert_eq!(unit_text("EUR/customer"), "EUR/customer");
+        assert_eq!(unit_text("tCO2"), "tCO2");
+        assert_eq!(unit_text("CO2"), "CO2");
+        assert_eq!(unit_text("%"), "%");
+        assert_eq!(unit_suffix(Some("ug/m3")), " µg/m³");
+    }
 
     #[test]
     fn coverage_is_never_rounded_to_all_or_nothing() {

@@ -102,7 +102,8 @@ pub struct KpiView<'r> {
     pub title: &'r str,
     pub description: Option<&'r str>,
     pub owner: Option<&'r str>,
-    pub unit: Option<&'r str>,
+    /// As people write it (`µg/m³`).
+    pub unit: Option<String>,
     pub direction: &'static str,
     pub frequency: &'static str,
     pub weight: Option<String>,
@@ -210,7 +211,7 @@ impl<'r> Kpi<'r> {
             title: &json.title,
             description: json.description.as_deref(),
             owner: json.owner.as_deref(),
-            unit: json.unit.as_deref(),
+            unit: json.unit.as_deref().map(format::unit_text),
             direction: match json.direction {
                 Some(Direction::Up) => "higher is better",
                 Some(Direction::Down) => "lower is better",
