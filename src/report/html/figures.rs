@@ -195,6 +195,22 @@ impl<'r> Style<'r> {
         }
     }
 
+    /// A value in compact form with its unit, for where space is short: `1.75m EUR`.
+    pub fn compact(&self, value: Option<f64>) -> String {
+        value.map_or_else(
+            || format::NO_VALUE.to_string(),
+            |v| format::compact(v, self.decimals) + &self.value_suffix,
+        )
+    }
+
+    /// A reading's plan in compact form (a band as the page writes it).
+    pub fn compact_plan(&self, reading: &Reading) -> String {
+        match (reading.plan, reading.green) {
+            (Some(plan), _) => self.compact(Some(plan)),
+            _ => self.shown(reading).plan_text,
+        }
+    }
+
     pub fn quantity(&self, value: Option<f64>) -> String {
         value.map_or_else(
             || format::NO_VALUE.to_string(),

@@ -212,6 +212,31 @@ pub fn is_partial(coverage: Option<f64>) -> bool {
     coverage.is_some_and(|c| c < 100.0 - 1e-6)
 }
 
+/// A large amount in compact form, for where space is short: `1.75m`, `204.8m`, `12.3k`,
+/// `2.1bn` (three significant digits, trailing zeros dropped); below 10,000 the number as
+/// [`number`] writes it with `decimals`.
+pub fn compact(value: f64, decimals: usize) -> String {
+    let magnitude = value.abs();
+    let (scale, suffix) = if magnitude >= 1e9 {
+        (1e9, "bn")
+    } else if magnitude >= 1e6 {
+        (1e6, "m")
+    } else if magnitude >= 1e4 {
+        (1e3, "k")
+    } else {
+        return number(value, decimals);
+    };
+    let mantissa = value / scale;
+    let places = 2usize.saturating_sub(mantissa.abs().log10().floor().max(0.0) as usize);
+    let text = number(mantissa, places);
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    format!("{text}{suffix}")
+}
+
 /// A weight in percent: `60%`, `33.3%`.
 pub fn weight(weight: f64) -> String {
     let text = number(weight, 1);
@@ -306,6 +331,17 @@ pub fn initiative_status(status: InitiativeStatus) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_amounts_read_compact() {
+        assert_eq!(compact(1_750_000.0, 0), "1.75m");
+        assert_eq!(compact(2_100_000.0, 0), "2.1m");
+        assert_eq!(compact(204_800_000.0, 0), "205m");
+        assert_eq!(compact(12_345.0, 0), "12.3k");
+        assert_eq!(compact(-3_200_000_000.0, 0), "−3.2bn");
+        assert_eq!(compact(9_999.5, 1), "9,999.5");
+        assert_eq!(compact(38.2, 1), "38.2");
+    }
 
     #[test]
     fn units_read_as_people_write_them() {

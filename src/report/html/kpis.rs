@@ -281,6 +281,19 @@ pub fn target_text(style: &Style<'_>, target: &TargetJson) -> Option<String> {
     })
 }
 
+/// The final target for the table, where space is short: a large amount compact
+/// (`2.1m EUR by Dec 2026`).
+pub fn target_short(style: &Style<'_>, target: &TargetJson) -> Option<String> {
+    let value = match target.value? {
+        Bound::Value(v) => style.compact(Some(v)),
+        band => style.bound(band),
+    };
+    Some(match &target.by {
+        Some(by) => format!("{value} by {}", format::period(*by)),
+        None => value,
+    })
+}
+
 /// How the bands are set: the thresholds as written, or the tolerance around the plan.
 fn bands_text(json: &KpiJson, style: &Style<'_>) -> String {
     let Some(thresholds) = &json.thresholds else {

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::format;
-use super::kpis::{Kpi, KpiView, target_text};
+use super::kpis::{Kpi, KpiView, target_short};
 use super::map::{self, Map};
 use super::svg::{Sparkline, values_sparkline};
 use crate::report::{HistoryEntry, InitiativeJson, PageWarning, PerspectiveJson, Report};
@@ -312,20 +312,25 @@ pub fn reds(kpis: &[Kpi<'_>], i: usize) -> Vec<usize> {
     red.into_iter().map(|(k, _)| k).collect()
 }
 
-/// A KPI's change in report period `i` told by its values, as its owner reads them: `6.50% vs
-/// plan 6.03%, from 5.80%` (the previous actual left out when it reads the same; the plan when
-/// there is none).
+/// A KPI's change in report period `i` told by its values, as its owner reads them, large
+/// amounts compact: `6.50% vs plan 6.03%, from 5.80%`, `1.75m EUR vs plan 2.1m EUR` (the
+/// previous actual left out when it reads the same; the plan when there is none).
 pub fn change_text(kpi: &Kpi<'_>, i: usize) -> String {
     let Some((before, now)) = kpi.change(i) else {
         return String::new();
     };
-    let (before, now) = (kpi.style.shown(before), kpi.style.shown(now));
-    let mut text = now.actual_text.clone();
-    if now.plan_text != format::NO_VALUE {
-        text += &format!(" vs plan {}", now.plan_text);
+    let style = &kpi.style;
+    let (was, is, plan) = (
+        style.compact(before.actual),
+        style.compact(now.actual),
+        style.compact_plan(now),
+    );
+    let mut text = is.clone();
+    if plan != format::NO_VALUE {
+        text += &format!(" vs plan {plan}");
     }
-    if before.actual_text != now.actual_text && before.actual_text != format::NO_VALUE {
-        text += &format!(", from {}", before.actual_text);
+    if was != is && was != format::NO_VALUE {
+        text += &format!(", from {was}");
     }
     text
 }
@@ -385,7 +390,7 @@ impl<'r> Page<'r> {
                     .json
                     .target
                     .as_ref()
-                    .and_then(|t| target_text(&kpi.style, t))
+                    .and_then(|t| target_short(&kpi.style, t))
                     .unwrap_or_else(|| format::NO_VALUE.to_string()),
             }
         };
