@@ -10,7 +10,7 @@ use crate::eval::Evaluated;
 use crate::period::Period;
 use crate::project::{self, LoadError, Project};
 use crate::semantic::{self, Model};
-use crate::source::{FileId, SourceMap};
+use crate::source::{FileId, Origin, SourceMap};
 
 /// What `check` needs to know beyond the project.
 #[derive(Debug, Clone, Default)]
@@ -88,6 +88,11 @@ pub fn check_project_with_data(
         let (loaded, data_findings) = data::load(&model, &mut sources, &files);
         data = loaded;
         findings.extend(data_findings);
+        if let Some(folder) = entry_folder(&sources, project.entry) {
+            let (comments, comment_findings) = data::comments::load(&model, &mut sources, &folder);
+            data.comments = comments;
+            findings.extend(comment_findings);
+        }
         if data_read {
             let mut context = checks::DataContext::new(&model, &data, options.as_of);
             findings.extend(checks::run_data(&mut context));
@@ -118,5 +123,14 @@ pub fn check_project_with_data(
         entry: project.entry,
         evaluated,
         as_of,
+    }
+}
+
+/// The folder of the entry file, where `comments.csv` is looked for; `None` for a project
+/// that is not on disk.
+fn entry_folder(sources: &SourceMap, entry: FileId) -> Option<PathBuf> {
+    match &sources.get(entry).origin {
+        Origin::Disk(path) => path.parent().map(Path::to_path_buf),
+        Origin::Stdlib(_) => None,
     }
 }

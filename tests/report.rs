@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use serde_json::Value;
+
 fn kpic(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kpic"))
         .args(args)
@@ -348,4 +350,90 @@ fn report_json_is_byte_identical_to_the_goldens() {
             expected.len()
         );
     }
+}
+
+/// The owners' commentary (`comments.csv` beside the entry file): a comment reaches its KPI's
+/// `comments` in report.json and its card on the page; one about no KPI or objective, or with
+/// no period, is a located `bad-value` (with the closest id) and is left out.
+#[test]
+fn comments_reach_their_kpi_and_bad_rows_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path();
+    std::fs::write(
+        project.join("scorecard.kpi"),
+        "scorecard \"C\" {\n  period 2026-01 .. 2026-03\n  data \"actuals.csv\"\n}\n\
+         perspective p \"P\"\nobjective o \"O\" { perspective p owner \"Boss\" }\n\
+         metric sales \"Sales\" { unit EUR }\n\
+         kpi margin \"Margin\" {\n  objective o\n  owner \"Controller\"\n  unit EUR\n  formula sales\n  direction up\n  target 100 EUR by 2026-03\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("actuals.csv"),
+        "metric,period,value\nsales,2026-01,90\nsales,2026-02,95\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("comments.csv"),
+        "period,about,author,text\n2026-02,margin,Controller,\"Late invoices, on plan by March.\"\n\
+         2026-02,o,,Objective on course\n2026-02,marign,Someone,typo\n2026-13,margin,,bad period\n",
+    )
+    .unwrap();
+    let check = Command::new(env!("CARGO_BIN_EXE_kpic"))
+        .args(["check", ".", "--format", "json"])
+        .current_dir(project)
+        .output()
+        .unwrap();
+    let findings: Value = serde_json::from_slice(&check.stdout).unwrap();
+    let said: Vec<(String, u64, String)> = findings["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                format!("{} {}", d["message"].as_str().unwrap(), d["help"]),
+            )
+        })
+        .filter(|(file, ..)| file == "comments.csv")
+        .collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert_eq!(said[0].1, 4);
+    assert!(
+        said[0].2.contains("`marign` is no KPI or objective"),
+        "{said:?}"
+    );
+    assert!(said[0].2.contains("did you mean `margin`?"), "{said:?}");
+    assert_eq!(said[1].1, 5);
+    assert!(said[1].2.contains("`2026-13` is no period"), "{said:?}");
+
+    // Without the bad rows, the report carries the comments.
+    std::fs::write(
+        project.join("comments.csv"),
+        "period,about,author,text\n2026-02,margin,Controller,\"Late invoices, on plan by March.\"\n\
+         2026-02,o,,Objective on course\n",
+    )
+    .unwrap();
+    let out = project.join("out");
+    let report = Command::new(env!("CARGO_BIN_EXE_kpic"))
+        .args(["report", ".", "--format", "json", "--out"])
+        .arg(&out)
+        .current_dir(project)
+        .output()
+        .unwrap();
+    assert!(report.status.success(), "{report:?}");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(
+        json["kpis"][0]["comments"],
+        serde_json::json!([{"period": "2026-02", "author": "Controller", "text": "Late invoices, on plan by March."}])
+    );
+    assert_eq!(
+        json["perspectives"][0]["objectives"][0]["comments"][0]["text"],
+        "Objective on course"
+    );
+    assert_eq!(
+        json["perspectives"][0]["objectives"][0]["comments"][0]["author"],
+        Value::Null
+    );
 }

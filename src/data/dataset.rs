@@ -33,4 +33,6 @@ pub struct BadCell {
 pub struct DataSet {
     pub series: FxHashMap<ItemId, Vec<Observation>>,
     pub bad_cells: Vec<BadCell>,
+    /// The owners' commentary on KPIs and objectives (`comments.csv`).
+    pub comments: Vec<super::comments::Comment>,
 }

@@ -50,6 +50,7 @@
 //!   every input), for the inputs the project declares or uses through its formulas; an input
 //!   whose every cell was a bad value has its `bad-value` findings instead.
 
+pub mod comments;
 mod csv_file;
 mod dataset;
 mod files;

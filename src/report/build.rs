@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::document::{
-    Budget, HistoryEntry, InitiativeJson, ObjectiveJson, PageWarning, PerspectiveJson, Report,
-    ScorecardJson, Span,
+    Budget, CommentJson, HistoryEntry, InitiativeJson, ObjectiveJson, PageWarning, PerspectiveJson,
+    Report, ScorecardJson, Span,
 };
 use super::kpi::{AssessedKpi, kpi_json, kpi_part};
 use crate::diagnostics::{Level, json_diagnostics};
@@ -79,16 +79,18 @@ pub fn build(
     });
 
     let mut initiatives = initiatives_by_objective(model);
+    let mut comments = comments_by_item(outcome);
     let perspectives = card
         .perspectives
         .iter()
-        .map(|p| perspective_json(model, &shown, p, &mut initiatives))
+        .map(|p| perspective_json(model, &shown, p, &mut initiatives, &mut comments))
         .collect();
     let kpi_json = assessed
         .into_iter()
         .map(|kpi| {
             let weight = card.kpi_weights.get(&kpi.id).copied();
-            kpi_json(&mut eval, outcome, kpi, weight, as_of)
+            let own = comments.remove(&kpi.id).unwrap_or_default();
+            kpi_json(&mut eval, outcome, kpi, weight, as_of, own)
         })
         .collect();
 
@@ -119,6 +121,7 @@ fn perspective_json(
     shown: &[Period],
     scores: &PerspectiveScores,
     initiatives: &mut HashMap<ItemId, Vec<InitiativeJson>>,
+    comments: &mut HashMap<ItemId, Vec<CommentJson>>,
 ) -> PerspectiveJson {
     let item = model.item(scores.id);
     let score = scores.history.last().copied().flatten();
@@ -133,7 +136,10 @@ fn perspective_json(
         objectives: scores
             .objectives
             .iter()
-            .map(|o| objective_json(model, shown, o, initiatives.remove(&o.id)))
+            .map(|o| {
+                let own = comments.remove(&o.id).unwrap_or_default();
+                objective_json(model, shown, o, initiatives.remove(&o.id), own)
+            })
             .collect(),
     }
 }
@@ -143,6 +149,7 @@ fn objective_json(
     shown: &[Period],
     scores: &ObjectiveScores,
     initiatives: Option<Vec<InitiativeJson>>,
+    comments: Vec<CommentJson>,
 ) -> ObjectiveJson {
     let item = model.item(scores.id);
     let ItemKind::Objective(objective) = &item.kind else {
@@ -169,6 +176,7 @@ fn objective_json(
             .map(|&k| model.item(k).id.node.clone())
             .collect(),
         initiatives: initiatives.unwrap_or_default(),
+        comments,
     }
 }
 
@@ -228,6 +236,19 @@ fn history_json(periods: &[Period], scores: &[Option<f64>], coverage: &[f64]) ->
             coverage,
         })
         .collect()
+}
+
+/// The owners' comments, by the KPI or objective they are about, in the order written.
+fn comments_by_item(outcome: &CheckOutcome) -> HashMap<ItemId, Vec<CommentJson>> {
+    let mut by_item: HashMap<ItemId, Vec<CommentJson>> = HashMap::new();
+    for comment in &outcome.data.comments {
+        by_item.entry(comment.about).or_default().push(CommentJson {
+            period: comment.period,
+            author: comment.author.clone(),
+            text: comment.text.clone(),
+        });
+    }
+    by_item
 }
 
 /// The initiatives of each objective, in declaration order.

@@ -92,6 +92,7 @@ pub struct ObjectiveJson {
     pub history: Vec<HistoryEntry>,
     pub kpis: Vec<String>,
     pub initiatives: Vec<InitiativeJson>,
+    pub comments: Vec<CommentJson>,
 }
 
 #[derive(Serialize)]
@@ -131,6 +132,16 @@ pub struct KpiJson {
     pub latest: Option<Latest>,
     pub trend: Option<Trend>,
     pub series: Vec<SeriesEntry>,
+    /// The owners' commentary on it (`comments.csv`), in the order written.
+    pub comments: Vec<CommentJson>,
+}
+
+/// An owner's comment on a KPI or an objective in a period.
+#[derive(Serialize, Clone)]
+pub struct CommentJson {
+    pub period: Period,
+    pub author: Option<String>,
+    pub text: String,
 }
 
 #[derive(Serialize)]

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::document::{
-    Bound, KpiJson, Latest, PeriodValue, SeriesEntry, TargetJson, ThresholdsJson,
+    Bound, CommentJson, KpiJson, Latest, PeriodValue, SeriesEntry, TargetJson, ThresholdsJson,
 };
 use crate::eval::{Evaluator, Value, completed_by, periods};
 use crate::period::Period;
@@ -118,6 +118,7 @@ pub(super) fn kpi_json(
     assessed: AssessedKpi<'_>,
     weight: Option<f64>,
     as_of: Option<Period>,
+    comments: Vec<CommentJson>,
 ) -> KpiJson {
     let model = &outcome.model;
     let kpi = assessed.id;
@@ -216,6 +217,7 @@ pub(super) fn kpi_json(
         latest,
         trend,
         series,
+        comments,
     }
 }
 

@@ -29,8 +29,8 @@ mod kpi;
 
 pub use build::build;
 pub use document::{
-    Bound, Budget, HistoryEntry, InitiativeJson, KpiJson, Latest, ObjectiveJson, PageWarning,
-    PeriodValue, PerspectiveJson, Report, ScorecardJson, SeriesEntry, Span, TargetJson,
-    ThresholdsJson,
+    Bound, Budget, CommentJson, HistoryEntry, InitiativeJson, KpiJson, Latest, ObjectiveJson,
+    PageWarning, PeriodValue, PerspectiveJson, Report, ScorecardJson, SeriesEntry, Span,
+    TargetJson, ThresholdsJson,
 };
 pub use json::{render_json, write_json};

@@ -341,6 +341,7 @@ mod tests {
             latest: None,
             trend: None,
             series,
+            comments: Vec::new(),
         }
     }
 

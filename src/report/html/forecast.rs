@@ -140,6 +140,7 @@ mod tests {
                     missing: None,
                 })
                 .collect(),
+            comments: Vec::new(),
         }
     }
 

@@ -8,7 +8,7 @@ use super::forecast::{Forecast, forecast};
 use super::format;
 use super::svg::{self, BulletAt, BulletScale, Chart, Segment, Sparkline, Tick};
 use crate::period::{Grain, Period};
-use crate::report::{Bound, KpiJson, TargetJson};
+use crate::report::{Bound, CommentJson, KpiJson, TargetJson};
 use crate::score::Status;
 use crate::vocabulary::Direction;
 
@@ -119,6 +119,8 @@ pub struct KpiView<'r> {
     pub forecast: Option<ForecastView>,
     pub spark: Option<Sparkline>,
     pub notes: Vec<Note>,
+    /// The owners' comments, their periods as read.
+    pub comments: Vec<CommentView<'r>>,
 }
 
 #[derive(Serialize)]
@@ -268,6 +270,7 @@ impl<'r> Kpi<'r> {
             forecast: forecast.as_ref().map(|f| forecast_view(json, style, f)),
             spark: last_shown.and_then(|last| svg::sparkline(json, last)),
             notes: notes(json),
+            comments: comment_views(&json.comments),
         }
     }
 }
@@ -279,6 +282,25 @@ pub fn target_text(style: &Style<'_>, target: &TargetJson) -> Option<String> {
         Some(by) => format!("{value} by {}", format::period(*by)),
         None => value,
     })
+}
+
+/// An owner's comment as the page shows it.
+#[derive(Serialize)]
+pub struct CommentView<'r> {
+    pub period: String,
+    pub author: Option<&'r str>,
+    pub text: &'r str,
+}
+
+pub fn comment_views(comments: &[CommentJson]) -> Vec<CommentView<'_>> {
+    comments
+        .iter()
+        .map(|c| CommentView {
+            period: format::period(c.period),
+            author: c.author.as_deref(),
+            text: &c.text,
+        })
+        .collect()
 }
 
 /// The final target for the table, where space is short: a large amount compact
@@ -411,6 +433,7 @@ mod tests {
                 entry("2026-04", Some("no data"), None),
                 entry("2026-05", Some("division by zero"), None),
             ],
+            comments: Vec::new(),
         };
         let lines: Vec<(String, String, bool)> = notes(&json)
             .into_iter()

@@ -592,6 +592,7 @@ mod tests {
                     history: Vec::new(),
                     kpis: Vec::new(),
                     initiatives: Vec::new(),
+                    comments: Vec::new(),
                 })
                 .collect(),
         }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::format;
-use super::kpis::{Kpi, KpiView, target_short};
+use super::kpis::{CommentView, Kpi, KpiView, comment_views, target_short};
 use super::map::{self, Map};
 use super::svg::{Sparkline, values_sparkline};
 use crate::report::{HistoryEntry, InitiativeJson, PageWarning, PerspectiveJson, Report};
@@ -217,6 +217,7 @@ pub struct ObjectiveView<'r> {
     pub driven_by: Vec<Link<'r>>,
     pub initiatives: Vec<InitiativeView<'r>>,
     pub kpis: Vec<TableKpi<'r>>,
+    pub comments: Vec<CommentView<'r>>,
 }
 
 /// A KPI in the table and in its section.
@@ -437,6 +438,7 @@ impl<'r> Page<'r> {
                             driven_by: driven_by(&report.perspectives, &o.id),
                             initiatives: o.initiatives.iter().map(initiative).collect(),
                             kpis: own.into_iter().map(table_kpi).collect(),
+                            comments: comment_views(&o.comments),
                         };
                         objective_index += 1;
                         view
