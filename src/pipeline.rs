@@ -117,7 +117,7 @@ pub fn check_project_with_data(
         data: data_judged,
         broken: &broken,
     };
-    checks::levels::apply(&mut findings, &model, &options.lint, &judged);
+    checks::levels::apply(&mut findings, &model, &sources, &options.lint, &judged);
     diagnostics::sort(&mut findings, &sources);
     CheckOutcome {
         sources,

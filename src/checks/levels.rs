@@ -6,9 +6,9 @@
 
 use super::is_implemented;
 use super::root_cause::{Broken, is_moot_there};
-use crate::diagnostics::{self, Category, Finding, Level, Rule, Suppression};
+use crate::diagnostics::{self, Category, Edit, Finding, Fix, Level, Rule, Suppression};
 use crate::semantic::Model;
-use crate::source::Span;
+use crate::source::{SourceMap, Span};
 use crate::vocabulary::{Attribute, LintLevel, Spanned};
 
 /// What the command line says about levels.
@@ -32,12 +32,19 @@ pub struct Judged<'a> {
 }
 
 /// Settles the level of every finding, adding the findings about the lint settings themselves.
-pub fn apply(findings: &mut Vec<Finding>, model: &Model, options: &LintOptions, judged: &Judged) {
+/// `sources` are those of the model, for the fixes of `unused-allow`.
+pub fn apply(
+    findings: &mut Vec<Finding>,
+    model: &Model,
+    sources: &SourceMap,
+    options: &LintOptions,
+    judged: &Judged,
+) {
     let mut lint_findings = Vec::new();
     let scopes = attribute_scopes(model, &mut lint_findings);
     let lint_block = lint_block_levels(model, &mut lint_findings);
     let used = settle(findings, &scopes, &lint_block, options);
-    report_unused_allows(&scopes, &used, judged, &mut lint_findings);
+    report_unused_allows(&scopes, &used, judged, sources, &mut lint_findings);
     // Findings about the settings take the command line and the lint block, not attributes.
     for finding in lint_findings
         .iter_mut()
@@ -115,22 +122,25 @@ fn set_level(finding: &mut Finding, level: Level, justification: Option<String>)
 }
 
 /// One rule named in an attribute, applying to the declaration `scope`.
-struct AttributeEntry {
+struct AttributeEntry<'m> {
     rule: Rule,
     level: Level,
     reason: Option<String>,
     span: Span,
     from_allow: bool,
+    /// The attribute, and the rule's place among those it names.
+    attribute: &'m Attribute,
+    position: usize,
 }
 
 /// The attributes of one declaration: where they apply and what they say.
-struct Scope {
+struct Scope<'m> {
     span: Span,
-    entries: Vec<AttributeEntry>,
+    entries: Vec<AttributeEntry<'m>>,
 }
 
 /// The declarations that carry attributes, with their valid entries.
-fn attribute_scopes(model: &Model, lint_findings: &mut Vec<Finding>) -> Vec<Scope> {
+fn attribute_scopes<'m>(model: &'m Model, lint_findings: &mut Vec<Finding>) -> Vec<Scope<'m>> {
     let scorecard = model
         .scorecard
         .as_ref()
@@ -147,14 +157,14 @@ fn attribute_scopes(model: &Model, lint_findings: &mut Vec<Finding>) -> Vec<Scop
         .collect()
 }
 
-fn attribute_entries(
-    attributes: &[Attribute],
+fn attribute_entries<'m>(
+    attributes: &'m [Attribute],
     lint_findings: &mut Vec<Finding>,
-) -> Vec<AttributeEntry> {
+) -> Vec<AttributeEntry<'m>> {
     let mut entries = Vec::new();
     for attribute in attributes {
         let level = level_of(attribute.level.node);
-        for name in &attribute.rules {
+        for (position, name) in attribute.rules.iter().enumerate() {
             let Some(rule) = known_rule(name, lint_findings) else {
                 continue;
             };
@@ -164,6 +174,8 @@ fn attribute_entries(
                 reason: attribute.reason.as_ref().map(|reason| reason.node.clone()),
                 span: name.span,
                 from_allow: attribute.level.node == LintLevel::Allow,
+                attribute,
+                position,
             });
         }
     }
@@ -205,8 +217,9 @@ fn known_rule(name: &Spanned<String>, lint_findings: &mut Vec<Finding>) -> Optio
         format!("there is no rule `{}`", name.node),
     )
     .label("unknown rule");
-    finding = match closest_rule(&name.node) {
-        Some(close) => finding.help(format!("did you mean `{close}`?")),
+    let close = diagnostics::closest_of(&name.node, Rule::ALL.iter().map(|rule| rule.name()));
+    finding = match close {
+        Some(_) => finding.did_you_mean(close, &name.node),
         None => finding.help("`kpic rules` lists every rule"),
     };
     lint_findings.push(finding);
@@ -220,10 +233,10 @@ pub fn closest_rule(name: &str) -> Option<&'static str> {
 
 /// The attribute entry for the finding's rule on the innermost declaration that holds the
 /// finding's primary place, with its index among all entries (to mark it used).
-fn innermost_attribute<'s>(
-    scopes: &'s [Scope],
+fn innermost_attribute<'s, 'm>(
+    scopes: &'s [Scope<'m>],
     finding: &Finding,
-) -> Option<(usize, &'s AttributeEntry)> {
+) -> Option<(usize, &'s AttributeEntry<'m>)> {
     let place = finding.primary.span;
     let mut best: Option<(usize, &AttributeEntry, u32)> = None;
     let mut index = 0;
@@ -243,29 +256,34 @@ fn innermost_attribute<'s>(
     best.map(|(index, entry, _)| (index, entry))
 }
 
-/// `unused-allow` for each `@allow(rule)` that matched no finding of a rule kpic checks.
+/// `unused-allow` for each `@allow(rule)` that matched no finding of a rule kpic checks, with
+/// its fix: the attribute removed, or only that rule when the attribute names others still used.
 fn report_unused_allows(
     scopes: &[Scope],
     used: &[bool],
     judged: &Judged,
+    sources: &SourceMap,
     lint_findings: &mut Vec<Finding>,
 ) {
     let entries = scopes
         .iter()
         .flat_map(|scope| scope.entries.iter().map(move |entry| (scope, entry)));
-    for ((scope, entry), used) in entries.zip(used) {
-        // An `@allow` of a change rule documents a past decision (`kpic diff`): never unused.
-        let change = entry.rule.category() == Category::Change;
-        let not_judged = !judged.data && super::needs_data(entry.rule)
-            || judged.broken.holds(scope.span) && is_moot_there(entry.rule);
-        if *used
-            || !entry.from_allow
-            || change
-            || not_judged
-            || !is_implemented(entry.rule) && entry.rule.is_configurable()
-        {
-            continue;
-        }
+    let unused: Vec<&AttributeEntry> = entries
+        .zip(used)
+        .filter(|((scope, entry), used)| {
+            // An `@allow` of a change rule documents a past decision (`kpic diff`): never unused.
+            let change = entry.rule.category() == Category::Change;
+            let not_judged = !judged.data && super::needs_data(entry.rule)
+                || judged.broken.holds(scope.span) && is_moot_there(entry.rule);
+            !(**used
+                || !entry.from_allow
+                || change
+                || not_judged
+                || !is_implemented(entry.rule) && entry.rule.is_configurable())
+        })
+        .map(|((_, entry), _)| entry)
+        .collect();
+    for entry in &unused {
         let finding = if entry.rule.is_configurable() {
             Finding::new(
                 Rule::UnusedAllow,
@@ -279,8 +297,63 @@ fn report_unused_allows(
                 .label("cannot be allowed")
                 .help("the rules of the category `error` (see `kpic rules`) mean the scorecard does not make sense: fix the error instead")
         };
-        lint_findings.push(finding);
+        let siblings = unused
+            .iter()
+            .filter(|other| std::ptr::eq(other.attribute, entry.attribute))
+            .count();
+        let fix = match siblings == entry.attribute.rules.len() {
+            true => Some(remove_attribute(entry.attribute, sources)),
+            false => remove_rule(entry, sources),
+        };
+        lint_findings.push(match fix {
+            Some(fix) => finding.fix(fix),
+            None => finding,
+        });
     }
+}
+
+/// The fix that removes an attribute: its line when it is alone on it, else the attribute and
+/// the blanks after it.
+fn remove_attribute(attribute: &Attribute, sources: &SourceMap) -> Fix {
+    let span = attribute.span;
+    let file = sources.get(span.file);
+    let removed = diagnostics::whole_line(file, span.file, span).unwrap_or_else(|| {
+        let after = &file.text[span.end as usize..];
+        let blanks = after.len() - after.trim_start_matches([' ', '\t']).len();
+        Span {
+            end: span.end + blanks as u32,
+            ..span
+        }
+    });
+    let text = &file.text[span.range()];
+    Fix::new(format!("remove `{text}`"), vec![Edit::new(removed, "")])
+}
+
+/// The fix that removes one rule from an attribute that names others, with the comma that
+/// separates it from its neighbour; none when anything but blanks is written between them (a
+/// comment is never removed).
+fn remove_rule(entry: &AttributeEntry, sources: &SourceMap) -> Option<Fix> {
+    let rules = &entry.attribute.rules;
+    let text = &sources.get(entry.span.file).text;
+    let this = rules[entry.position].span;
+    let removed = match rules.get(entry.position + 1) {
+        Some(next) => this.to(Span {
+            end: next.span.start,
+            ..next.span
+        }),
+        None => Span {
+            start: rules[entry.position.checked_sub(1)?].span.end,
+            ..this
+        },
+    };
+    let separator = text[removed.range()].replace(&text[this.range()], "");
+    if separator.trim() != "," {
+        return None;
+    }
+    Some(Fix::new(
+        format!("remove `{}` from the attribute", entry.rule),
+        vec![Edit::new(removed, "")],
+    ))
 }
 
 #[cfg(test)]
@@ -294,10 +367,18 @@ mod tests {
         broken: &Broken::EMPTY,
     };
 
-    /// The model of `source`, and a `missing-owner` finding on each KPI (`k1`, `k2`).
-    fn setup(source: &str) -> (Model, Vec<Finding>) {
+    /// The model of `source`, its sources, and a `missing-owner` finding on each KPI (`k1`,
+    /// `k2`).
+    fn setup(source: &str) -> (Model, SourceMap, Vec<Finding>) {
         let model = semantic::model_of(source);
-        let owner_findings = ["k1", "k2"]
+        let owner_findings = owner_findings(&model);
+        let sources =
+            crate::project::load_text("test.kpi", std::path::Path::new("."), source).sources;
+        (model, sources, owner_findings)
+    }
+
+    fn owner_findings(model: &Model) -> Vec<Finding> {
+        ["k1", "k2"]
             .iter()
             .map(|id| {
                 let item = model.item(model.names[*id]);
@@ -307,8 +388,7 @@ mod tests {
                     format!("KPI `{id}` has no owner"),
                 )
             })
-            .collect();
-        (model, owner_findings)
+            .collect()
     }
 
     const KPIS: &str =
@@ -326,8 +406,14 @@ mod tests {
 
     #[test]
     fn default_levels_stay_without_settings() {
-        let (model, mut findings) = setup(&source("", ""));
-        apply(&mut findings, &model, &LintOptions::default(), &ALL_JUDGED);
+        let (model, sources, mut findings) = setup(&source("", ""));
+        apply(
+            &mut findings,
+            &model,
+            &sources,
+            &LintOptions::default(),
+            &ALL_JUDGED,
+        );
         assert_eq!(
             levels(&findings),
             [
@@ -340,12 +426,13 @@ mod tests {
     #[test]
     fn the_narrowest_setting_wins() {
         // Command line: allow. Lint block: deny (beats the command line). Attribute on k1: warn.
-        let (model, mut findings) = setup(&source("deny missing-owner", "@warn(missing-owner)\n"));
+        let (model, sources, mut findings) =
+            setup(&source("deny missing-owner", "@warn(missing-owner)\n"));
         let options = LintOptions {
             levels: vec![(Rule::MissingOwner, Level::Allow)],
             deny_warnings: false,
         };
-        apply(&mut findings, &model, &options, &ALL_JUDGED);
+        apply(&mut findings, &model, &sources, &options, &ALL_JUDGED);
         assert_eq!(
             levels(&findings),
             [
@@ -357,7 +444,7 @@ mod tests {
 
     #[test]
     fn the_command_line_applies_without_a_lint_block_and_its_last_word_wins() {
-        let (model, mut findings) = setup(&source("", ""));
+        let (model, sources, mut findings) = setup(&source("", ""));
         let options = LintOptions {
             levels: vec![
                 (Rule::MissingOwner, Level::Error),
@@ -365,7 +452,7 @@ mod tests {
             ],
             deny_warnings: false,
         };
-        apply(&mut findings, &model, &options, &ALL_JUDGED);
+        apply(&mut findings, &model, &sources, &options, &ALL_JUDGED);
         assert_eq!(
             levels(&findings),
             [
@@ -383,11 +470,17 @@ mod tests {
 
     #[test]
     fn an_allow_with_a_reason_suppresses_with_that_justification() {
-        let (model, mut findings) = setup(&source(
+        let (model, sources, mut findings) = setup(&source(
             "",
             "@allow(missing-owner, \"owner being hired\")\n",
         ));
-        apply(&mut findings, &model, &LintOptions::default(), &ALL_JUDGED);
+        apply(
+            &mut findings,
+            &model,
+            &sources,
+            &LintOptions::default(),
+            &ALL_JUDGED,
+        );
         assert_eq!(
             levels(&findings),
             [
@@ -404,10 +497,12 @@ mod tests {
 
     #[test]
     fn deny_warnings_turns_the_remaining_warnings_into_errors() {
-        let (model, mut findings) = setup(&source("allow missing-owner", "@warn(missing-owner)\n"));
+        let (model, sources, mut findings) =
+            setup(&source("allow missing-owner", "@warn(missing-owner)\n"));
         apply(
             &mut findings,
             &model,
+            &sources,
             &LintOptions {
                 levels: Vec::new(),
                 deny_warnings: true,
@@ -429,8 +524,14 @@ mod tests {
             "objective o \"O\"",
             "@allow(unused-allow)\nobjective o \"O\"",
         );
-        let (model, mut findings) = setup(&text);
-        apply(&mut findings, &model, &LintOptions::default(), &ALL_JUDGED);
+        let (model, sources, mut findings) = setup(&text);
+        apply(
+            &mut findings,
+            &model,
+            &sources,
+            &LintOptions::default(),
+            &ALL_JUDGED,
+        );
         let lint: Vec<(&str, Level, &str)> = findings[2..]
             .iter()
             .map(|f| {
@@ -465,12 +566,13 @@ mod tests {
 
     #[test]
     fn errors_of_the_first_table_keep_their_level() {
-        let (model, _) = setup(&source("", ""));
+        let (model, sources, _) = setup(&source("", ""));
         let span = model.item(model.names["k1"]).id.span;
         let mut findings = vec![Finding::new(Rule::UnknownName, span, "x")];
         apply(
             &mut findings,
             &model,
+            &sources,
             &LintOptions {
                 levels: Vec::new(),
                 deny_warnings: true,

@@ -17,33 +17,17 @@ use crate::pipeline::{CheckOptions, check_path};
 use crate::source::SourceMap;
 
 pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
-    let as_of = match super::parse_as_of(args.as_of.as_deref()) {
-        Ok(as_of) => as_of,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
-    };
-    let options = CheckOptions {
-        no_data: args.no_data,
-        lint,
-        as_of,
-    };
-    let path = args.path.clone();
-    let Some(outcome) = crash::on_big_stack(move || check_path(&path, &options)) else {
-        return crash::EXIT_CRASH;
-    };
-    let outcome = match outcome {
+    let outcome = match checked(args, &lint) {
         Ok(outcome) => outcome,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
-    if let Some(message) = super::as_of_outside_span(&outcome, as_of) {
-        eprintln!("error: {message}");
-        return EXIT_USAGE;
-    }
+    let outcome = match args.fix {
+        true => match super::fix::run(args, &lint, outcome) {
+            Ok(outcome) => outcome,
+            Err(code) => return code,
+        },
+        false => outcome,
+    };
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
     let text = render(args.format, &outcome, to_terminal);
     if let Err(code) = emit(args.output_file.as_deref(), &text) {
@@ -54,6 +38,33 @@ pub fn run(args: &CheckArgs, lint: LintOptions) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// The outcome of checking the project `args` names, or the exit code of a check that could not
+/// run (its error already printed).
+pub(super) fn checked(args: &CheckArgs, lint: &LintOptions) -> Result<CheckOutcome, u8> {
+    let as_of = super::parse_as_of(args.as_of.as_deref()).map_err(|message| {
+        eprintln!("error: {message}");
+        EXIT_USAGE
+    })?;
+    let options = CheckOptions {
+        no_data: args.no_data,
+        lint: lint.clone(),
+        as_of,
+    };
+    let path = args.path.clone();
+    let Some(outcome) = crash::on_big_stack(move || check_path(&path, &options)) else {
+        return Err(crash::EXIT_CRASH);
+    };
+    let outcome = outcome.map_err(|error| {
+        eprintln!("error: {error}");
+        EXIT_USAGE
+    })?;
+    if let Some(message) = super::as_of_outside_span(&outcome, as_of) {
+        eprintln!("error: {message}");
+        return Err(EXIT_USAGE);
+    }
+    Ok(outcome)
 }
 
 /// Writes `text` to `output_file` (atomically) or to standard output; the exit code on failure.

@@ -3,6 +3,7 @@
 mod check;
 mod crash;
 mod diff;
+mod fix;
 mod fmt;
 mod init;
 mod lint;
@@ -52,7 +53,7 @@ static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
 enum Command {
     /// Parse, resolve and check a project; print its findings; write nothing
     #[command(
-        after_help = "Examples:\n  kpic check                      # the project in this folder\n  kpic check examples/acme --format short\n  kpic check scorecard.kpi --format json --no-data\n  kpic check . -D missing-owner -A too-many-kpis --deny warnings\n  kpic check . --format sarif --output-file kpic.sarif\n\nLevels: an attribute (@allow(rule)) beats the scorecard's lint block, which beats -A/-W/-D.\n\nExit codes: 0 no errors, 1 errors found, 2 the check could not run."
+        after_help = "Examples:\n  kpic check                      # the project in this folder\n  kpic check examples/acme --format short\n  kpic check scorecard.kpi --format json --no-data\n  kpic check . -D missing-owner -A too-many-kpis --deny warnings\n  kpic check . --format sarif --output-file kpic.sarif\n  kpic check . --fix                  # apply the certain fixes, then check again\n\nLevels: an attribute (@allow(rule)) beats the scorecard's lint block, which beats -A/-W/-D.\n\nExit codes: 0 no errors, 1 errors found, 2 the check could not run."
     )]
     Check(CheckArgs),
     /// Check a project, evaluate and score it, and write its report
@@ -130,6 +131,10 @@ struct CheckArgs {
     /// error
     #[arg(short = 'D', long = "deny", value_name = "RULE")]
     deny: Vec<String>,
+    /// Apply the certain fixes (a typo with one close candidate, a missing `use std.X`, an
+    /// unused `@allow`, a property line given twice), then check again
+    #[arg(long)]
+    fix: bool,
 }
 
 #[derive(clap::Args)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Finding, Label, Level, Summary};
+use super::{Finding, Fix, Label, Level, Summary};
 use crate::source::{SourceMap, Span};
 
 #[derive(Serialize)]
@@ -21,6 +21,23 @@ pub struct Diagnostic<'a> {
     #[serde(flatten)]
     location: Location<'a>,
     labels: Vec<JsonLabel<'a>>,
+    /// The certain fix, only on findings that have one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    message: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// The text that replaces a range (empty: removed; an empty range: inserted there).
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    #[serde(flatten)]
+    location: Location<'a>,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -76,8 +93,23 @@ pub fn diagnostics<'a>(findings: &'a [Finding], sources: &'a SourceMap) -> Vec<D
                 .chain(&finding.secondary)
                 .map(|label| label_json(sources, label))
                 .collect(),
+            fix: finding.fix.as_ref().map(|fix| fix_json(sources, fix)),
         })
         .collect()
+}
+
+fn fix_json<'a>(sources: &'a SourceMap, fix: &'a Fix) -> JsonFix<'a> {
+    JsonFix {
+        message: &fix.message,
+        edits: fix
+            .edits
+            .iter()
+            .map(|edit| JsonEdit {
+                location: location(sources, edit.span),
+                text: &edit.text,
+            })
+            .collect(),
+    }
 }
 
 fn label_json<'a>(sources: &'a SourceMap, label: &'a Label) -> JsonLabel<'a> {

@@ -3,6 +3,7 @@
 //! Every stage of the pipeline reports [`Finding`]s; the renderers in this module turn them into
 //! the output formats of `kpic check --format …`.
 
+mod fix;
 mod github;
 mod gitlab;
 mod human;
@@ -11,6 +12,7 @@ mod rules;
 mod sarif;
 mod short;
 
+pub use fix::{Edit, Fix, apply as apply_edits, compatible as compatible_fixes, whole_line};
 pub use github::render_github;
 pub use gitlab::render_gitlab;
 pub use human::render_human;
@@ -40,6 +42,8 @@ pub struct Finding {
     /// Set when an `@allow` attribute, the lint block or the command line allowed the finding:
     /// the finding is then at level allow, kept for SARIF's suppressed results.
     pub suppression: Option<Suppression>,
+    /// The certain fix, when there is one (`kpic check --fix` applies it).
+    pub fix: Option<Fix>,
 }
 
 /// Why a finding is allowed.
@@ -63,6 +67,7 @@ impl Finding {
             secondary: Vec::new(),
             help: None,
             suppression: None,
+            fix: None,
         }
     }
 
@@ -84,6 +89,30 @@ impl Finding {
     pub fn help(mut self, help: impl Into<String>) -> Finding {
         self.help = Some(help.into());
         self
+    }
+
+    /// Sets the certain fix.
+    pub fn fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// For a typo: the help "did you mean `close`?" and, when `close` is the only close
+    /// candidate, the fix that writes it in place of the name at the primary place.
+    pub fn did_you_mean(self, close: Option<Close<'_>>, name: &str) -> Finding {
+        let Some(close) = close else {
+            return self;
+        };
+        let span = self.primary.span;
+        let finding = self.help(format!("did you mean `{}`?", close.name));
+        match close.only {
+            true => finding.fix(Fix::replace(
+                span,
+                close.name,
+                format!("replace `{name}` with `{}`", close.name),
+            )),
+            false => finding,
+        }
     }
 }
 
@@ -148,26 +177,65 @@ pub fn cycle_chain<S: AsRef<str>>(names: &[S]) -> String {
 /// "did you mean …?" for `name` among `candidates`: the closest by edit distance, when it is
 /// close enough to be a plausible typo.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    close_candidates(name, candidates)
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+/// The closest candidate to a name, and whether it is the only close one (then replacing the
+/// name with it is a certain fix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Close<'a> {
+    pub name: &'a str,
+    pub only: bool,
+}
+
+/// [`closest`], saying whether the candidate is the only close one: a typo of it (not merely a
+/// prefix), and every other candidate at least two edits further from the name (`revnue` is
+/// certainly `revenue`; `cost_a` could be `cost_b` as well as `cost_c`).
+pub fn closest_of<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<Close<'a>> {
+    let mut close: Vec<(usize, &str)> = close_candidates(name, candidates).collect();
+    close.sort_unstable();
+    // The same name twice (in two lists of candidates) is one candidate.
+    close.dedup_by(|a, b| a.1 == b.1);
+    let (distance, best) = *close.first()?;
+    let runner_up = close.get(1).map_or(usize::MAX, |other| other.0);
+    Some(Close {
+        name: best,
+        only: distance <= typo_limit(name) && runner_up > distance + 1,
+    })
+}
+
+/// How many edits a typo of `name` may be.
+fn typo_limit(name: &str) -> usize {
+    (name.chars().count() / 3).max(1)
+}
+
+/// The candidates close enough to `name` to be a plausible typo of it, with their distance.
+fn close_candidates<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> impl Iterator<Item = (usize, &'a str)> {
     // Longer names are not typed by hand, and the distance is quadratic in their length.
     const LONGEST: usize = 64;
     let length = name.chars().count();
-    if length > LONGEST {
-        return None;
-    }
-    let limit = (length / 3).max(1);
+    let limit = typo_limit(name);
+    let candidates = (length <= LONGEST).then_some(candidates);
     candidates
         .into_iter()
-        .filter(|candidate| *candidate != name && candidate.len() <= 4 * LONGEST)
-        .filter(|candidate| {
+        .flatten()
+        .filter(move |candidate| *candidate != name && candidate.len() <= 4 * LONGEST)
+        .filter(move |candidate| {
             let prefix = candidate.starts_with(name) || name.starts_with(candidate);
             prefix || candidate.chars().count().abs_diff(length) <= limit
         })
-        .map(|candidate| (strsim::damerau_levenshtein(name, candidate), candidate))
-        .filter(|(distance, candidate)| {
+        .map(move |candidate| (strsim::damerau_levenshtein(name, candidate), candidate))
+        .filter(move |(distance, candidate)| {
             *distance <= limit || candidate.starts_with(name) || name.starts_with(candidate)
         })
-        .min()
-        .map(|(_, candidate)| candidate)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Finding, Label, Level, Rule};
+use super::{Finding, Fix, Label, Level, Rule};
 use crate::source::{Origin, SourceMap, Span};
 
 #[derive(Serialize)]
@@ -82,6 +82,35 @@ struct SarifResult {
     related_locations: Vec<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+}
+
+/// A certain fix: its replacements grouped by file (`artifactChanges`), as SARIF 2.1.0 says.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: InsertedContent,
+}
+
+#[derive(Serialize)]
+struct InsertedContent {
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -222,6 +251,40 @@ fn result(finding: &Finding, rule_index: usize, sources: &SourceMap) -> SarifRes
             .map(|(i, label)| location(label, Some(i + 1), sources))
             .collect(),
         suppressions,
+        fixes: finding
+            .fix
+            .iter()
+            .map(|fix| sarif_fix(fix, sources))
+            .collect(),
+    }
+}
+
+fn sarif_fix(fix: &Fix, sources: &SourceMap) -> SarifFix {
+    let mut changes: Vec<ArtifactChange> = Vec::new();
+    let mut files = Vec::new();
+    for edit in &fix.edits {
+        let replacement = Replacement {
+            deleted_region: region(edit.span, sources),
+            inserted_content: InsertedContent {
+                text: edit.text.clone(),
+            },
+        };
+        match files.iter().position(|file| *file == edit.span.file) {
+            Some(at) => changes[at].replacements.push(replacement),
+            None => {
+                files.push(edit.span.file);
+                changes.push(ArtifactChange {
+                    artifact_location: artifact(edit.span, sources),
+                    replacements: vec![replacement],
+                });
+            }
+        }
+    }
+    SarifFix {
+        description: Text {
+            text: fix.message.clone(),
+        },
+        artifact_changes: changes,
     }
 }
 

@@ -26,6 +26,7 @@ pub fn analyze(project: &Project) -> (Model, Vec<Finding>) {
         &mut model,
         declared.formulas,
         declared.functions,
+        resolve::UsePlaces::of(project),
         &mut findings,
     );
     units::check(&model, &mut findings);

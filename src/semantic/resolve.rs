@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use super::model::*;
-use crate::diagnostics::{self, Finding, Rule};
+use crate::diagnostics::{self, Edit, Finding, Fix, Rule};
+use crate::project::Project;
+use crate::source::{FileId, Origin, Span};
 use crate::syntax::ast::{self, ExprKind};
 use crate::unit::Unit;
 
@@ -13,9 +15,13 @@ pub fn resolve(
     model: &mut Model,
     formulas: Vec<(ItemId, &ast::Expr)>,
     functions: Vec<(ItemId, &ast::Expr)>,
+    uses: UsePlaces,
     findings: &mut Vec<Finding>,
 ) {
-    let mut suggestions = Suggestions::default();
+    let mut suggestions = Suggestions {
+        known: HashMap::new(),
+        uses,
+    };
     resolve_references(model, &mut suggestions, findings);
     for (id, body) in functions {
         let params: Vec<String> = match &model.item(id).kind {
@@ -112,13 +118,21 @@ fn lookup(
             format!("`{}` is not declared anywhere", reference.name),
         )
         .label(format!("expected {}", expected.words));
-        if let Some(module) = library_module_of(model, &reference.name) {
+        if let Some((module, certain)) = library_module_of(model, &reference.name) {
             finding = finding.help(format!(
                 "`{}` is in the standard library: add `use std.{module}`",
                 reference.name
             ));
-        } else if let Some(close) = suggestions.closest(model, &reference.name, expected) {
-            finding = finding.help(format!("did you mean `{close}`?"));
+            let fix = certain.then(|| suggestions.uses.fix(reference.span.file, &module));
+            if let Some(fix) = fix.flatten() {
+                finding = finding.fix(fix);
+            }
+        } else {
+            let close = suggestions.closest(model, &reference.name, expected);
+            let close = close
+                .as_ref()
+                .map(|(name, only)| diagnostics::Close { name, only: *only });
+            finding = finding.did_you_mean(close, &reference.name);
         }
         return Err(Some(Box::new(finding)));
     };
@@ -146,27 +160,29 @@ fn lookup(
         ),
     );
     finding = match suggestions.closest(model, &reference.name, expected) {
-        Some(close) => finding.help(format!("{}: did you mean `{close}`?", expected.why)),
+        Some((close, _)) => finding.help(format!("{}: did you mean `{close}`?", expected.why)),
         None => finding.help(format!("{}: name {}", expected.why, expected.words)),
     };
     Err(Some(Box::new(finding)))
 }
 
 /// The standard library module that declares `name`, when the project does not use it: loaded
-/// for another module but not visible, or not loaded at all.
-fn library_module_of(model: &Model, name: &str) -> Option<String> {
+/// for another module but not visible, or not loaded at all; and whether it is the only module
+/// that declares the name (then adding its `use` is a certain fix).
+fn library_module_of(model: &Model, name: &str) -> Option<(String, bool)> {
+    let declared = library_declarations().get(name);
+    let only = declared.is_none_or(|(_, only)| *only);
     if let Some(module) = model.hidden_library_names.get(name) {
-        return Some(module.clone());
+        return Some((module.clone(), only));
     }
-    library_declarations()
-        .get(name)
-        .map(|module| module.to_string())
+    declared.map(|(module, only)| (module.to_string(), *only))
 }
 
-/// Every name the standard library declares at the start of a line, and its module: read once
-/// per process (a project with thousands of unknown names looks each up in constant time).
-fn library_declarations() -> &'static HashMap<&'static str, &'static str> {
-    static DECLARATIONS: std::sync::OnceLock<HashMap<&'static str, &'static str>> =
+/// Every name the standard library declares at the start of a line, its module (the first
+/// one), and whether no other module declares it: read once per process (a project with
+/// thousands of unknown names looks each up in constant time).
+fn library_declarations() -> &'static HashMap<&'static str, (&'static str, bool)> {
+    static DECLARATIONS: std::sync::OnceLock<HashMap<&'static str, (&'static str, bool)>> =
         std::sync::OnceLock::new();
     DECLARATIONS.get_or_init(|| {
         let mut declarations = HashMap::new();
@@ -177,7 +193,10 @@ fn library_declarations() -> &'static HashMap<&'static str, &'static str> {
                     .find_map(|keyword| line.strip_prefix(keyword)?.strip_prefix(' '));
                 if let Some(rest) = declared {
                     let end = rest.find([' ', '(']).unwrap_or(rest.len());
-                    declarations.entry(&rest[..end]).or_insert(*module);
+                    declarations
+                        .entry(&rest[..end])
+                        .and_modify(|(first, only): &mut (&str, bool)| *only &= first == module)
+                        .or_insert((*module, true));
                 }
             }
         }
@@ -188,15 +207,21 @@ fn library_declarations() -> &'static HashMap<&'static str, &'static str> {
 /// "did you mean" for unknown names. Each look-up is a pass over every name of the project, so
 /// the answer for a name is kept, and after [`SUGGESTION_BUDGET`] different names no more are
 /// looked up: a project with thousands of unknown names is checked in linear time.
-#[derive(Default)]
 struct Suggestions {
-    known: HashMap<(String, &'static str), Option<String>>,
+    /// The closest name of the expected kind, and whether it is the only close one.
+    known: HashMap<(String, &'static str), Option<(String, bool)>>,
+    uses: UsePlaces,
 }
 
 const SUGGESTION_BUDGET: usize = 200;
 
 impl Suggestions {
-    fn closest(&mut self, model: &Model, name: &str, expected: &Expected) -> Option<String> {
+    fn closest(
+        &mut self,
+        model: &Model,
+        name: &str,
+        expected: &Expected,
+    ) -> Option<(String, bool)> {
         let key = (name.to_string(), expected.words);
         if let Some(known) = self.known.get(&key) {
             return known.clone();
@@ -209,9 +234,74 @@ impl Suggestions {
             .iter()
             .filter(|(_, id)| expected.kinds.contains(&model.item(**id).kind()))
             .map(|(name, _)| name.as_str());
-        let close = diagnostics::closest(name, candidates).map(str::to_string);
+        let close = diagnostics::closest_of(name, candidates)
+            .map(|close| (close.name.to_string(), close.only));
         self.known.insert(key, close.clone());
         close
+    }
+}
+
+/// Where a `use std.X` goes in each file of the project on disk: after its last `use` line, or
+/// at its top.
+pub struct UsePlaces {
+    places: HashMap<FileId, UsePlace>,
+}
+
+struct UsePlace {
+    offset: usize,
+    /// The last line of the file is a `use` without a line end: the new one starts a line.
+    after_last_line: bool,
+}
+
+impl UsePlaces {
+    pub fn of(project: &Project) -> UsePlaces {
+        let mut places = HashMap::new();
+        for (id, file) in project.sources.iter() {
+            if !matches!(file.origin, Origin::Disk(_)) {
+                continue;
+            }
+            let items = project
+                .files
+                .get(id.0 as usize)
+                .map_or(&[][..], |f| &f.items);
+            let last_use = items.iter().rev().find_map(|item| match &item.decl {
+                ast::Decl::Use(use_decl) => Some(use_decl.span),
+                _ => None,
+            });
+            let place = match last_use {
+                None => UsePlace {
+                    offset: 0,
+                    after_last_line: false,
+                },
+                Some(span) => {
+                    let line = file.line_index(span.end as usize);
+                    match line + 1 < file.line_count() {
+                        true => UsePlace {
+                            offset: file.line_start(line + 1),
+                            after_last_line: false,
+                        },
+                        false => UsePlace {
+                            offset: file.text.len(),
+                            after_last_line: true,
+                        },
+                    }
+                }
+            };
+            places.insert(id, place);
+        }
+        UsePlaces { places }
+    }
+
+    /// The fix that adds `use std.MODULE` to `file`; none for a file not on disk.
+    fn fix(&self, file: FileId, module: &str) -> Option<Fix> {
+        let place = self.places.get(&file)?;
+        let line = format!("use std.{module}");
+        let text = match place.after_last_line {
+            true => format!("\n{line}"),
+            false => format!("{line}\n"),
+        };
+        let at = Span::new(file, place.offset..place.offset);
+        Some(Fix::new(format!("add `{line}`"), vec![Edit::new(at, text)]))
     }
 }
 
@@ -343,8 +433,10 @@ impl FormulaResolver<'_> {
                 let mut finding = *finding;
                 if finding.rule == Rule::UnknownName && finding.help.is_none() {
                     let params = self.params.iter().map(String::as_str);
-                    if let Some(close) = diagnostics::closest(name, params) {
-                        finding = finding.help(format!("did you mean the parameter `{close}`?"));
+                    if let Some(close) = diagnostics::closest_of(name, params) {
+                        finding = finding
+                            .did_you_mean(Some(close), name)
+                            .help(format!("did you mean the parameter `{}`?", close.name));
                     }
                 }
                 self.findings.push(finding);
@@ -452,8 +544,8 @@ impl FormulaResolver<'_> {
             format!("there is no function `{}`", function.node),
         )
         .label("unknown function");
-        match diagnostics::closest(&function.node, functions) {
-            Some(close) => finding.help(format!("did you mean `{close}`?")),
+        match diagnostics::closest_of(&function.node, functions) {
+            Some(close) => finding.did_you_mean(Some(close), &function.node),
             None => finding.help("the built-in functions are lag, delta, growth, sum_over, avg_over, ytd, min, max, abs, round, clamp and coalesce; `fn` declares more"),
         }
     }

@@ -11,10 +11,10 @@ mod values;
 
 use self::values::reference;
 use super::model::*;
-use crate::diagnostics::{Finding, Rule};
+use crate::diagnostics::{self, Edit, Finding, Fix, Rule};
 use crate::period::Grain;
 use crate::project::Project;
-use crate::source::{FileId, Origin, Span};
+use crate::source::{FileId, Origin, SourceMap, Span};
 use crate::syntax::ast::{self, BlockKind, PropertyKey, PropertyValue, Spanned};
 
 /// The model with ids declared but nothing resolved yet, and the formulas still to resolve.
@@ -38,6 +38,7 @@ pub fn declare<'p>(project: &'p Project, findings: &mut Vec<Finding>) -> Declare
         perspective_count: 0,
         visible_modules: visible_modules(project),
         hidden_module: None,
+        sources: &project.sources,
     };
     let mut visited = vec![false; project.files.len()];
     declarer.file(project, project.entry, &mut visited);
@@ -59,6 +60,8 @@ struct Declarer<'a, 'p> {
     visible_modules: Vec<FileId>,
     /// The library module being declared, when it is not visible: its name.
     hidden_module: Option<String>,
+    /// The texts, for the fix of a property written twice on identical lines.
+    sources: &'p SourceMap,
 }
 
 /// The library modules that a file of the project itself uses.
@@ -278,6 +281,21 @@ impl<'p> Declarer<'_, 'p> {
         self.findings.push(finding.help(help));
     }
 
+    /// The fix of a property given again on a line identical to the first one's (blanks
+    /// aside): that second line removed.
+    fn remove_repeated_line(&self, first: &ast::Property, again: &ast::Property) -> Option<Fix> {
+        let file = self.sources.get(again.span.file);
+        let line = |span: Span| diagnostics::whole_line(file, span.file, span);
+        let (first_line, again_line) = (line(first.span)?, line(again.span)?);
+        let text = |span: Span| file.text[span.range()].trim();
+        (text(first_line) == text(again_line)).then(|| {
+            Fix::new(
+                format!("remove the second `{}`", text(again_line)),
+                vec![Edit::new(again_line, "")],
+            )
+        })
+    }
+
     /// The properties of one declaration, by key, after reporting those not allowed on its kind
     /// and those given twice (a doc comment and `description` count as the same property).
     fn properties<'b>(
@@ -322,6 +340,10 @@ impl<'p> Declarer<'_, 'p> {
                     "a {} takes one `{name}`: remove one",
                     block.kind.keyword()
                 ));
+                let finding = match self.remove_repeated_line(first, property) {
+                    Some(fix) => finding.fix(fix),
+                    None => finding,
+                };
                 self.findings.push(finding);
                 continue;
             }
