@@ -78,6 +78,9 @@ fn check(dir: &Path, format: &str) -> String {
 fn sarif_validates_against_the_official_schema() {
     let dir = project(SCORECARD);
     let sarif: serde_json::Value = serde_json::from_str(&check(dir.path(), "sarif")).unwrap();
+    // The typo `grwo` has a certain fix: `fixes` are validated too.
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|result| result.get("fixes").is_some()));
     // The official schema, as published by OASIS, kept in the repository.
     let schema_text =
         std::fs::read_to_string("tests/schemas/sarif-2.1.0.json").expect("the SARIF 2.1.0 schema");

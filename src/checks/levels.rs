@@ -562,6 +562,18 @@ mod tests {
                 ),
             ]
         );
+        let fixes: Vec<&str> = findings[2..]
+            .iter()
+            .map(|f| f.fix.as_ref().map_or("", |fix| fix.message.as_str()))
+            .collect();
+        assert_eq!(
+            fixes,
+            [
+                "replace `missing-ownr` with `missing-owner`",
+                "remove `@allow(unused-allow)`",
+                "remove `@allow(syntax)`"
+            ]
+        );
     }
 
     #[test]

@@ -259,4 +259,29 @@ mod tests {
         assert_eq!(closest("onwer", names), Some("owner"));
         assert_eq!(closest("xyz", names), None);
     }
+
+    #[test]
+    fn a_candidate_is_certain_only_when_no_other_is_about_as_close() {
+        let close = |name, candidates: &[&'static str]| {
+            super::closest_of(name, candidates.iter().copied()).map(|c| (c.name, c.only))
+        };
+        assert_eq!(
+            close("revnue", &["revenue", "margin"]),
+            Some(("revenue", true))
+        );
+        // Two equally close, or one edit apart: a suggestion, not a fix.
+        assert_eq!(
+            close("cost_c", &["cost_a", "cost_b"]),
+            Some(("cost_a", false))
+        );
+        assert_eq!(
+            close("cost_ab", &["cost_a", "cost_abc", "cost_xy"]),
+            Some(("cost_a", false))
+        );
+        // A mere prefix is no typo.
+        assert_eq!(close("rev", &["revenue"]), Some(("revenue", false)));
+        // The same name in two lists is one candidate.
+        assert_eq!(close("grwo", &["grow", "grow"]), Some(("grow", true)));
+        assert_eq!(close("xyz", &["revenue"]), None);
+    }
 }
