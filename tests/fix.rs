@@ -339,3 +339,30 @@ fn the_sarif_format_carries_the_fix_as_artifact_changes() {
         }])
     );
 }
+
+#[test]
+fn report_json_carries_the_fix_of_a_warning_as_its_schema_says() {
+    let dir = project(&broken(
+        "kpi revenue_kpi",
+        "@allow(missing-owner)\nkpi revenue_kpi",
+    ));
+    let output = kpic(
+        &["report", ".", "--format", "json", "--out", "out"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = std::fs::read_to_string(dir.path().join("out/report.json")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let diagnostic = &doc["diagnostics"][0];
+    assert_eq!(diagnostic["code"], "unused-allow");
+    assert_eq!(
+        diagnostic["fix"]["message"],
+        "remove `@allow(missing-owner)`"
+    );
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}

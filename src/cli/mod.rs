@@ -51,7 +51,7 @@ static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
-    /// Parse, resolve and check a project; print its findings; write nothing
+    /// Parse, resolve and check a project; print its findings; write nothing (unless --fix)
     #[command(
         after_help = "Examples:\n  kpic check                      # the project in this folder\n  kpic check examples/acme --format short\n  kpic check scorecard.kpi --format json --no-data\n  kpic check . -D missing-owner -A too-many-kpis --deny warnings\n  kpic check . --format sarif --output-file kpic.sarif\n  kpic check . --fix                  # apply the certain fixes, then check again\n\nLevels: an attribute (@allow(rule)) beats the scorecard's lint block, which beats -A/-W/-D.\n\nExit codes: 0 no errors, 1 errors found, 2 the check could not run."
     )]
