@@ -98,3 +98,21 @@ fn files(count: usize) -> String {
         n => format!("{n} files"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parses_worse;
+
+    #[test]
+    fn a_fix_that_breaks_the_parse_is_refused() {
+        let good = "metric a \"A\" { unit EUR }\n";
+        assert!(parses_worse(good, "metric a \"A\" { unit EUR\n"));
+        assert!(!parses_worse(good, "metric b \"A\" { unit EUR }\n"));
+        // A file that did not parse may be fixed elsewhere, as long as it gets no worse.
+        let broken = "metric a \"A\" { unit }\nmetric b \"B\" { unit EUR }\n";
+        assert!(!parses_worse(
+            broken,
+            &broken.replace("metric b", "metric c")
+        ));
+    }
+}
