@@ -189,7 +189,20 @@ fn page_warnings<'o>(outcome: &'o CheckOutcome, kpis: &[ItemId]) -> Vec<PageWarn
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let kpi_spans: Vec<source::Span> = kpis.iter().map(|&k| outcome.model.item(k).span).collect();
+    // The KPIs' declarations by place, so that a label finds the one holding it by a binary
+    // search (declarations do not overlap): a report of many KPIs and findings stays linear.
+    let mut kpi_spans: Vec<(source::Span, usize)> = kpis
+        .iter()
+        .enumerate()
+        .map(|(k, &id)| (outcome.model.item(id).span, k))
+        .collect();
+    kpi_spans.sort_by_key(|(span, _)| (span.file, span.start));
+    let holding = |label: source::Span| {
+        let after =
+            kpi_spans.partition_point(|(s, _)| (s.file, s.start) <= (label.file, label.start));
+        let (span, k) = kpi_spans.get(after.checked_sub(1)?)?;
+        span.contains(&label).then_some(*k)
+    };
     outcome
         .findings
         .iter()
@@ -201,10 +214,9 @@ fn page_warnings<'o>(outcome: &'o CheckOutcome, kpis: &[ItemId]) -> Vec<PageWarn
                 .strip_prefix(&folder)
                 .map_or_else(|_| file.name.clone(), |p| p.display().to_string());
             let at = file.line_col(span.start as usize);
-            let labels = std::iter::once(&finding.primary).chain(&finding.secondary);
-            let kpi = labels
-                .filter_map(|label| kpi_spans.iter().position(|k| k.contains(&label.span)))
-                .next();
+            let kpi = std::iter::once(&finding.primary)
+                .chain(&finding.secondary)
+                .find_map(|label| holding(label.span));
             PageWarning {
                 rule: finding.rule.name(),
                 level: finding.level.name(),

@@ -376,16 +376,17 @@ impl<'r> Page<'r> {
             .iter()
             .map(|w| warning_view(w, kpis))
             .collect();
+        // Each KPI's own warnings, gathered in one pass.
+        let mut warnings_of: Vec<Vec<WarningView<'r>>> = vec![Vec::new(); kpis.len()];
+        for (warning, view) in report.warnings.iter().zip(&warnings) {
+            if let Some(k) = warning.kpi {
+                warnings_of[k].push(view.clone());
+            }
+        }
         let table_kpi = |k: usize| {
             let kpi = &kpis[k];
             TableKpi {
-                warnings: report
-                    .warnings
-                    .iter()
-                    .zip(&warnings)
-                    .filter(|(w, _)| w.kpi == Some(k))
-                    .map(|(_, view)| view.clone())
-                    .collect(),
+                warnings: warnings_of[k].clone(),
                 view: kpi.view(k),
                 target_short: kpi
                     .json
