@@ -77,7 +77,7 @@ fn short_format_is_one_line_per_finding_with_character_columns() {
     // The error is at `kpii`: byte 6 of line 2 but character 5.
     assert_eq!(
         stdout(&output),
-        "scorecard.kpi:2:1: error[syntax]: expected a declaration (scorecard, use, perspective, objective, metric, kpi, initiative or fn), or end of file, found a string\n"
+        "scorecard.kpi:2:1: error[syntax]: expected a declaration (scorecard, use, perspective, objective, metric, kpi, initiative, org or fn), or end of file, found a string\n"
     );
 }
 

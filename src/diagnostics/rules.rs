@@ -97,6 +97,7 @@ rules! {
     InvalidPeriod = "invalid-period", Error, Error, "a period that does not exist, or a span that ends before it starts";
     BadTarget = "bad-target", Error, Error, "a target or thresholds that contradict the direction";
     DataUnreadable = "data-unreadable", Error, Error, "a data file that is missing, unreadable or not of a known form";
+    OrgCycle = "org-cycle", Error, Error, "orgs whose `parent` links loop";
 
     MissingDescription = "missing-description", Smart('S'), Warn, "a KPI without a description";
     MissingUnit = "missing-unit", Smart('S'), Warn, "a KPI or input metric without a unit";
@@ -123,6 +124,8 @@ rules! {
     TooManyObjectives = "too-many-objectives", Alignment, Warn, "more than 30 objectives in one scorecard";
     InitiativeOverdue = "initiative-overdue", Alignment, Warn, "an initiative past its due period and not done";
     FrequencyMismatch = "frequency-mismatch", Alignment, Warn, "a KPI more frequent than one of its inputs";
+    DuplicateTarget = "duplicate-target", Alignment, Error, "one KPI and org given targets twice";
+    CascadeGap = "cascade-gap", Alignment, Warn, "children's final targets that cannot deliver their parent's";
 
     BadValue = "bad-value", Data, Error, "a data cell that is not a number";
     DuplicateObservation = "duplicate-observation", Data, Warn, "the same series and period twice";
@@ -131,6 +134,8 @@ rules! {
     PeriodOutsideScorecard = "period-outside-scorecard", Data, Warn, "observations outside the scorecard's span and not needed";
     PercentScaleSuspect = "percent-scale-suspect", Data, Warn, "a % series, or a % KPI's targets, whose values all lie in [-1, 1]";
     DecimalComma = "decimal-comma", Data, Warn, "a `;`-separated data file read with decimal commas";
+    UnknownOrg = "unknown-org", Data, Warn, "an org in a data file that is not declared";
+    OrgWithoutData = "org-without-data", Data, Warn, "a leaf org with no observation at all";
 
     UnknownRule = "unknown-rule", Lint, Error, "a rule name that does not exist";
     UnusedAllow = "unused-allow", Lint, Warn, "an `@allow` that suppresses nothing";

@@ -5,6 +5,7 @@ pub mod cycles;
 mod declare;
 pub mod graph;
 pub mod model;
+mod orgs;
 mod resolve;
 mod span;
 mod targets;
@@ -32,6 +33,7 @@ pub fn analyze(project: &Project) -> (Model, Vec<Finding>) {
     units::check(&model, &mut findings);
     targets::check(&model, &mut findings);
     cycles::check(&model, &mut findings);
+    orgs::build(&mut model, &mut findings);
     span::check(&mut model, &mut findings);
     (model, findings)
 }

@@ -30,6 +30,8 @@ pub struct Model {
     pub hidden_library_names: HashMap<String, String>,
     /// Ids of declarations left out for a syntax error: references to them are not reported.
     pub unparsed_names: HashSet<String>,
+    /// The organisation's tree (ORGS.md); empty in a project without `org` declarations.
+    pub orgs: OrgTree,
 }
 
 impl Model {
@@ -58,6 +60,7 @@ pub enum Kind {
     Kpi,
     Initiative,
     Function,
+    Org,
 }
 
 impl Kind {
@@ -70,6 +73,7 @@ impl Kind {
             Kind::Kpi => "a KPI",
             Kind::Initiative => "an initiative",
             Kind::Function => "a function",
+            Kind::Org => "an org",
         }
     }
 }
@@ -96,6 +100,7 @@ impl Item {
             ItemKind::Measure(_) => Kind::Metric,
             ItemKind::Initiative(_) => Kind::Initiative,
             ItemKind::Function(_) => Kind::Function,
+            ItemKind::Org(_) => Kind::Org,
         }
     }
 
@@ -115,6 +120,7 @@ pub enum ItemKind {
     Measure(Measure),
     Initiative(Initiative),
     Function(Function),
+    Org(Org),
 }
 
 /// A name written in the source, and what it resolved to (`None` when it did not).
@@ -140,6 +146,8 @@ pub struct Scorecard {
     pub review: Option<Grain>,
     pub data: Vec<Spanned<String>>,
     pub lint: Vec<LintEntry>,
+    /// Files of per-org targets (`targets "path.csv"`), as written.
+    pub targets: Vec<Spanned<String>>,
     pub attributes: Vec<Attribute>,
     /// The keyword and title.
     pub span: Span,
@@ -160,6 +168,59 @@ pub struct Objective {
     pub owner: Option<Spanned<String>>,
     pub weight: Option<Spanned<f64>>,
     pub drives: Vec<Reference>,
+    /// `for ORG { owner weight }` blocks, in the order written.
+    pub for_orgs: Vec<ObjectiveFor>,
+}
+
+/// A `for ORG { … }` block of an objective.
+#[derive(Debug, Clone)]
+pub struct ObjectiveFor {
+    pub org: Reference,
+    pub owner: Option<Spanned<String>>,
+    pub weight: Option<Spanned<f64>>,
+}
+
+/// An `org`: one unit of the organisation (ORGS.md).
+#[derive(Debug)]
+pub struct Org {
+    pub parent: Option<Reference>,
+    pub owner: Option<Spanned<String>>,
+}
+
+/// The orgs as one tree: the root, each org's parent and children, and the order pages and
+/// tables list them in (the root, then depth first in declaration order). Orgs whose parents
+/// loop, and second roots, are left out of it (each has its finding).
+#[derive(Debug, Default)]
+pub struct OrgTree {
+    pub root: Option<ItemId>,
+    pub order: Vec<ItemId>,
+    pub parent: HashMap<ItemId, ItemId>,
+    pub children: HashMap<ItemId, Vec<ItemId>>,
+}
+
+impl OrgTree {
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    pub fn children(&self, org: ItemId) -> &[ItemId] {
+        self.children.get(&org).map_or(&[], Vec::as_slice)
+    }
+
+    /// The org and its ancestors, nearest first, up to the root.
+    pub fn lineage(&self, org: ItemId) -> impl Iterator<Item = ItemId> + '_ {
+        std::iter::successors(Some(org), |o| self.parent.get(o).copied())
+    }
+
+    /// How many steps below the root (the root is 0).
+    pub fn depth(&self, org: ItemId) -> usize {
+        self.lineage(org).count() - 1
+    }
+
+    /// Whether the org has no children.
+    pub fn is_leaf(&self, org: ItemId) -> bool {
+        self.children(org).is_empty()
+    }
 }
 
 #[derive(Debug)]
@@ -219,7 +280,7 @@ pub struct Measure {
 }
 
 /// What a KPI has beyond a metric.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct KpiPart {
     pub objective: Option<Reference>,
     pub owner: Option<Spanned<String>>,
@@ -235,32 +296,69 @@ pub struct KpiPart {
     pub tolerance: Option<f64>,
     pub weight: Option<Spanned<f64>>,
     pub reviewed: Option<Spanned<Period>>,
+    /// `for ORG { … }` blocks and the rows of targets files, in the order read.
+    pub for_orgs: Vec<KpiFor>,
+}
+
+/// What a `for ORG { … }` block of a KPI (or a targets-file row, which acts as one) gives for
+/// that org and its descendants.
+#[derive(Debug, Clone)]
+pub struct KpiFor {
+    pub org: Reference,
+    pub owner: Option<Spanned<String>>,
+    pub baseline: Option<Baseline>,
+    pub target: Option<Target>,
+    pub thresholds: Option<Thresholds>,
+    /// A fraction: 10% is 0.1.
+    pub tolerance: Option<f64>,
+    pub weight: Option<Spanned<f64>>,
+    /// The block, or the targets file's rows.
+    pub span: Span,
+    /// Whether it was read from a targets file.
+    pub from_file: bool,
 }
 
 impl KpiPart {
-    /// Every value of the KPI that is written in its unit: baseline, targets, thresholds.
+    /// Every value of the KPI that is written in its unit: baseline, targets, thresholds, its
+    /// own and those of its `for` blocks.
     pub fn values(&self) -> Vec<&Quantity> {
-        let kpi = self;
         let mut values = Vec::new();
-        if let Some(baseline) = &kpi.baseline {
-            values.push(&baseline.value);
-        }
-        match &kpi.target {
-            Some(Target::Value { value, .. }) => values.push(value),
-            Some(Target::Range { low, high, .. }) => values.extend([low, high]),
-            Some(Target::Milestones(milestones)) => {
-                values.extend(milestones.iter().map(|(_, value)| value))
-            }
-            None => {}
-        }
-        match &kpi.thresholds {
-            Some(Thresholds::Bounds { green, amber, .. }) => values.extend([green, amber]),
-            Some(Thresholds::Range { green, amber }) => {
-                values.extend([&green.0, &green.1, &amber.0, &amber.1])
-            }
-            None => {}
+        push_plan_values(&mut values, &self.baseline, &self.target, &self.thresholds);
+        for block in &self.for_orgs {
+            push_plan_values(
+                &mut values,
+                &block.baseline,
+                &block.target,
+                &block.thresholds,
+            );
         }
         values
+    }
+}
+
+fn push_plan_values<'a>(
+    values: &mut Vec<&'a Quantity>,
+    baseline: &'a Option<Baseline>,
+    target: &'a Option<Target>,
+    thresholds: &'a Option<Thresholds>,
+) {
+    if let Some(baseline) = baseline {
+        values.push(&baseline.value);
+    }
+    match target {
+        Some(Target::Value { value, .. }) => values.push(value),
+        Some(Target::Range { low, high, .. }) => values.extend([low, high]),
+        Some(Target::Milestones(milestones)) => {
+            values.extend(milestones.iter().map(|(_, value)| value))
+        }
+        None => {}
+    }
+    match thresholds {
+        Some(Thresholds::Bounds { green, amber, .. }) => values.extend([green, amber]),
+        Some(Thresholds::Range { green, amber }) => {
+            values.extend([&green.0, &green.1, &amber.0, &amber.1])
+        }
+        None => {}
     }
 }
 

@@ -93,6 +93,16 @@ const EXTENDED: Expected = Expected {
     words: "a metric",
     why: "a KPI extends a metric",
 };
+const PARENT_ORG: Expected = Expected {
+    kinds: &[Kind::Org],
+    words: "an org",
+    why: "an org's `parent` is another org",
+};
+const FOR_ORG: Expected = Expected {
+    kinds: &[Kind::Org],
+    words: "an org",
+    why: "a `for` block gives properties for one org of the organisation",
+};
 const MEASURE: Expected = Expected {
     kinds: &[Kind::Metric, Kind::Kpi],
     words: "a metric or KPI",
@@ -345,6 +355,7 @@ fn references(kind: &ItemKind, mut f: impl FnMut(&Reference, &Expected)) {
                 .iter()
                 .for_each(|r| f(r, &PERSPECTIVE));
             objective.drives.iter().for_each(|r| f(r, &DRIVEN));
+            objective.for_orgs.iter().for_each(|b| f(&b.org, &FOR_ORG));
         }
         ItemKind::Initiative(initiative) => {
             initiative
@@ -354,9 +365,12 @@ fn references(kind: &ItemKind, mut f: impl FnMut(&Reference, &Expected)) {
         }
         ItemKind::Measure(measure) => {
             measure.extends.iter().for_each(|r| f(r, &EXTENDED));
-            let objective = measure.kpi.as_ref().and_then(|kpi| kpi.objective.as_ref());
-            objective.iter().for_each(|r| f(r, &OBJECTIVE_OF_KPI));
+            if let Some(kpi) = &measure.kpi {
+                kpi.objective.iter().for_each(|r| f(r, &OBJECTIVE_OF_KPI));
+                kpi.for_orgs.iter().for_each(|b| f(&b.org, &FOR_ORG));
+            }
         }
+        ItemKind::Org(org) => org.parent.iter().for_each(|r| f(r, &PARENT_ORG)),
         ItemKind::Perspective(_) | ItemKind::Function(_) => {}
     }
 }
@@ -367,13 +381,17 @@ fn references_mut(kind: &mut ItemKind, mut f: impl FnMut(&mut Reference)) {
         ItemKind::Objective(objective) => {
             objective.perspective.iter_mut().for_each(&mut f);
             objective.drives.iter_mut().for_each(&mut f);
+            objective.for_orgs.iter_mut().for_each(|b| f(&mut b.org));
         }
         ItemKind::Initiative(initiative) => initiative.objective.iter_mut().for_each(f),
         ItemKind::Measure(measure) => {
             measure.extends.iter_mut().for_each(&mut f);
-            let objective = measure.kpi.as_mut().and_then(|kpi| kpi.objective.as_mut());
-            objective.into_iter().for_each(f);
+            if let Some(kpi) = &mut measure.kpi {
+                kpi.objective.iter_mut().for_each(&mut f);
+                kpi.for_orgs.iter_mut().for_each(|b| f(&mut b.org));
+            }
         }
+        ItemKind::Org(org) => org.parent.iter_mut().for_each(f),
         ItemKind::Perspective(_) | ItemKind::Function(_) => {}
     }
 }

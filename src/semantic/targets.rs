@@ -16,18 +16,49 @@ pub fn check(model: &Model, findings: &mut Vec<Finding>) {
             continue;
         };
         let grain = kpi.frequency.unwrap_or(default_grain);
-        if let Some(target) = &kpi.target {
-            check_schedule(kpi, target, grain, findings);
+        check_plan(
+            kpi,
+            kpi.baseline.as_ref(),
+            &kpi.target,
+            &kpi.thresholds,
+            grain,
+            findings,
+        );
+        // A `for` block's target and thresholds, with the baseline that holds where it does
+        // (its own, else the KPI's).
+        for block in &kpi.for_orgs {
+            let baseline = block.baseline.as_ref().or(kpi.baseline.as_ref());
+            check_plan(
+                kpi,
+                baseline,
+                &block.target,
+                &block.thresholds,
+                grain,
+                findings,
+            );
         }
-        let Some(direction) = &kpi.direction else {
-            continue;
-        };
-        if let Some(target) = &kpi.target {
-            check_target_form(direction, target, findings);
-        }
-        if let Some(thresholds) = &kpi.thresholds {
-            check_thresholds(direction, thresholds, findings);
-        }
+    }
+}
+
+fn check_plan(
+    kpi: &KpiPart,
+    baseline: Option<&Baseline>,
+    target: &Option<Target>,
+    thresholds: &Option<Thresholds>,
+    grain: Grain,
+    findings: &mut Vec<Finding>,
+) {
+    if let Some(target) = target {
+        check_schedule(baseline, target, grain, findings);
+    }
+    let Some(direction) = &kpi.direction else {
+        return;
+    };
+    if let Some(target) = target {
+        check_target_form(direction, target, findings);
+    }
+    if let Some(thresholds) = thresholds {
+        check_thresholds(direction, thresholds, findings);
     }
 }
 
@@ -85,7 +116,12 @@ fn check_target_form(direction: &Spanned<Direction>, target: &Target, findings: 
 
 /// Milestones strictly in order, and the baseline before the deadline and every milestone, all
 /// compared at the KPI's frequency.
-fn check_schedule(kpi: &KpiPart, target: &Target, grain: Grain, findings: &mut Vec<Finding>) {
+fn check_schedule(
+    baseline: Option<&Baseline>,
+    target: &Target,
+    grain: Grain,
+    findings: &mut Vec<Finding>,
+) {
     let at = |period: &Spanned<Period>| period.node.at_grain(grain).first_day();
     let dated: Vec<&Spanned<Period>> = match target {
         Target::Value { deadline, .. } | Target::Range { deadline, .. } => {
@@ -112,7 +148,7 @@ fn check_schedule(kpi: &KpiPart, target: &Target, grain: Grain, findings: &mut V
             );
         }
     }
-    if let (Some(baseline), Some(first)) = (&kpi.baseline, dated.first())
+    if let (Some(baseline), Some(first)) = (baseline, dated.first())
         && at(first) <= at(&baseline.period)
     {
         findings.push(

@@ -64,6 +64,7 @@ pub enum BlockKind {
     Metric,
     Kpi,
     Initiative,
+    Org,
 }
 
 impl BlockKind {
@@ -75,6 +76,7 @@ impl BlockKind {
             BlockKind::Metric => "metric",
             BlockKind::Kpi => "kpi",
             BlockKind::Initiative => "initiative",
+            BlockKind::Org => "org",
         }
     }
 }
@@ -135,7 +137,7 @@ property_keys! {
     Drives = "drives", Unit = "unit", Formula = "formula", Column = "column",
     Aggregate = "aggregate", Direction = "direction", Baseline = "baseline", Target = "target",
     Thresholds = "thresholds", Reviewed = "reviewed", Due = "due", Status = "status",
-    Budget = "budget",
+    Budget = "budget", Parent = "parent", Targets = "targets", For = "for",
 }
 
 #[derive(Debug, Clone)]
@@ -153,10 +155,19 @@ pub enum PropertyValue {
     Direction(Spanned<Direction>),
     Status(Spanned<InitiativeStatus>),
     Formula(Expr),
-    Baseline { value: Quantity, period: PeriodLit },
+    Baseline {
+        value: Quantity,
+        period: PeriodLit,
+    },
     Target(Target),
     Thresholds(Vec<Threshold>),
     Lint(Vec<LintEntry>),
+    /// `for ORG { properties }`: properties of a KPI or objective for one org and its
+    /// descendants.
+    For {
+        org: Ident,
+        properties: Vec<Property>,
+    },
 }
 
 /// A period as written: its text, checked later (`2026-13` parses and is an `invalid-period`).

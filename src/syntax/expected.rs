@@ -11,11 +11,11 @@ fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         EOI => "end of file",
         item | doc_comment | attribute => {
-            "a declaration (scorecard, use, perspective, objective, metric, kpi, initiative or fn)"
+            "a declaration (scorecard, use, perspective, objective, metric, kpi, initiative, org or fn)"
         }
         kw_scorecard | kw_use | kw_perspective | kw_objective | kw_metric | kw_kpi
-        | kw_initiative | kw_fn => {
-            "a declaration (scorecard, use, perspective, objective, metric, kpi, initiative or fn)"
+        | kw_initiative | kw_fn | kw_org => {
+            "a declaration (scorecard, use, perspective, objective, metric, kpi, initiative, org or fn)"
         }
         scorecard_property => {
             "a scorecard property such as owner, period, frequency, tolerance, data or lint"
@@ -27,6 +27,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         metric_property => "a metric property such as unit, formula, column or aggregate",
         kpi_property => "a property such as owner, unit or target",
         initiative_property => "an initiative property such as objective, owner, due or status",
+        org_property => "an org property such as parent, owner or description",
+        for_property => "a property of a `for` block such as owner, target or weight",
         block_end => "`}`",
         extends => "`extends`",
         string => "a string in double quotes",
@@ -331,6 +333,8 @@ fn help_for(text: &str, offset: usize, error: &pest::error::Error<Rule>) -> Opti
                 | metric_property
                 | kpi_property
                 | initiative_property
+                | org_property
+                | for_property
         )
     });
     if expects_property
@@ -385,6 +389,9 @@ const PROPERTY_KEYWORDS: &[&str] = &[
     "due",
     "status",
     "budget",
+    "parent",
+    "targets",
+    "for",
 ];
 
 const DECLARATION_KEYWORDS: &[&str] = &[
@@ -395,6 +402,7 @@ const DECLARATION_KEYWORDS: &[&str] = &[
     "metric",
     "kpi",
     "initiative",
+    "org",
     "fn",
 ];
 

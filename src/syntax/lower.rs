@@ -125,6 +125,7 @@ impl Lowerer {
             Rule::metric_decl => BlockKind::Metric,
             Rule::kpi_decl => BlockKind::Kpi,
             Rule::initiative_decl => BlockKind::Initiative,
+            Rule::org_decl => BlockKind::Org,
             rule => unreachable!("not a declaration: {rule:?}"),
         };
         let mut inner = pair.into_inner();
@@ -318,6 +319,22 @@ impl Lowerer {
                 PropertyKey::Budget,
                 PropertyValue::Quantity(self.quantity(value())?),
             ),
+            Rule::p_parent => (
+                PropertyKey::Parent,
+                PropertyValue::Ident(self.spanned_str(&value())),
+            ),
+            Rule::p_targets => (
+                PropertyKey::Targets,
+                PropertyValue::Text(self.string(value())),
+            ),
+            Rule::p_for => {
+                let org = self.spanned_str(&value());
+                let properties = inner
+                    .filter(|p| p.as_rule() == Rule::for_property)
+                    .filter_map(|p| self.property(p))
+                    .collect();
+                (PropertyKey::For, PropertyValue::For { org, properties })
+            }
             rule => unreachable!("not a property: {rule:?}"),
         };
         Some(Property {

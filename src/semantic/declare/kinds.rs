@@ -5,6 +5,7 @@ use super::values::{declared_unit, quantity, reference};
 use super::{Declarer, Properties};
 use crate::period::Grain;
 use crate::semantic::model::*;
+use crate::source::Span;
 use crate::syntax::ast::{self, BlockKind, PropertyKey, PropertyValue};
 
 impl Declarer<'_, '_> {
@@ -52,14 +53,8 @@ impl Declarer<'_, '_> {
             tolerance: self.tolerance(properties).unwrap_or(0.1),
             year_start,
             review: properties.frequency(PropertyKey::Review),
-            data: properties
-                .data
-                .iter()
-                .filter_map(|p| match &p.value {
-                    PropertyValue::Text(text) => Some(text.clone()),
-                    _ => None,
-                })
-                .collect(),
+            data: properties.texts(PropertyKey::Data),
+            targets: properties.texts(PropertyKey::Targets),
             lint,
             attributes: item.attributes.clone(),
             span: header,
@@ -94,11 +89,34 @@ impl Declarer<'_, '_> {
             Some(PropertyValue::Idents(ids)) => ids.iter().map(reference).collect(),
             _ => Vec::new(),
         };
+        let for_orgs = properties
+            .all(PropertyKey::For)
+            .filter_map(|value| match value {
+                PropertyValue::For { org, properties } => Some((org, properties)),
+                _ => None,
+            })
+            .map(|(org, list)| {
+                let properties = self.for_properties(BlockKind::Objective, list);
+                ObjectiveFor {
+                    org: reference(org),
+                    owner: properties.text(PropertyKey::Owner),
+                    weight: self.weight(&properties),
+                }
+            })
+            .collect();
         Objective {
             perspective,
             owner: properties.text(PropertyKey::Owner),
             weight: self.weight(properties),
             drives,
+            for_orgs,
+        }
+    }
+
+    pub(super) fn org(&mut self, properties: &Properties) -> Org {
+        Org {
+            parent: properties.reference(PropertyKey::Parent),
+            owner: properties.text(PropertyKey::Owner),
         }
     }
 
@@ -173,15 +191,7 @@ impl Declarer<'_, '_> {
                 None
             }
         };
-        let baseline = match properties.value(PropertyKey::Baseline) {
-            Some(PropertyValue::Baseline { value, period }) => {
-                self.period(period).map(|period| Baseline {
-                    value: quantity(value),
-                    period,
-                })
-            }
-            _ => None,
-        };
+        let baseline = self.baseline(properties);
         let target = match properties.value(PropertyKey::Target) {
             Some(PropertyValue::Target(target)) => self.target(target),
             _ => None,
@@ -190,6 +200,15 @@ impl Declarer<'_, '_> {
             Some(property) => self.thresholds(property),
             None => None,
         };
+        let for_orgs = properties
+            .repeated
+            .iter()
+            .filter_map(|property| match &property.value {
+                PropertyValue::For { org, properties } => Some((property.span, org, properties)),
+                _ => None,
+            })
+            .map(|(span, org, list)| self.kpi_for(span, org, list))
+            .collect();
         KpiPart {
             objective,
             owner: properties.text(PropertyKey::Owner),
@@ -204,6 +223,41 @@ impl Declarer<'_, '_> {
             reviewed: properties
                 .period(PropertyKey::Reviewed)
                 .and_then(|lit| self.period(lit)),
+            for_orgs,
+        }
+    }
+
+    fn baseline(&mut self, properties: &Properties) -> Option<Baseline> {
+        match properties.value(PropertyKey::Baseline) {
+            Some(PropertyValue::Baseline { value, period }) => {
+                self.period(period).map(|period| Baseline {
+                    value: quantity(value),
+                    period,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// A KPI's `for ORG { … }` block.
+    fn kpi_for(&mut self, span: Span, org: &ast::Ident, list: &[ast::Property]) -> KpiFor {
+        let properties = self.for_properties(BlockKind::Kpi, list);
+        KpiFor {
+            org: reference(org),
+            owner: properties.text(PropertyKey::Owner),
+            baseline: self.baseline(&properties),
+            target: match properties.value(PropertyKey::Target) {
+                Some(PropertyValue::Target(target)) => self.target(target),
+                _ => None,
+            },
+            thresholds: match properties.by_key[PropertyKey::Thresholds as usize] {
+                Some(property) => self.thresholds(property),
+                None => None,
+            },
+            tolerance: self.tolerance(&properties),
+            weight: self.weight(&properties),
+            span,
+            from_file: false,
         }
     }
 }

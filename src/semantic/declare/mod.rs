@@ -159,6 +159,7 @@ impl<'p> Declarer<'_, 'p> {
                     BlockKind::Initiative => {
                         ItemKind::Initiative(self.initiative(block, &properties))
                     }
+                    BlockKind::Org => ItemKind::Org(self.org(&properties)),
                     BlockKind::Scorecard => unreachable!("handled above"),
                 };
                 let ident = block.id.as_ref().expect("only the scorecard has no id");
@@ -305,15 +306,15 @@ impl<'p> Declarer<'_, 'p> {
     ) -> Properties<'b> {
         let mut properties = Properties {
             by_key: [None; PropertyKey::COUNT],
-            data: Vec::new(),
+            repeated: Vec::new(),
         };
         for property in &block.properties {
             if !allowed(block.kind).contains(&property.key) {
                 self.findings.push(misplaced_property(block.kind, property));
                 continue;
             }
-            if property.key == PropertyKey::Data {
-                properties.data.push(property);
+            if REPEATABLE.contains(&property.key) {
+                properties.repeated.push(property);
                 continue;
             }
             if let (PropertyKey::Description, Some(doc)) = (property.key, doc) {
@@ -352,6 +353,59 @@ impl<'p> Declarer<'_, 'p> {
         properties
     }
 
+    /// The properties of a `for ORG { … }` block of a `kind` (a KPI or an objective), after
+    /// reporting those it does not take and those given twice.
+    pub(super) fn for_properties<'b>(
+        &mut self,
+        kind: BlockKind,
+        list: &'b [ast::Property],
+    ) -> Properties<'b> {
+        let mut properties = Properties {
+            by_key: [None; PropertyKey::COUNT],
+            repeated: Vec::new(),
+        };
+        let takes = for_block_allowed(kind);
+        for property in list {
+            let name = property.key.name();
+            if !takes.contains(&property.key) {
+                let taken: Vec<&str> = takes.iter().map(|key| key.name()).collect();
+                self.findings.push(
+                    Finding::new(
+                        Rule::Syntax,
+                        property.key_span,
+                        format!("`{name}` is not a property of a `for` block"),
+                    )
+                    .label("not allowed in a `for` block")
+                    .help(format!(
+                        "a `for` block of {} takes: {}",
+                        if kind == BlockKind::Kpi {
+                            "a KPI"
+                        } else {
+                            "an objective"
+                        },
+                        taken.join(", ")
+                    )),
+                );
+                continue;
+            }
+            if let Some(first) = properties.by_key[property.key as usize] {
+                self.findings.push(
+                    Finding::new(
+                        Rule::DuplicateProperty,
+                        property.key_span,
+                        format!("`{name}` is given twice in one `for` block"),
+                    )
+                    .label("given again here")
+                    .with_secondary(first.key_span, "first given here")
+                    .help("a `for` block takes each property once: remove one"),
+                );
+                continue;
+            }
+            properties.by_key[property.key as usize] = Some(property);
+        }
+        properties
+    }
+
     fn missing(&mut self, span: Span, message: &str, help: &str) {
         self.findings.push(
             Finding::new(Rule::MissingProperty, span, message)
@@ -361,14 +415,37 @@ impl<'p> Declarer<'_, 'p> {
     }
 }
 
+/// The properties a declaration may give more than once, each adding one more: `data` and
+/// `targets` files, `for` blocks.
+const REPEATABLE: &[PropertyKey] = &[PropertyKey::Data, PropertyKey::Targets, PropertyKey::For];
+
 /// The properties of one declaration, first occurrence by key.
 struct Properties<'a> {
     /// Indexed by `PropertyKey as usize`.
     by_key: [Option<&'a ast::Property>; PropertyKey::COUNT],
-    data: Vec<&'a ast::Property>,
+    /// The properties of [`REPEATABLE`] keys, in order.
+    repeated: Vec<&'a ast::Property>,
 }
 
 impl<'a> Properties<'a> {
+    /// Every value given for a repeatable key, in order.
+    fn all(&self, key: PropertyKey) -> impl Iterator<Item = &'a PropertyValue> + '_ {
+        self.repeated
+            .iter()
+            .filter(move |p| p.key == key)
+            .map(|p| &p.value)
+    }
+
+    /// Every text given for a repeatable key (`data`, `targets`), in order.
+    fn texts(&self, key: PropertyKey) -> Vec<Spanned<String>> {
+        self.all(key)
+            .filter_map(|value| match value {
+                PropertyValue::Text(text) => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn value(&self, key: PropertyKey) -> Option<&'a PropertyValue> {
         self.by_key[key as usize].map(|property| &property.value)
     }
@@ -423,9 +500,10 @@ fn allowed(kind: BlockKind) -> &'static [PropertyKey] {
             Data,
             Lint,
             Description,
+            Targets,
         ],
         BlockKind::Perspective => &[Weight, Description],
-        BlockKind::Objective => &[Perspective, Owner, Weight, Drives, Description],
+        BlockKind::Objective => &[Perspective, Owner, Weight, Drives, Description, For],
         BlockKind::Metric => &[Unit, Formula, Column, Aggregate, Description],
         BlockKind::Kpi => &[
             Unit,
@@ -443,19 +521,31 @@ fn allowed(kind: BlockKind) -> &'static [PropertyKey] {
             Tolerance,
             Weight,
             Reviewed,
+            For,
         ],
         BlockKind::Initiative => &[Objective, Owner, Due, Status, Budget, Description],
+        BlockKind::Org => &[Parent, Owner, Description],
+    }
+}
+
+/// The properties a `for ORG { … }` block takes inside a KPI or an objective (ORGS.md).
+fn for_block_allowed(kind: BlockKind) -> &'static [PropertyKey] {
+    use PropertyKey::*;
+    match kind {
+        BlockKind::Kpi => &[Owner, Baseline, Target, Thresholds, Tolerance, Weight],
+        _ => &[Owner, Weight],
     }
 }
 
 fn misplaced_property(kind: BlockKind, property: &ast::Property) -> Finding {
-    const KINDS: [BlockKind; 6] = [
+    const KINDS: [BlockKind; 7] = [
         BlockKind::Scorecard,
         BlockKind::Perspective,
         BlockKind::Objective,
         BlockKind::Metric,
         BlockKind::Kpi,
         BlockKind::Initiative,
+        BlockKind::Org,
     ];
     let owners: Vec<&str> = KINDS
         .into_iter()
