@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 use crate::checks::{self, levels::LintOptions};
 use crate::data::{self, DataFile, DataSet};
 use crate::diagnostics::{self, Finding, Rule};
-use crate::eval::Evaluated;
+use crate::eval::{self, Evaluated};
 use crate::period::Period;
 use crate::project::{self, LoadError, Project};
+use crate::semantic::model::ItemId;
 use crate::semantic::{self, Model};
 use crate::source::{FileId, Origin, SourceMap};
+use rustc_hash::FxHashMap;
 
 /// What `check` needs to know beyond the project.
 #[derive(Debug, Clone, Default)]
@@ -30,8 +32,12 @@ pub struct CheckOptions {
 pub struct CheckOutcome {
     pub sources: SourceMap,
     pub model: Model,
-    /// The observations of the data files; empty under `--no-data`.
+    /// The observations of the data files; empty under `--no-data`. In a project with orgs,
+    /// `series` holds the root's values (its own, else combined from its children).
     pub data: DataSet,
+    /// Each org's data, its own values else its children's combined (ORGS.md); empty in a
+    /// project without orgs.
+    pub org_data: FxHashMap<ItemId, DataSet>,
     pub findings: Vec<Finding>,
     pub entry: FileId,
     /// What the data rules evaluated, for the report built from this outcome to take (by value)
@@ -78,6 +84,7 @@ pub fn check_project_with_data(
     }
     let mut sources = project.sources;
     let mut data = DataSet::default();
+    let mut org_data = FxHashMap::default();
     let mut data_read = false;
     let mut evaluated = None;
     let mut as_of = None;
@@ -91,6 +98,12 @@ pub fn check_project_with_data(
         data_read = !files.is_empty();
         let (loaded, data_findings) = data::load(&model, &mut sources, &files);
         data = loaded;
+        org_data = eval::orgs::org_data(&model, &data);
+        // What the checks and the top of the report judge is the whole organisation: the root.
+        if let Some(root) = model.orgs.root.and_then(|root| org_data.get(&root)) {
+            data.series = root.series.clone();
+            data.bad_cells = root.bad_cells.clone();
+        }
         findings.extend(data_findings);
         if let Some(folder) = entry_folder(&sources, project.entry) {
             let (comments, comment_findings) = data::comments::load(&model, &mut sources, &folder);
@@ -123,6 +136,7 @@ pub fn check_project_with_data(
         sources,
         model,
         data,
+        org_data,
         findings,
         entry: project.entry,
         evaluated,

@@ -69,6 +69,8 @@ pub(super) fn read(loader: &mut Loader, file: FileId, text: &str) {
     let Some(period) = position("period") else {
         return;
     };
+    // The org of each row, in either form (ORGS.md): without the column, rows are the root's.
+    let org_column = position("org");
     let columns = match (position("metric"), position("value")) {
         (Some(metric), Some(value)) => Columns::Long {
             metric,
@@ -77,7 +79,7 @@ pub(super) fn read(loader: &mut Loader, file: FileId, text: &str) {
         },
         _ => {
             let series = (0..header.len())
-                .filter(|i| *i != period && !header[*i].is_empty())
+                .filter(|i| *i != period && Some(*i) != org_column && !header[*i].is_empty())
                 .map(|i| (i, loader.series(file, &header[i], field(text, &spans, i).1)))
                 .collect();
             Columns::Wide { series }
@@ -97,6 +99,9 @@ pub(super) fn read(loader: &mut Loader, file: FileId, text: &str) {
                 _ => Raw::Empty,
             };
             Cell { raw, span }
+        };
+        let Some(org) = loader.org(file, text, org_column.map(cell).as_ref()) else {
+            continue;
         };
         match &columns {
             Columns::Long {
@@ -135,7 +140,8 @@ pub(super) fn read(loader: &mut Loader, file: FileId, text: &str) {
                     Raw::Text(note) if !note.trim().is_empty() => Some(note.trim().to_string()),
                     _ => None,
                 });
-                loader.observe(file, text, group, at, period_cell.span, &value_cell, note);
+                let series = (group, org);
+                loader.observe(file, text, series, at, period_cell.span, &value_cell, note);
             }
             Columns::Wide { series } => {
                 let cells: Vec<(usize, Cell)> = series
@@ -153,7 +159,7 @@ pub(super) fn read(loader: &mut Loader, file: FileId, text: &str) {
                     loader.observe(
                         file,
                         text,
-                        *group,
+                        (*group, org),
                         at,
                         period_cell.span.clone(),
                         value_cell,

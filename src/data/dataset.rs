@@ -21,6 +21,8 @@ pub struct Observation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BadCell {
     pub measure: ItemId,
+    /// The org of the row (`None`: the root's).
+    pub org: Option<ItemId>,
     pub period: Period,
     /// The data file and line, as findings name them: `data/actuals.csv:14`.
     pub place: String,
@@ -31,7 +33,10 @@ pub struct BadCell {
 /// value and note evaluated, hence the fast hash.)
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DataSet {
+    /// The project's own observations: of the root org, or of a project without orgs.
     pub series: FxHashMap<ItemId, Vec<Observation>>,
+    /// Each other org's own observations, by org and input (ORGS.md, "Data per org").
+    pub orgs: FxHashMap<ItemId, FxHashMap<ItemId, Vec<Observation>>>,
     pub bad_cells: Vec<BadCell>,
     /// The owners' commentary on KPIs and objectives (`comments.csv`).
     pub comments: Vec<super::comments::Comment>,

@@ -107,7 +107,7 @@ fn observation(loader: &mut Loader, file: FileId, text: &str, walker: &mut Walke
         return;
     }
     let open = walker.at;
-    let (mut period, mut metric, mut value, mut note) = (None, None, None, None);
+    let (mut period, mut metric, mut value, mut note, mut org) = (None, None, None, None, None);
     walker.entries(|walker, key, _| {
         let (raw, span) = walker.cell();
         let slot = match key.to_ascii_lowercase().as_str() {
@@ -115,6 +115,7 @@ fn observation(loader: &mut Loader, file: FileId, text: &str, walker: &mut Walke
             "metric" => &mut metric,
             "value" => &mut value,
             "note" => &mut note,
+            "org" => &mut org,
             _ => return,
         };
         if slot.is_none() {
@@ -164,6 +165,9 @@ fn observation(loader: &mut Loader, file: FileId, text: &str, walker: &mut Walke
     let Some(value) = value.filter(|cell| !cell.raw.is_empty()) else {
         return;
     };
+    let Some(org) = loader.org(file, text, org.as_ref()) else {
+        return;
+    };
     let period_cell = period.unwrap_or(Cell {
         raw: Raw::Empty,
         span: object.range(),
@@ -175,7 +179,7 @@ fn observation(loader: &mut Loader, file: FileId, text: &str, walker: &mut Walke
         Raw::Text(note) if !note.trim().is_empty() => Some(note.trim().to_string()),
         _ => None,
     });
-    loader.observe(file, text, group, at, period_cell.span, &value, note);
+    loader.observe(file, text, (group, org), at, period_cell.span, &value, note);
 }
 
 /// One entry of the by-series form (the walker is at its value): `"revenue": {"2026-01": 1}`.
@@ -218,7 +222,7 @@ fn series(
             span: period_span,
         };
         if let Some(at) = loader.period(file, text, &period_cell) {
-            loader.observe(file, text, group, at, period_cell.span, &cell, None);
+            loader.observe(file, text, (group, None), at, period_cell.span, &cell, None);
         }
     });
 }

@@ -31,13 +31,27 @@ pub struct Group {
     pub grain: Option<(Grain, Span)>,
     /// In the order read.
     pub observations: Vec<Read>,
-    /// Periods whose cell held a bad value, and the cell: not gaps (the value has its own
-    /// finding).
-    pub bad_periods: Vec<(Period, Span)>,
+    /// Periods whose cell held a bad value, with the org and the cell: not gaps (the value has
+    /// its own finding).
+    pub bad_periods: Vec<(Option<ItemId>, Period, Span)>,
+    /// The org whose observations these are, once [`super::series`] splits a series by org.
+    pub org: Option<ItemId>,
+}
+
+impl Group {
+    /// How a message names the series: `` `revenue` ``, or `` `revenue` of org `leeds` ``.
+    pub fn what(&self, model: &Model) -> String {
+        match self.org {
+            Some(org) => format!("`{}` of org `{}`", self.name, model.item(org).id.node),
+            None => format!("`{}`", self.name),
+        }
+    }
 }
 
 /// One observation read, with the places of its period and value cells.
 pub struct Read {
+    /// The org it belongs to (`None`: the root, or a project without orgs).
+    pub org: Option<ItemId>,
     pub period: Period,
     pub value: f64,
     pub note: Option<String>,
@@ -55,6 +69,10 @@ pub(super) struct Loader<'m> {
     computed: HashMap<String, String>,
     /// The unknown names reported, per file.
     unknown: HashSet<(FileId, String)>,
+    /// The declared orgs by id (the root's maps to `None`: its rows are the project's own).
+    orgs: HashMap<String, Option<ItemId>>,
+    /// The unknown orgs reported, per file.
+    unknown_orgs: HashSet<(FileId, String)>,
     /// Whether the file being read writes decimal commas (a `;`-separated CSV), and whether it
     /// has been said so yet.
     decimal_comma: DecimalComma,
@@ -87,6 +105,16 @@ impl<'m> Loader<'m> {
             groups: Vec::new(),
             computed: HashMap::new(),
             unknown: HashSet::new(),
+            orgs: model
+                .orgs
+                .order
+                .iter()
+                .map(|&org| {
+                    let root = model.orgs.root == Some(org);
+                    (model.item(org).id.node.clone(), (!root).then_some(org))
+                })
+                .collect(),
+            unknown_orgs: HashSet::new(),
             decimal_comma: DecimalComma::No,
             unread_periods: Vec::new(),
             findings: Vec::new(),
@@ -119,6 +147,7 @@ impl<'m> Loader<'m> {
                     grain: None,
                     observations: Vec::new(),
                     bad_periods: Vec::new(),
+                    org: None,
                 });
                 loader.groups.len() - 1
             });
@@ -240,6 +269,53 @@ impl<'m> Loader<'m> {
             .flatten()
     }
 
+    /// The org an `org` cell names: `Some(None)` for the root (an empty cell, or the root's
+    /// id), `None` for an org that is not declared (`unknown-org`, once per file and name: the
+    /// row is left out).
+    pub(super) fn org(
+        &mut self,
+        file: FileId,
+        text: &str,
+        cell: Option<&Cell>,
+    ) -> Option<Option<ItemId>> {
+        let name = match cell.map(|cell| (&cell.raw, &cell.span)) {
+            Some((Raw::Text(name), _)) if !name.trim().is_empty() => name.trim(),
+            // A store number: `{"org": 101}`.
+            Some((Raw::Number(_), span)) => cell_text(text, span),
+            _ => return Some(None),
+        };
+        if let Some(org) = self.orgs.get(name) {
+            return Some(*org);
+        }
+        let cell = cell.expect("a named org has a cell");
+        if self.unknown_orgs.insert((file, name.to_string())) {
+            let help = match diagnostics::closest(name, self.orgs.keys().map(String::as_str)) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if self.orgs.is_empty() => {
+                    "the project declares no org: declare it (`org ID \"Title\" { parent … }`) \
+                     or leave the `org` column out"
+                        .to_string()
+                }
+                None => {
+                    "declare it with `org ID \"Title\" { parent … }`, or correct the id".to_string()
+                }
+            };
+            self.findings.push(
+                Finding::new(
+                    Rule::UnknownOrg,
+                    Span::new(file, cell.span.clone()),
+                    format!(
+                        "no org `{}` is declared: its rows in this file are left out",
+                        shorten(name, CELL_SHOWN)
+                    ),
+                )
+                .label("unknown org")
+                .help(help),
+            );
+        }
+        None
+    }
+
     /// The period of a cell, or a `bad-value` finding.
     pub(super) fn period(&mut self, file: FileId, text: &str, cell: &Cell) -> Option<Period> {
         let span = Span::new(file, cell.span.clone());
@@ -283,7 +359,7 @@ impl<'m> Loader<'m> {
         &mut self,
         file: FileId,
         text: &str,
-        group: usize,
+        (group, org): (usize, Option<ItemId>),
         period: Period,
         period_span: Range<usize>,
         cell: &Cell,
@@ -346,11 +422,14 @@ impl<'m> Loader<'m> {
                     self.groups[group].name
                 );
                 self.bad(value_span, message, &not_a_value.label, &not_a_value.help);
-                self.groups[group].bad_periods.push((period, value_span));
+                self.groups[group]
+                    .bad_periods
+                    .push((org, period, value_span));
                 return;
             }
         };
         self.groups[group].observations.push(Read {
+            org,
             period,
             value: number,
             note,

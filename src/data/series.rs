@@ -53,50 +53,88 @@ pub(super) fn finish(
     };
     let mut data = DataSet::default();
     for group in &mut groups {
-        // A stable sort keeps the order read among the values of one period.
+        // By org (the root's first), then period; a stable sort keeps the order read among the
+        // values of one period.
         group
             .observations
-            .sort_by_cached_key(|read| read.period.ordinal());
-        duplicates(group, findings);
-        missing_periods(group, unread_periods, findings);
+            .sort_by_cached_key(|read| (read.org.map(|o| o.0), read.period.ordinal()));
+        // Judged on the whole series, every org's values together: one finding, not one a store.
         outside_scorecard(model, group, &needed, findings);
-        percent_scale(group, findings);
+        percent_scale(model, group, findings);
         if no_data && group.observations.is_empty() && group.bad_periods.is_empty() {
             report_no_data(model, group, &used, findings);
         }
-        for &(period, span) in &group.bad_periods {
+        for &(org, period, span) in &group.bad_periods {
             data.bad_cells
                 .extend(group.items.iter().map(|&measure| BadCell {
                     measure,
+                    org,
                     period,
                     place: place_of(sources, span),
                 }));
         }
-        if group.observations.is_empty() {
-            continue;
-        }
-        let series: Vec<Observation> = std::mem::take(&mut group.observations)
-            .into_iter()
-            .map(|read| Observation {
-                period: read.period,
-                value: read.value,
-                note: read.note,
-                span: read.value_span,
-            })
-            .collect();
-        if let Some((last, others)) = group.items.split_last() {
-            for item in others {
-                data.series.insert(*item, series.clone());
-            }
-            data.series.insert(*last, series);
+        for mut own in split_by_org(group) {
+            duplicates(model, &mut own, findings);
+            missing_periods(model, &own, unread_periods, findings);
+            keep(&mut data, own);
         }
     }
     data
 }
 
+/// The series of a group, one an org (the root's first), each sorted by period.
+fn split_by_org(group: &mut Group) -> Vec<Group> {
+    let mut split: Vec<Group> = Vec::new();
+    for read in std::mem::take(&mut group.observations) {
+        if split.last().is_none_or(|last| last.org != read.org) {
+            split.push(Group {
+                name: group.name.clone(),
+                items: group.items.clone(),
+                percent: group.percent,
+                unit: group.unit.clone(),
+                grain: group.grain,
+                observations: Vec::new(),
+                bad_periods: group
+                    .bad_periods
+                    .iter()
+                    .filter(|(org, ..)| *org == read.org)
+                    .copied()
+                    .collect(),
+                org: read.org,
+            });
+        }
+        split.last_mut().expect("pushed").observations.push(read);
+    }
+    split
+}
+
+/// Keeps one org's series as the observations of every input that reads it.
+fn keep(data: &mut DataSet, group: Group) {
+    let series: Vec<Observation> = group
+        .observations
+        .into_iter()
+        .map(|read| Observation {
+            period: read.period,
+            value: read.value,
+            note: read.note,
+            span: read.value_span,
+        })
+        .collect();
+    let by_input = match group.org {
+        None => &mut data.series,
+        Some(org) => data.orgs.entry(org).or_default(),
+    };
+    if let Some((last, others)) = group.items.split_last() {
+        for item in others {
+            by_input.insert(*item, series.clone());
+        }
+        by_input.insert(*last, series);
+    }
+}
+
 /// `duplicate-observation`: of two values of one period (sorted next to each other, in the order
 /// read), the later is reported and left out.
-fn duplicates(group: &mut Group, findings: &mut Vec<Finding>) {
+fn duplicates(model: &Model, group: &mut Group, findings: &mut Vec<Finding>) {
     let reads = &group.observations;
     if reads
         .windows(2)
@@ -113,14 +151,14 @@ fn duplicates(group: &mut Group, findings: &mut Vec<Finding>) {
                     Rule::DuplicateObservation,
                     read.value_span,
                     format!(
-                        "a second value of `{}` for {period}: this one is ignored",
-                        group.name
+                        "a second value of {} for {period}: this one is ignored",
+                        group.what(model)
                     ),
                 )
                 .label("ignored")
                 .with_secondary(
                     first.value_span,
-                    format!("the value of `{}` for {period}", group.name),
+                    format!("the value of {} for {period}", group.what(model)),
                 )
                 .help("keep one value per series and period; of two, the one read first counts");
                 findings.push(finding);
@@ -135,6 +173,7 @@ fn duplicates(group: &mut Group, findings: &mut Vec<Finding>) {
 /// a bad one, which has its own finding). A gap with a row whose period could not be read
 /// between its two ends is that row's consequence: its `bad-value` says it all.
 fn missing_periods(
+    model: &Model,
     group: &Group,
     unread_periods: &[crate::source::Span],
     findings: &mut Vec<Finding>,
@@ -147,7 +186,7 @@ fn missing_periods(
             group
                 .bad_periods
                 .iter()
-                .map(|(period, span)| (period.ordinal(), *period, *span)),
+                .map(|(_, period, span)| (period.ordinal(), *period, *span)),
         )
         .collect();
     points.sort_by_key(|point| point.0);
@@ -182,8 +221,8 @@ fn missing_periods(
             Rule::MissingPeriod,
             after_span,
             format!(
-                "`{}` has no value for {what}, between {before_period} and {after_period}",
-                group.name
+                "{} has no value for {what}, between {before_period} and {after_period}",
+                group.what(model)
             ),
         )
         .label("the next value after the gap")
@@ -278,7 +317,7 @@ fn outside_scorecard(
 
 /// `percent-scale-suspect`: a `%` series with at least two values, all in [-1, 1] and not all
 /// zero.
-fn percent_scale(group: &Group, findings: &mut Vec<Finding>) {
+fn percent_scale(model: &Model, group: &Group, findings: &mut Vec<Finding>) {
     let Some(unit) = group.percent else {
         return;
     };
@@ -297,9 +336,9 @@ fn percent_scale(group: &Group, findings: &mut Vec<Finding>) {
         Rule::PercentScaleSuspect,
         example.value_span,
         format!(
-            "every value of the `%` series `{}` lies between -1 and 1 ({} values): they look \
+            "every value of the `%` series {} lies between -1 and 1 ({} values): they look \
              like fractions written for percentages",
-            group.name,
+            group.what(model),
             reads.len()
         ),
     )

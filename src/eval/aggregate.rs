@@ -11,14 +11,7 @@ use crate::period::{Grain, Period};
 use crate::semantic::model::Measure;
 use crate::vocabulary::Aggregate;
 
-/// A measure's `aggregate`, or the default when none is written: `avg` for `%` and for units
-/// containing `/` (rates such as `EUR/customer`), `sum` for everything else (no unit included).
-pub fn effective_aggregate(measure: &Measure) -> Aggregate {
-    measure.aggregate.unwrap_or(match &measure.unit {
-        Some(unit) if unit.is_percent || unit.text.contains('/') => Aggregate::Avg,
-        _ => Aggregate::Sum,
-    })
-}
+pub use crate::semantic::model::effective_aggregate;
 
 /// Whether the measure's values are shares written in percent (42 for 42%).
 pub fn is_percent(measure: &Measure) -> bool {

@@ -58,6 +58,7 @@ pub mod aggregate;
 mod as_of;
 mod evaluator;
 mod missing;
+pub mod orgs;
 pub mod periods;
 
 pub use as_of::{completed_by, latest_with_actual};

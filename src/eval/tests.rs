@@ -699,6 +699,7 @@ fn bad_cells_and_coarse_data_explain_the_gap() {
         "no monthly value: the input is quarterly"
     );
     d.bad_cells.push(BadCell {
+        org: None,
         measure: id(&m, "x"),
         period: p("2026-02"),
         place: "data/actuals.csv:14".to_string(),
@@ -953,6 +954,7 @@ fn a_resumed_evaluator_keeps_the_values_and_the_bad_cells() {
     );
     let mut d = data(&m, &[("x", &[("2026-01", 1.0), ("2026-03", 3.0)])]);
     d.bad_cells.push(BadCell {
+        org: None,
         measure: id(&m, "x"),
         period: p("2026-02"),
         place: "data/actuals.csv:3".to_string(),

@@ -14,8 +14,9 @@ use crate::eval::periods::{self, AsOfOutsideSpan};
 use crate::eval::{Evaluated, Evaluator, completed_by, latest_with_actual};
 use crate::period::Period;
 use crate::pipeline::CheckOutcome;
-use crate::score::scorecard::{ObjectiveScores, PerspectiveScores};
+use crate::score::scorecard::{KpiScores, ObjectiveScores, PerspectiveScores};
 use crate::score::{Scorecard, status_of_score};
+use crate::semantic::cascade;
 use crate::semantic::model::{ItemId, ItemKind, Model, Reference};
 use crate::source;
 
@@ -57,33 +58,18 @@ pub fn build(
         None => Vec::new(),
     };
 
-    // Each KPI assessed once in each of its periods; its score in each shown report period
-    // (carrying coarser periods), rolled up.
-    let assessed: Vec<AssessedKpi> = kpis
-        .iter()
-        .map(|&kpi| AssessedKpi::new(&mut eval, model, kpi))
-        .collect();
-    let kpi_scores: HashMap<ItemId, Vec<Option<f64>>> = assessed
-        .iter()
-        .map(|kpi| {
-            let grain = periods::measure_grain(model, kpi.id);
-            let scores = shown
-                .iter()
-                .map(|&r| kpi.at(&mut eval, completed_by(grain, r)).score)
-                .collect();
-            (kpi.id, scores)
-        })
-        .collect();
-    let card = Scorecard::roll_up(model, shown.len(), |kpi| {
-        kpi_scores.get(&kpi).map(Vec::as_slice)
-    });
+    let ScoredCard { assessed, card } =
+        score_card(&mut eval, model, &kpis, model.orgs.root, &shown, |_| true);
 
     let mut initiatives = initiatives_by_objective(model);
     let mut comments = comments_by_item(outcome);
     let perspectives = card
         .perspectives
         .iter()
-        .map(|p| perspective_json(model, &shown, p, &mut initiatives, &mut comments))
+        .map(|p| {
+            let org = model.orgs.root;
+            perspective_json(model, org, &shown, p, &mut initiatives, &mut comments)
+        })
         .collect();
     let kpi_json = assessed
         .into_iter()
@@ -94,6 +80,7 @@ pub fn build(
         })
         .collect();
 
+    let orgs = super::orgs::orgs_json(outcome, &kpis, &shown, as_of);
     let score = card.history.last().copied().flatten();
     Ok(Report {
         version: "1",
@@ -111,13 +98,60 @@ pub fn build(
         history: history_json(&shown, &card.history, &card.coverage),
         perspectives,
         kpis: kpi_json,
+        orgs,
         diagnostics: json_diagnostics(&outcome.findings, &outcome.sources),
         warnings: page_warnings(outcome, &kpis),
     })
 }
 
-fn perspective_json(
+/// One scorecard scored: the KPIs assessed for an org (or the project), the KPIs among them
+/// that count, and the roll-up over the shown report periods.
+pub(super) struct ScoredCard<'m> {
+    /// The KPIs that apply, in declaration order.
+    pub(super) assessed: Vec<AssessedKpi<'m>>,
+    pub(super) card: Scorecard,
+}
+
+/// Assesses each KPI of `kpis` for `org` once in each of its periods, keeps those that
+/// `applies` accepts, and rolls their scores in each shown report period (carrying coarser
+/// periods) up.
+pub(super) fn score_card<'m>(
+    eval: &mut Evaluator<'_>,
+    model: &'m Model,
+    kpis: &[ItemId],
+    org: Option<ItemId>,
+    shown: &[Period],
+    applies: impl Fn(&AssessedKpi) -> bool,
+) -> ScoredCard<'m> {
+    let assessed: Vec<AssessedKpi> = kpis
+        .iter()
+        .map(|&kpi| AssessedKpi::new(eval, model, kpi, org))
+        .filter(|kpi| applies(kpi))
+        .collect();
+    let kpi_scores: HashMap<ItemId, (Option<f64>, Vec<Option<f64>>)> = assessed
+        .iter()
+        .map(|kpi| {
+            let grain = periods::measure_grain(model, kpi.id);
+            let scores = shown
+                .iter()
+                .map(|&r| kpi.at(eval, completed_by(grain, r)).score)
+                .collect();
+            let weight = kpi.scorer.part.weight.as_ref().map(|w| w.node);
+            (kpi.id, (weight, scores))
+        })
+        .collect();
+    let card = Scorecard::roll_up(model, shown.len(), org, |kpi| {
+        kpi_scores.get(&kpi).map(|(weight, history)| KpiScores {
+            weight: *weight,
+            history,
+        })
+    });
+    ScoredCard { assessed, card }
+}
+
+pub(super) fn perspective_json(
     model: &Model,
+    org: Option<ItemId>,
     shown: &[Period],
     scores: &PerspectiveScores,
     initiatives: &mut HashMap<ItemId, Vec<InitiativeJson>>,
@@ -138,7 +172,7 @@ fn perspective_json(
             .iter()
             .map(|o| {
                 let own = comments.remove(&o.id).unwrap_or_default();
-                objective_json(model, shown, o, initiatives.remove(&o.id), own)
+                objective_json(model, org, shown, o, initiatives.remove(&o.id), own)
             })
             .collect(),
     }
@@ -146,6 +180,7 @@ fn perspective_json(
 
 fn objective_json(
     model: &Model,
+    org: Option<ItemId>,
     shown: &[Period],
     scores: &ObjectiveScores,
     initiatives: Option<Vec<InitiativeJson>>,
@@ -156,10 +191,11 @@ fn objective_json(
         unreachable!("an objective")
     };
     let score = scores.history.last().copied().flatten();
+    let (owner, _) = cascade::objective_for_org(objective, &model.orgs, org);
     ObjectiveJson {
         id: item.id.node.clone(),
         title: item.title.clone(),
-        owner: objective.owner.as_ref().map(|o| o.node.clone()),
+        owner: owner.map(|o| o.node),
         weight: scores.weight,
         drives: objective
             .drives
@@ -236,7 +272,11 @@ pub(super) fn reference_id(model: &Model, reference: &Reference) -> String {
         .map_or_else(|| reference.name.clone(), |t| model.item(t).id.node.clone())
 }
 
-fn history_json(periods: &[Period], scores: &[Option<f64>], coverage: &[f64]) -> Vec<HistoryEntry> {
+pub(super) fn history_json(
+    periods: &[Period],
+    scores: &[Option<f64>],
+    coverage: &[f64],
+) -> Vec<HistoryEntry> {
     periods
         .iter()
         .zip(scores)
@@ -264,7 +304,7 @@ fn comments_by_item(outcome: &CheckOutcome) -> HashMap<ItemId, Vec<CommentJson>>
 }
 
 /// The initiatives of each objective, in declaration order.
-fn initiatives_by_objective(model: &Model) -> HashMap<ItemId, Vec<InitiativeJson>> {
+pub(super) fn initiatives_by_objective(model: &Model) -> HashMap<ItemId, Vec<InitiativeJson>> {
     let mut by_objective: HashMap<ItemId, Vec<InitiativeJson>> = HashMap::new();
     for id in model.ids() {
         let item = model.item(id);

@@ -24,6 +24,9 @@ pub struct Report<'a> {
     pub history: Vec<HistoryEntry>,
     pub perspectives: Vec<PerspectiveJson>,
     pub kpis: Vec<KpiJson>,
+    /// Every org (ORGS.md), the root first, then depth first in declaration order; empty in a
+    /// project without orgs.
+    pub orgs: Vec<OrgJson>,
     pub diagnostics: Vec<Diagnostic<'a>>,
     /// The same findings as the page tells them to its reader (not in report.json).
     #[serde(skip)]
@@ -134,6 +137,37 @@ pub struct KpiJson {
     pub series: Vec<SeriesEntry>,
     /// The owners' commentary on it (`comments.csv`), in the order written.
     pub comments: Vec<CommentJson>,
+}
+
+/// One org's scorecard: its roll-up and each KPI that applies to it.
+#[derive(Serialize)]
+pub struct OrgJson {
+    pub id: String,
+    pub title: String,
+    pub parent: Option<String>,
+    pub owner: Option<String>,
+    pub children: Vec<String>,
+    pub score: Option<f64>,
+    pub status: Status,
+    pub coverage: Option<f64>,
+    pub history: Vec<HistoryEntry>,
+    pub perspectives: Vec<PerspectiveJson>,
+    pub kpis: Vec<OrgKpiJson>,
+}
+
+/// A KPI in one org: its figures there and its rank among its siblings at `as_of`.
+#[derive(Serialize)]
+pub struct OrgKpiJson {
+    pub id: String,
+    pub owner: Option<String>,
+    pub target: Option<TargetJson>,
+    pub latest: Option<Latest>,
+    pub trend: Option<Trend>,
+    /// 1-based, among the org's siblings that have a score; `None` for the root or unranked.
+    pub rank: Option<usize>,
+    /// How many siblings are ranked.
+    pub of: Option<usize>,
+    pub series: Vec<SeriesEntry>,
 }
 
 /// An owner's comment on a KPI or an objective in a period.

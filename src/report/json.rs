@@ -1,8 +1,8 @@
 //! `report.json`: the report as pretty-printed JSON, the same bytes as
 //! `serde_json::to_writer_pretty` plus a trailing newline.
 //!
-//! Most of a large report is its `kpis` array (10,000 KPIs × 36 periods make 120 MB), so the
-//! array is serialized in parallel: the current thread writes the first share of the KPIs
+//! Most of a large report is its `kpis` array (10,000 KPIs × 36 periods make 120 MB), or its
+//! `orgs` array for an organisation, so these arrays are serialized in parallel: the current thread writes the first share of the KPIs
 //! straight to the output while helper threads serialize the others into buffers, written after
 //! it in order. The fields around the array are written one by one, in the order of [`Report`];
 //! a test checks that the result is byte for byte what serde writes for the whole document.
@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::ser::Formatter;
 
-use super::{KpiJson, Report};
+use super::Report;
 
 /// Writes the report as pretty-printed JSON with a trailing newline.
 pub fn write_json(report: &Report<'_>, out: &mut impl Write) -> io::Result<()> {
@@ -27,7 +27,9 @@ pub fn write_json(report: &Report<'_>, out: &mut impl Write) -> io::Result<()> {
     field(out, false, "history", &report.history)?;
     field(out, false, "perspectives", &report.perspectives)?;
     key(out, false, "kpis")?;
-    kpis(out, &report.kpis)?;
+    array(out, &report.kpis)?;
+    key(out, false, "orgs")?;
+    array(out, &report.orgs)?;
     field(out, false, "diagnostics", &report.diagnostics)?;
     out.write_all(b"\n}\n")
 }
@@ -57,17 +59,17 @@ fn serialize_at(out: &mut impl Write, depth: usize, value: &impl Serialize) -> i
     value.serialize(&mut serializer).map_err(io::Error::from)
 }
 
-/// The `kpis` array, its elements serialized on rayon's threads: this thread writes the first
+/// A top-level array, its elements serialized on rayon's threads: this thread writes the first
 /// share straight to `out` while the others serialize the rest into buffers, written after it
 /// in order. (A panic in a task goes on as the one crash the panic hook reported.)
-fn kpis(out: &mut impl Write, kpis: &[KpiJson]) -> io::Result<()> {
-    if kpis.is_empty() {
+fn array<T: Serialize + Sync>(out: &mut impl Write, items: &[T]) -> io::Result<()> {
+    if items.is_empty() {
         return out.write_all(b"[]");
     }
-    let share = kpis
+    let share = items
         .len()
         .div_ceil(rayon::current_num_threads().clamp(1, 8));
-    let (own, others) = kpis.split_at(share.min(kpis.len()));
+    let (own, others) = items.split_at(share.min(items.len()));
     let mut buffers: Vec<io::Result<Vec<u8>>> =
         others.chunks(share).map(|_| Ok(Vec::new())).collect();
     out.write_all(b"[")?;
@@ -87,15 +89,15 @@ fn kpis(out: &mut impl Write, kpis: &[KpiJson]) -> io::Result<()> {
     out.write_all(b"\n  ]")
 }
 
-/// Elements of the `kpis` array, each on its own line at depth 2; `first` when they start it.
-fn elements(out: &mut impl Write, kpis: &[KpiJson], first: bool) -> io::Result<()> {
-    for (at, kpi) in kpis.iter().enumerate() {
+/// Elements of a top-level array, each on its own line at depth 2; `first` when they start it.
+fn elements<T: Serialize>(out: &mut impl Write, items: &[T], first: bool) -> io::Result<()> {
+    for (at, item) in items.iter().enumerate() {
         out.write_all(if first && at == 0 {
             b"\n    "
         } else {
             b",\n    "
         })?;
-        serialize_at(out, 2, kpi)?;
+        serialize_at(out, 2, item)?;
     }
     Ok(())
 }

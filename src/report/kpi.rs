@@ -10,6 +10,7 @@ use crate::eval::{Evaluator, Value, completed_by, periods};
 use crate::period::Period;
 use crate::pipeline::CheckOutcome;
 use crate::score::{self, Bands, Plan, Sense, Status};
+use crate::semantic::cascade;
 use crate::semantic::model::{ItemId, KpiPart, Measure, Model, Quantity, Target, Thresholds};
 
 /// A KPI assessed in one of its periods.
@@ -23,28 +24,29 @@ pub(super) struct Assessed {
     pub(super) score: Option<f64>,
 }
 
-/// How one KPI is scored: its plan and tolerance, worked out once.
-struct Scorer<'m> {
-    part: &'m KpiPart,
+/// How one KPI is scored: its plan and tolerance, worked out once, for one org (its baseline,
+/// target, thresholds and tolerance there).
+pub(super) struct Scorer<'m> {
+    pub(super) part: Cow<'m, KpiPart>,
     plan: Option<Plan>,
     tol: f64,
 }
 
 impl<'m> Scorer<'m> {
-    fn new(model: &'m Model, kpi: ItemId) -> Scorer<'m> {
-        let part = kpi_part(model, kpi).expect("a KPI");
+    fn new(model: &'m Model, kpi: ItemId, org: Option<ItemId>) -> Scorer<'m> {
+        let part = cascade::kpi_for_org(model, kpi, org);
         let grain = periods::measure_grain(model, kpi);
         let scorecard_tolerance = model.scorecard.as_ref().map_or(0.1, |s| s.tolerance);
         Scorer {
+            plan: Plan::of_kpi(&part, grain),
+            tol: score::tolerance(&part, scorecard_tolerance),
             part,
-            plan: Plan::of_kpi(part, grain),
-            tol: score::tolerance(part, scorecard_tolerance),
         }
     }
 
     fn assess(&self, eval: &mut Evaluator<'_>, kpi: ItemId, period: Period) -> Assessed {
         let plan = self.plan.as_ref().map(|plan| plan.value(period));
-        let bands = Bands::of_kpi(self.part, plan, self.tol);
+        let bands = Bands::of_kpi(&self.part, plan, self.tol);
         let actual = eval.kpi_value(kpi, period);
         let (status, score) = score::assess(bands.as_ref(), actual.as_ref().ok().copied());
         Assessed {
@@ -61,14 +63,21 @@ impl<'m> Scorer<'m> {
 /// `series`, `latest` and `trend` all read these.
 pub(super) struct AssessedKpi<'m> {
     pub(super) id: ItemId,
-    scorer: Scorer<'m>,
+    pub(super) scorer: Scorer<'m>,
     /// Consecutive periods of the KPI's grain, each with its assessment.
     series: Vec<(Period, Assessed)>,
 }
 
 impl<'m> AssessedKpi<'m> {
-    pub(super) fn new(eval: &mut Evaluator<'_>, model: &'m Model, kpi: ItemId) -> AssessedKpi<'m> {
-        let scorer = Scorer::new(model, kpi);
+    /// The KPI assessed for `org` (`None`: a project without orgs) on the evaluator of that
+    /// org's data.
+    pub(super) fn new(
+        eval: &mut Evaluator<'_>,
+        model: &'m Model,
+        kpi: ItemId,
+        org: Option<ItemId>,
+    ) -> AssessedKpi<'m> {
+        let scorer = Scorer::new(model, kpi, org);
         let series = periods::kpi_periods(model, kpi)
             .into_iter()
             .map(|period| (period, scorer.assess(eval, kpi, period)))
@@ -78,6 +87,13 @@ impl<'m> AssessedKpi<'m> {
             scorer,
             series,
         }
+    }
+
+    /// Whether it has an actual in one of its periods inside the span.
+    pub(super) fn has_actual(&self) -> bool {
+        self.series
+            .iter()
+            .any(|(_, assessed)| assessed.actual.is_ok())
     }
 
     /// The assessment of `period` (of the KPI's grain): the one kept, or, outside the span
@@ -124,7 +140,7 @@ pub(super) fn kpi_json(
     let kpi = assessed.id;
     let item = model.item(kpi);
     let measure: &Measure = item.as_measure().expect("a measure");
-    let part = measure.kpi.as_deref().expect("a KPI");
+    let part = assessed.scorer.part.clone();
     let grain = periods::measure_grain(model, kpi);
     let tol = assessed.scorer.tol;
     let formula = measure.formula.as_ref().map(|f| {

@@ -26,11 +26,12 @@ mod document;
 pub mod html;
 mod json;
 mod kpi;
+mod orgs;
 
 pub use build::build;
 pub use document::{
     Bound, Budget, CommentJson, HistoryEntry, InitiativeJson, KpiJson, Latest, ObjectiveJson,
-    PageWarning, PeriodValue, PerspectiveJson, Report, ScorecardJson, SeriesEntry, Span,
-    TargetJson, ThresholdsJson,
+    OrgJson, OrgKpiJson, PageWarning, PeriodValue, PerspectiveJson, Report, ScorecardJson,
+    SeriesEntry, Span, TargetJson, ThresholdsJson,
 };
 pub use json::{render_json, write_json};

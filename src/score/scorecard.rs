@@ -11,11 +11,13 @@
 //!
 //! The tree comes from the model: perspectives in their order, the objectives of each in
 //! declaration order, the KPIs of each objective in declaration order. A KPI without an
-//! objective has no weight and counts nowhere.
+//! objective has no weight and counts nowhere. For one org of an organisation (ORGS.md), the
+//! KPIs that do not apply to it are left out, and weights are the org's.
 
 use std::collections::HashMap;
 
 use super::rollup::{effective_weights, rollup};
+use crate::semantic::cascade;
 use crate::semantic::model::{ItemId, ItemKind, KpiPart, Model, Reference};
 
 /// The scores of the scorecard and of each node below it, per report period.
@@ -53,13 +55,24 @@ pub struct ObjectiveScores {
     pub kpis: Vec<ItemId>,
 }
 
+/// What the roll-up needs of one KPI.
+#[derive(Debug, Clone, Copy)]
+pub struct KpiScores<'s> {
+    /// Its weight as written for the org (`None`: not written).
+    pub weight: Option<f64>,
+    /// Its score in each period.
+    pub history: &'s [Option<f64>],
+}
+
 impl Scorecard {
-    /// The roll-up over `periods` report periods of the KPIs' scores: `kpi_scores(kpi)` is the
-    /// KPI's score in each of them (`None` for a KPI that is not scored).
+    /// The roll-up over `periods` report periods of the KPIs' scores for `org` (`None`: a
+    /// project without orgs): `kpi_scores(kpi)` is the KPI's weight and score in each of them,
+    /// `None` for a KPI left out (one that does not apply to the org).
     pub fn roll_up<'s>(
         model: &Model,
         periods: usize,
-        kpi_scores: impl Fn(ItemId) -> Option<&'s [Option<f64>]>,
+        org: Option<ItemId>,
+        kpi_scores: impl Fn(ItemId) -> Option<KpiScores<'s>>,
     ) -> Scorecard {
         let mut kpis_of: HashMap<ItemId, Vec<ItemId>> = HashMap::new();
         let mut objectives_of: HashMap<ItemId, Vec<ItemId>> = HashMap::new();
@@ -73,6 +86,7 @@ impl Scorecard {
                 _ => {
                     if let Some(objective) =
                         kpi_part(model, id).and_then(|p| target_of(&p.objective))
+                        && kpi_scores(id).is_some()
                     {
                         kpis_of.entry(objective).or_default().push(id);
                     }
@@ -81,7 +95,12 @@ impl Scorecard {
         }
         let kpi_weights = kpis_of
             .values()
-            .flat_map(|siblings| siblings.iter().copied().zip(kpi_weights(model, siblings)))
+            .flat_map(|siblings| {
+                siblings
+                    .iter()
+                    .copied()
+                    .zip(kpi_weights(siblings, &kpi_scores))
+            })
             .collect();
 
         let perspectives = perspectives(model);
@@ -99,7 +118,7 @@ impl Scorecard {
             .zip(perspective_weights)
             .map(|(&id, weight)| {
                 let own = objectives_of.remove(&id).unwrap_or_default();
-                let objectives = objectives(model, &own, &mut kpis_of, periods, &kpi_scores);
+                let objectives = objectives(model, org, &own, &mut kpis_of, periods, &kpi_scores);
                 let history = weighted(
                     objectives.iter().map(|o| (o.weight, &o.history[..])),
                     periods,
@@ -137,15 +156,19 @@ impl Scorecard {
 /// The objectives `own` of one perspective, each rolled up over its KPIs.
 fn objectives<'s>(
     model: &Model,
+    org: Option<ItemId>,
     own: &[ItemId],
     kpis_of: &mut HashMap<ItemId, Vec<ItemId>>,
     periods: usize,
-    kpi_scores: &impl Fn(ItemId) -> Option<&'s [Option<f64>]>,
+    kpi_scores: &impl Fn(ItemId) -> Option<KpiScores<'s>>,
 ) -> Vec<ObjectiveScores> {
     let weights = effective_weights(
         &own.iter()
             .map(|&id| match &model.item(id).kind {
-                ItemKind::Objective(o) => o.weight.as_ref().map(|w| w.node),
+                ItemKind::Objective(o) => {
+                    let (_, weight) = cascade::objective_for_org(o, &model.orgs, org);
+                    weight.map(|w| w.node)
+                }
                 _ => None,
             })
             .collect::<Vec<_>>(),
@@ -154,8 +177,11 @@ fn objectives<'s>(
         .zip(weights)
         .map(|(&id, weight)| {
             let kpis = kpis_of.remove(&id).unwrap_or_default();
-            let weights = kpi_weights(model, &kpis);
-            let scores: Vec<Option<&[Option<f64>]>> = kpis.iter().map(|&k| kpi_scores(k)).collect();
+            let weights = kpi_weights(&kpis, kpi_scores);
+            let scores: Vec<Option<&[Option<f64>]>> = kpis
+                .iter()
+                .map(|&k| kpi_scores(k).map(|s| s.history))
+                .collect();
             let children_in = |i: usize| -> Vec<(f64, Option<f64>)> {
                 weights
                     .iter()
@@ -235,11 +261,14 @@ fn target_of(reference: &Option<Reference>) -> Option<ItemId> {
 }
 
 /// The effective weights of the KPIs of one objective.
-fn kpi_weights(model: &Model, siblings: &[ItemId]) -> Vec<f64> {
+fn kpi_weights<'s>(
+    siblings: &[ItemId],
+    kpi_scores: &impl Fn(ItemId) -> Option<KpiScores<'s>>,
+) -> Vec<f64> {
     effective_weights(
         &siblings
             .iter()
-            .map(|&k| kpi_part(model, k).and_then(|p| p.weight.as_ref().map(|w| w.node)))
+            .map(|&k| kpi_scores(k).and_then(|s| s.weight))
             .collect::<Vec<_>>(),
     )
 }
@@ -280,7 +309,14 @@ mod tests {
         .into_iter()
         .map(|(name, history)| (id(name), history))
         .collect();
-        let card = Scorecard::roll_up(&model, 2, |kpi| scores.get(&kpi).map(Vec::as_slice));
+        let card = Scorecard::roll_up(&model, 2, None, |kpi| {
+            scores.get(&kpi).map(|history| KpiScores {
+                weight: super::kpi_part(&model, kpi)
+                    .and_then(|p| p.weight.as_ref())
+                    .map(|w| w.node),
+                history,
+            })
+        });
         let [money, people] = &card.perspectives[..] else {
             panic!("two perspectives")
         };

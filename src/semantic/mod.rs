@@ -1,6 +1,7 @@
 //! Stage 3, semantic: the parsed files of a project become one [`Model`], checked on the way for
 //! everything the first table of CHECKS.md forbids.
 
+pub mod cascade;
 pub mod cycles;
 mod declare;
 pub mod graph;

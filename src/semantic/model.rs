@@ -279,6 +279,15 @@ pub struct Measure {
     pub kpi: Option<Box<KpiPart>>,
 }
 
+/// A measure's `aggregate`, or the default when none is written: `avg` for `%` and for units
+/// containing `/` (rates such as `EUR/customer`), `sum` for everything else (no unit included).
+pub fn effective_aggregate(measure: &Measure) -> Aggregate {
+    measure.aggregate.unwrap_or(match &measure.unit {
+        Some(unit) if unit.is_percent || unit.text.contains('/') => Aggregate::Avg,
+        _ => Aggregate::Sum,
+    })
+}
+
 /// What a KPI has beyond a metric.
 #[derive(Debug, Clone)]
 pub struct KpiPart {
