@@ -2,14 +2,15 @@
 // on vscode-oniguruma): every `.kpi` file of the repository's examples and standard library, and
 // the fixture test/fixtures/all.kpi, which has one of every construct the examples lack (nested
 // block comments, escapes, attributes, a lint block, every kind of period). Also checks that the
-// manifest is one VS Code can load.
+// manifest is one VS Code can load, and that the client (loaded with stand-ins for the editor's
+// API) starts `kpic lsp` from the `kpic.path` setting.
 //
 // Run: `npm ci && node test/grammar.test.mjs` in editors/vscode (tests/vscode.rs does both).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import Module, { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -302,6 +303,7 @@ test("attributes and the lint block", () => {
   expectScope(all, "  lint {", "lint", "keyword.other.kpi");
   expectScope(all, "    allow too-many-kpis", "allow", "keyword.other.lint-level.kpi");
   expectScope(all, "    allow too-many-kpis", "too-many-kpis", "constant.other.rule.kpi");
+  expectScope(all, "    warn missing-owner, no-target", "warn", "keyword.other.lint-level.kpi");
   expectScope(all, "    warn missing-owner, no-target", "no-target", "constant.other.rule.kpi");
 });
 
@@ -443,8 +445,63 @@ test("package.json is a manifest VS Code loads", () => {
   for (const name of ["vscode-languageclient", "vscode-textmate", "vscode-oniguruma"]) {
     assert.ok(lock.packages[`node_modules/${name}`], `${name} is pinned in package-lock.json`);
   }
-  const client = readFileSync(join(extension, manifest.main), "utf8");
-  assert.match(client, /require\("vscode-languageclient\/node"\)/);
-  assert.match(client, /args: \["lsp"\]/);
-  assert.match(client, /getConfiguration\("kpic"\)\.get\("path"\)/);
+});
+
+test("the client starts `kpic lsp` from the kpic.path setting for kpi documents", async () => {
+  // The extension's main module, loaded with stand-ins for the editor's API and the client.
+  const clients = [];
+  const watchers = [];
+  const commands = [];
+  const errors = [];
+  let failStart = false;
+  const disposable = { dispose() {} };
+  const vscode = {
+    workspace: {
+      getConfiguration: (section) => ({
+        get: (key) => (section === "kpic" && key === "path" ? "/opt/kpic/bin/kpic" : undefined),
+      }),
+      createFileSystemWatcher: (glob) => (watchers.push(glob), disposable),
+      onDidChangeConfiguration: () => disposable,
+    },
+    window: { showErrorMessage: (message) => errors.push(message) },
+    commands: { registerCommand: (id) => (commands.push(id), disposable) },
+  };
+  class LanguageClient {
+    constructor(id, name, server, options) {
+      clients.push({ id, server, options });
+    }
+    async start() {
+      if (failStart) throw new Error("spawn /opt/kpic/bin/kpic ENOENT");
+    }
+    async stop() {}
+  }
+  const load = Module._load;
+  Module._load = function (request, ...rest) {
+    if (request === "vscode") return vscode;
+    if (request === "vscode-languageclient/node") return { LanguageClient, TransportKind: { stdio: 0 } };
+    return load.call(this, request, ...rest);
+  };
+  try {
+    const main = require(join(extension, manifest.main));
+    const context = { subscriptions: [] };
+    await main.activate(context);
+    assert.equal(clients.length, 1);
+    const [{ id, server, options }] = clients;
+    assert.equal(id, "kpic");
+    assert.deepEqual(server.run, { command: "/opt/kpic/bin/kpic", args: ["lsp"], transport: 0 });
+    assert.deepEqual(options.documentSelector, [{ language: "kpi" }]);
+    assert.ok(watchers.includes("**/*.{csv,json,ndjson}"), watchers.join(", "));
+    assert.equal(options.synchronize.fileEvents.length, watchers.length);
+    assert.deepEqual(commands, manifest.contributes.commands.map((command) => command.command));
+    assert.deepEqual(errors, []);
+    await main.deactivate();
+
+    // A binary that does not start is reported, not thrown.
+    failStart = true;
+    await main.activate({ subscriptions: [] });
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /\/opt\/kpic\/bin\/kpic lsp.*ENOENT.*kpic\.path/);
+  } finally {
+    Module._load = load;
+  }
 });
