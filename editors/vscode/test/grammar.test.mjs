@@ -1,7 +1,10 @@
 // The TextMate grammar of the extension, tokenized with the engine VS Code uses (vscode-textmate
 // on vscode-oniguruma): every `.kpi` file of the repository's examples and standard library, and
 // the fixture test/fixtures/all.kpi, which has one of every construct the examples lack (nested
-// block comments, escapes, attributes, a lint block, every kind of period). Also checks that the
+// block comments, escapes, attributes, a lint block, every kind of period). The grammar's word
+// lists are checked against grammar/kpi.pest (keywords, value words) and src/semantic/model.rs
+// (built-in functions), so that a word added to the language fails here until it is highlighted.
+// Also checks that the
 // manifest is one VS Code can load, and that the client (loaded with stand-ins for the editor's
 // API) starts `kpic lsp` from the `kpic.path` setting.
 //
@@ -330,10 +333,87 @@ test("single lines: bad escapes, //// comments, unclosed strings", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// The grammar's words follow the language: keywords and value words of grammar/kpi.pest, the
+// built-in functions of src/semantic/model.rs
+
+const pest = readFileSync(join(repository, "grammar", "kpi.pest"), "utf8");
+/** The words of a pest rule written `NAME = @{ ("a" | "b" | …) ~ !ident_char }`. */
+const pestWords = (rule) => {
+  const body = pest.match(new RegExp(`^${rule}\\s*=\\s*@\\{\\s*\\(([^)]*)\\)`, "m"));
+  assert.ok(body, `kpi.pest has the rule ${rule}`);
+  return body[1].match(/"[a-z_]+"/g).map((word) => word.slice(1, -1));
+};
+/** The scopes of the first token of `line` whose text is `word`. */
+const scopesOf = (line, word) => {
+  const token = tokenize(line).find((token) => token.text === word);
+  assert.ok(token, `${JSON.stringify(word)} is one token of ${JSON.stringify(line)}`);
+  return token.scopes;
+};
+const expectIn = (line, word, scope) => {
+  const scopes = scopesOf(line, word);
+  assert.ok(scopes.includes(scope), `${JSON.stringify(line)}: ${word} is ${scopes.join(" ")}, not ${scope}`);
+};
+
+test("every keyword of kpi.pest is highlighted as one", () => {
+  const keywords = new Map(
+    [...pest.matchAll(/^kw_(\w+)\s*=\s*@\{\s*"([a-z_]+)"/gm)].map(([, rule, word]) => [rule, word]),
+  );
+  const declarations = new Set(
+    [...pest.matchAll(/^\w+_decl\s*=\s*\{\s*kw_(\w+)/gm)].map(([, rule]) => keywords.get(rule)),
+  );
+  assert.ok(keywords.size >= 30, `${keywords.size} keywords`);
+  assert.deepEqual(
+    [...declarations].sort(),
+    ["fn", "initiative", "kpi", "metric", "objective", "perspective", "scorecard", "use"],
+  );
+  for (const word of keywords.values()) {
+    if (word === "scorecard") expectIn('scorecard "Title" {', word, "storage.type.kpi");
+    else if (word === "use") expectIn("use std.bsc", word, "keyword.control.import.kpi");
+    else if (word === "fn") expectIn("fn half(x) = x / 2", word, "storage.type.function.kpi");
+    else if (declarations.has(word)) expectIn(`${word} some_id "Title" {`, word, "storage.type.kpi");
+    // Every other keyword starts a property (or is `extends`, `in`, `by`).
+    if (!declarations.has(word) || ["perspective", "objective"].includes(word)) {
+      expectIn(`  ${word} some_id`, word, "keyword.other.kpi");
+    }
+  }
+});
+
+test("every value word of kpi.pest is highlighted after its keyword", () => {
+  const properties = [
+    ["frequency", "frequency", "constant.language.frequency.kpi"],
+    ["review", "frequency", "constant.language.frequency.kpi"],
+    ["aggregate", "aggregate", "constant.language.aggregate.kpi"],
+    ["direction", "direction", "constant.language.direction.kpi"],
+    ["status", "initiative_status", "constant.language.status.kpi"],
+  ];
+  for (const [keyword, rule, scope] of properties) {
+    for (const word of pestWords(rule)) expectIn(`  ${keyword} ${word}`, word, scope);
+  }
+  for (const band of pestWords("band")) {
+    expectIn(`  thresholds { ${band} >= 5% }`, band, "constant.language.band.kpi");
+  }
+  for (const level of pestWords("lint_level")) {
+    expectIn(`@${level}(no-target)`, level, "entity.name.function.attribute.kpi");
+    expectIn(`  lint { ${level} no-target }`, level, "keyword.other.lint-level.kpi");
+  }
+});
+
+test("every built-in function of the model is a support.function", () => {
+  const model = readFileSync(join(repository, "src", "semantic", "model.rs"), "utf8");
+  const names = model.slice(model.indexOf("pub fn name(self)"));
+  const builtins = [...names.slice(0, names.indexOf("\n    }\n")).matchAll(/Builtin::\w+ => "(\w+)"/g)]
+    .map(([, name]) => name);
+  assert.ok(builtins.includes("sum_over") && builtins.includes("coalesce"), builtins.join(", "));
+  for (const name of builtins) expectIn(`  formula ${name}(revenue, 2)`, name, "support.function.kpi");
+  // A function of the project or the stdlib is a call, not a built-in.
+  expectIn("  formula lagged(revenue, 2)", "lagged", "entity.name.function.call.kpi");
+});
+
+// ---------------------------------------------------------------------------------------------
 // Every file: nothing invalid, nothing left bare
 
 const RESERVED = new Set(
-  readFileSync(join(repository, "grammar", "kpi.pest"), "utf8")
+  pest
     .match(/reserved_word = _\{([^}]*)\}/)[1]
     .match(/"[a-z_]+"/g)
     .map((word) => word.slice(1, -1)),
