@@ -29,7 +29,7 @@ async function start(context) {
     const path = vscode.workspace.getConfiguration("kpic").get("path");
     vscode.window.showErrorMessage(
       `kpic: could not start \`${path} lsp\` (${error.message || error}). ` +
-        "Install kpic and put it on PATH, or set kpic.path to the binary."
+        "Install kpic and put it on PATH, or set kpic.path to the binary.",
     );
   }
 }
@@ -54,7 +54,7 @@ async function activate(context) {
         await stop();
         await start(context);
       }
-    })
+    }),
   );
 }
 

@@ -4,9 +4,8 @@
 // block comments, escapes, attributes, a lint block, every kind of period). The grammar's word
 // lists are checked against grammar/kpi.pest (keywords, value words) and src/semantic/model.rs
 // (built-in functions), so that a word added to the language fails here until it is highlighted.
-// Also checks that the
-// manifest is one VS Code can load, and that the client (loaded with stand-ins for the editor's
-// API) starts `kpic lsp` from the `kpic.path` setting.
+// Also checks that the manifest is one VS Code can load, and that the client (loaded with
+// stand-ins for the editor's API) starts `kpic lsp` from the `kpic.path` setting.
 //
 // Run: `npm ci && node test/grammar.test.mjs` in editors/vscode (tests/vscode.rs does both).
 
@@ -174,8 +173,20 @@ test("property keywords and their values", () => {
 test("comments: line, block (nested), doc", () => {
   expectScope(acmeCustomer, "// Objectives", "//", "punctuation.definition.comment.kpi");
   expectScope(acmeCustomer, "// Objectives", "Objectives", "comment.line.double-slash.kpi", { within: true });
-  expectScope("examples/riverside/scorecard.kpi", "use std.time        // rolling", "rolling", "comment.line.double-slash.kpi", { within: true });
-  expectScope(acmeCustomer, "/// Webshop net sales as a share", "Webshop net sales", "comment.line.documentation.kpi", { within: true });
+  expectScope(
+    "examples/riverside/scorecard.kpi",
+    "use std.time        // rolling",
+    "rolling",
+    "comment.line.double-slash.kpi",
+    { within: true },
+  );
+  expectScope(
+    acmeCustomer,
+    "/// Webshop net sales as a share",
+    "Webshop net sales",
+    "comment.line.documentation.kpi",
+    { within: true },
+  );
   expectScope(all, "/* A block comment", "/*", "comment.block.kpi");
   expectScope(all, "/* A block comment", "A block comment", "comment.block.kpi", { within: true });
   // The nested comment is closed by its own `*/`: the text after it is still a comment.
@@ -184,7 +195,9 @@ test("comments: line, block (nested), doc", () => {
   expectScope(all, "and goes on", "and goes on", "comment.block.kpi", { within: true });
   expectScope(all, "over a second line.", "over a second line.", "comment.block.kpi", { within: true });
   // The line after the comment is code again.
-  expectScope(all, "/// A scorecard with a lint block", "A scorecard", "comment.line.documentation.kpi", { within: true });
+  expectScope(all, "/// A scorecard with a lint block", "A scorecard", "comment.line.documentation.kpi", {
+    within: true,
+  });
 });
 
 test("strings and their escapes", () => {
@@ -192,7 +205,12 @@ test("strings and their escapes", () => {
   expectScope(acmeCustomer, '"Chief Sales Officer"', '"', "punctuation.definition.string.begin.kpi");
   const title = 'scorecard "Fixture \\"all\\" — escapes: \\\\ \\n \\t \\u{2713}" {';
   for (const escape of ['\\"', "\\\\", "\\n", "\\t", "\\u{2713}"]) {
-    const token = expectScope(all, title.slice(title.indexOf(escape)), escape, "constant.character.escape.kpi");
+    const token = expectScope(
+      all,
+      title.slice(title.indexOf(escape)),
+      escape,
+      "constant.character.escape.kpi",
+    );
     assert.ok(token.scopes.includes("string.quoted.double.kpi"), `${escape} is inside the string`);
   }
   // After the escaped quote the string goes on; the `{` after the real end is code.
@@ -249,11 +267,26 @@ test("formulas: operators, built-in and user functions, units in formulas", () =
   expectScope("examples/acme/metrics.kpi", sum, "+", "keyword.operator.arithmetic.kpi");
   expectScope("examples/acme/metrics.kpi", sum, "store_sales", "variable.other.kpi");
   expectScope(acmeCustomer, "formula online_sales / total_sales", "/", "keyword.operator.arithmetic.kpi");
-  expectScope("stdlib/operations.kpi", "oee_availability * oee_performance", "*", "keyword.operator.arithmetic.kpi");
-  expectScope(riversideDelivery, "formula ytd(net_spend) - ytd(approved_budget)", "-", "keyword.operator.arithmetic.kpi");
+  expectScope(
+    "stdlib/operations.kpi",
+    "oee_availability * oee_performance",
+    "*",
+    "keyword.operator.arithmetic.kpi",
+  );
+  expectScope(
+    riversideDelivery,
+    "formula ytd(net_spend) - ytd(approved_budget)",
+    "-",
+    "keyword.operator.arithmetic.kpi",
+  );
   expectScope(acmeFinancial, "formula ytd(procurement_savings)", "ytd", "support.function.kpi");
   expectScope(acmeFinancial, "formula ytd(procurement_savings)", "(", "punctuation.section.parens.begin.kpi");
-  expectScope(acmeFinancial, "formula yoy_monthly(total_sales)", "yoy_monthly", "entity.name.function.call.kpi");
+  expectScope(
+    acmeFinancial,
+    "formula yoy_monthly(total_sales)",
+    "yoy_monthly",
+    "entity.name.function.call.kpi",
+  );
   expectScope("stdlib/customer.kpi", "/ lag(customers, 1)", "lag", "support.function.kpi");
   expectScope("stdlib/customer.kpi", "/ nps_responses * 100 points", "points", "keyword.other.unit.kpi");
   expectScope("stdlib/finance.kpi", "* 365 days / days_in_period", "days", "keyword.other.unit.kpi");
@@ -362,10 +395,16 @@ test("every keyword of kpi.pest is highlighted as one", () => {
     [...pest.matchAll(/^\w+_decl\s*=\s*\{\s*kw_(\w+)/gm)].map(([, rule]) => keywords.get(rule)),
   );
   assert.ok(keywords.size >= 30, `${keywords.size} keywords`);
-  assert.deepEqual(
-    [...declarations].sort(),
-    ["fn", "initiative", "kpi", "metric", "objective", "perspective", "scorecard", "use"],
-  );
+  assert.deepEqual([...declarations].sort(), [
+    "fn",
+    "initiative",
+    "kpi",
+    "metric",
+    "objective",
+    "perspective",
+    "scorecard",
+    "use",
+  ]);
   for (const word of keywords.values()) {
     if (word === "scorecard") expectIn('scorecard "Title" {', word, "storage.type.kpi");
     else if (word === "use") expectIn("use std.bsc", word, "keyword.control.import.kpi");
@@ -401,8 +440,9 @@ test("every value word of kpi.pest is highlighted after its keyword", () => {
 test("every built-in function of the model is a support.function", () => {
   const model = readFileSync(join(repository, "src", "semantic", "model.rs"), "utf8");
   const names = model.slice(model.indexOf("pub fn name(self)"));
-  const builtins = [...names.slice(0, names.indexOf("\n    }\n")).matchAll(/Builtin::\w+ => "(\w+)"/g)]
-    .map(([, name]) => name);
+  const builtins = [...names.slice(0, names.indexOf("\n    }\n")).matchAll(/Builtin::\w+ => "(\w+)"/g)].map(
+    ([, name]) => name,
+  );
   assert.ok(builtins.includes("sum_over") && builtins.includes("coalesce"), builtins.join(", "));
   for (const name of builtins) expectIn(`  formula ${name}(revenue, 2)`, name, "support.function.kpi");
   // A function of the project or the stdlib is a call, not a built-in.
@@ -453,7 +493,10 @@ for (const file of files) {
         assert.ok(token.scopes.includes("constant.numeric.period.kpi"), `${where}: a period`);
       } else if (/^-?\d/.test(text)) {
         assert.match(text, /^-?\d(?:_?\d)*(?:\.\d+)?$/, `${where}: one number`);
-        assert.ok(token.scopes.some((s) => s.startsWith("constant.numeric")), `${where}: a number`);
+        assert.ok(
+          token.scopes.some((s) => s.startsWith("constant.numeric")),
+          `${where}: a number`,
+        );
       }
     }
     assert.ok(code > 10, `${file.name}: ${code} tokens of code`);
@@ -516,7 +559,10 @@ test("package.json is a manifest VS Code loads", () => {
   assert.equal(setting.type, "string");
   assert.equal(setting.default, "kpic");
   const commands = manifest.contributes.commands.map((command) => command.command);
-  assert.ok(commands.every((command) => command.startsWith("kpic.")), commands.join(", "));
+  assert.ok(
+    commands.every((command) => command.startsWith("kpic.")),
+    commands.join(", "),
+  );
 
   // The client needs vscode-languageclient at run time; the engine of this test only here.
   assert.ok(manifest.dependencies["vscode-languageclient"]);
@@ -572,7 +618,10 @@ test("the client starts `kpic lsp` from the kpic.path setting for kpi documents"
     assert.deepEqual(options.documentSelector, [{ language: "kpi" }]);
     assert.ok(watchers.includes("**/*.{csv,json,ndjson}"), watchers.join(", "));
     assert.equal(options.synchronize.fileEvents.length, watchers.length);
-    assert.deepEqual(commands, manifest.contributes.commands.map((command) => command.command));
+    assert.deepEqual(
+      commands,
+      manifest.contributes.commands.map((command) => command.command),
+    );
     assert.deepEqual(errors, []);
     await main.deactivate();
 
