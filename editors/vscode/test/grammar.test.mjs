@@ -577,29 +577,34 @@ test("the client starts `kpic lsp` from the kpic.path setting for kpi documents"
   // The extension's main module, loaded with stand-ins for the editor's API and the client.
   const clients = [];
   const watchers = [];
-  const commands = [];
+  const commands = new Map();
+  const configurationListeners = [];
   const errors = [];
+  let path = "/opt/kpic/bin/kpic";
   let failStart = false;
   const disposable = { dispose() {} };
   const vscode = {
     workspace: {
       getConfiguration: (section) => ({
-        get: (key) => (section === "kpic" && key === "path" ? "/opt/kpic/bin/kpic" : undefined),
+        get: (key) => (section === "kpic" && key === "path" ? path : undefined),
       }),
-      createFileSystemWatcher: (glob) => (watchers.push(glob), disposable),
-      onDidChangeConfiguration: () => disposable,
+      createFileSystemWatcher: (glob) => (watchers.push(glob), { glob, ...disposable }),
+      onDidChangeConfiguration: (listener) => (configurationListeners.push(listener), disposable),
     },
     window: { showErrorMessage: (message) => errors.push(message) },
-    commands: { registerCommand: (id) => (commands.push(id), disposable) },
+    commands: { registerCommand: (id, handler) => (commands.set(id, handler), disposable) },
   };
   class LanguageClient {
     constructor(id, name, server, options) {
-      clients.push({ id, server, options });
+      this.stopped = false;
+      clients.push({ id, server, options, instance: this });
     }
     async start() {
-      if (failStart) throw new Error("spawn /opt/kpic/bin/kpic ENOENT");
+      if (failStart) throw new Error(`spawn ${path} ENOENT`);
     }
-    async stop() {}
+    async stop() {
+      this.stopped = true;
+    }
   }
   const load = Module._load;
   Module._load = function (request, ...rest) {
@@ -616,20 +621,38 @@ test("the client starts `kpic lsp` from the kpic.path setting for kpi documents"
     assert.equal(id, "kpic");
     assert.deepEqual(server.run, { command: "/opt/kpic/bin/kpic", args: ["lsp"], transport: 0 });
     assert.deepEqual(options.documentSelector, [{ language: "kpi" }]);
-    assert.ok(watchers.includes("**/*.{csv,json,ndjson}"), watchers.join(", "));
-    assert.equal(options.synchronize.fileEvents.length, watchers.length);
+    assert.deepEqual(watchers, ["**/*.kpi", "**/*.{csv,json,ndjson}"]);
     assert.deepEqual(
-      commands,
+      options.synchronize.fileEvents.map((watcher) => watcher.glob),
+      watchers,
+    );
+    assert.deepEqual(
+      [...commands.keys()],
       manifest.contributes.commands.map((command) => command.command),
     );
     assert.deepEqual(errors, []);
+
+    // The restart command, and a change of kpic.path, stop the server and start it again.
+    await commands.get("kpic.restartServer")();
+    assert.equal(clients.length, 2);
+    assert.ok(clients[0].instance.stopped);
+    path = "/usr/local/bin/kpic";
+    await configurationListeners[0]({ affectsConfiguration: (section) => section === "kpic.path" });
+    assert.equal(clients.length, 3);
+    assert.equal(clients[2].server.run.command, "/usr/local/bin/kpic");
+    await configurationListeners[0]({ affectsConfiguration: () => false });
+    assert.equal(clients.length, 3, "another setting restarts nothing");
     await main.deactivate();
+    assert.ok(clients[2].instance.stopped);
 
     // A binary that does not start is reported, not thrown.
     failStart = true;
+    path = "";
     await main.activate({ subscriptions: [] });
+    assert.equal(clients.at(-1).server.run.command, "kpic", "the default when kpic.path is empty");
     assert.equal(errors.length, 1);
-    assert.match(errors[0], /\/opt\/kpic\/bin\/kpic lsp.*ENOENT.*kpic\.path/);
+    assert.match(errors[0], /`kpic lsp`.*ENOENT.*kpic\.path/);
+    await main.deactivate();
   } finally {
     Module._load = load;
   }
