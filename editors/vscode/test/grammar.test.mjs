@@ -401,6 +401,7 @@ test("every keyword of kpi.pest is highlighted as one", () => {
     "kpi",
     "metric",
     "objective",
+    "org",
     "perspective",
     "scorecard",
     "use",
