@@ -65,13 +65,22 @@ pub fn check_project_with_data(
     options: &CheckOptions,
     extra_data: &[PathBuf],
 ) -> CheckOutcome {
-    let (model, semantic_findings) = semantic::analyze(&project);
+    let (mut model, semantic_findings) = semantic::analyze(&project);
     // The syntax trees are done with once the model is made: freed now, their memory serves
     // the data and the evaluation instead of fresh pages (first touching memory is a large
     // share of a big project's time).
     drop(std::mem::take(&mut project.files));
-    let mut findings = project.findings;
+    let mut findings = std::mem::take(&mut project.findings);
     findings.extend(semantic_findings);
+    // The targets files are part of the definitions (per-org `for` blocks), read with or
+    // without the data files.
+    if let Some(folder) = entry_folder(&project.sources, project.entry) {
+        findings.extend(data::targets::load(
+            &mut model,
+            &mut project.sources,
+            &folder,
+        ));
+    }
     // Root cause first: with a source file that could not be read, what the project declares
     // is unknown, and every verdict on the whole (an objective without a KPI, a metric no KPI
     // uses, the data rules) would be a consequence of that one error: none is given.

@@ -183,7 +183,7 @@ enum Columns {
 }
 
 /// `,`, or `;` or a tab when the header line has one of them and no `,`.
-fn delimiter(text: &str) -> u8 {
+pub(super) fn delimiter(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or("");
     if header.contains(',') {
         b','
@@ -197,7 +197,7 @@ fn delimiter(text: &str) -> u8 {
 }
 
 /// The byte offset where a record starts.
-fn start(record: &csv::ByteRecord) -> usize {
+pub(super) fn start(record: &csv::ByteRecord) -> usize {
     record
         .position()
         .map_or(0, |position| position.byte() as usize)
@@ -205,7 +205,11 @@ fn start(record: &csv::ByteRecord) -> usize {
 
 /// The text of field `i` (trimmed, as written, quotes included) and its place; a field the
 /// record does not have is empty, at the end of the record.
-fn field<'t>(text: &'t str, spans: &[Range<usize>], i: usize) -> (&'t str, Range<usize>) {
+pub(super) fn field<'t>(
+    text: &'t str,
+    spans: &[Range<usize>],
+    i: usize,
+) -> (&'t str, Range<usize>) {
     match spans.get(i) {
         Some(span) => {
             let raw = &text[span.clone()];
@@ -223,7 +227,12 @@ fn field<'t>(text: &'t str, spans: &[Range<usize>], i: usize) -> (&'t str, Range
 /// The byte range of each field of the record that starts at `at`, as the `csv` crate splits
 /// it: a field that starts with `"` runs to the closing quote (`""` inside is a quote), and then
 /// to the next delimiter or line end.
-fn field_spans(text: &[u8], mut at: usize, delimiter: u8, spans: &mut Vec<Range<usize>>) {
+pub(super) fn field_spans(
+    text: &[u8],
+    mut at: usize,
+    delimiter: u8,
+    spans: &mut Vec<Range<usize>>,
+) {
     spans.clear();
     if at == 0 && text.starts_with(b"\xEF\xBB\xBF") {
         at = 3;

@@ -57,6 +57,7 @@ mod files;
 mod json_file;
 mod loader;
 mod series;
+pub mod targets;
 mod value;
 
 pub use dataset::{BadCell, DataSet, Observation};
@@ -86,6 +87,7 @@ pub const RULES: &[Rule] = &[
     Rule::PeriodOutsideScorecard,
     Rule::PercentScaleSuspect,
     Rule::DecimalComma,
+    Rule::UnknownOrg,
     Rule::NoData,
 ];
 

@@ -7,9 +7,11 @@ use super::{Check, DataCheck};
 
 pub(super) use history::Cache as HistoryCache;
 
+mod cascade_gap;
 mod common;
 mod deadline_outside_period;
 mod downward_link;
+mod duplicate_target;
 mod frequency_mismatch;
 mod history;
 mod initiative_overdue;
@@ -20,6 +22,7 @@ mod missing_unit;
 mod no_deadline;
 mod no_target;
 mod objective_without_kpi;
+mod org_without_data;
 mod orphan_metric;
 mod percent_scale_suspect;
 mod perspective_without_objective;
@@ -53,6 +56,8 @@ pub const ALL: &[Check] = &[
     too_many_kpis::CHECK,
     too_many_objectives::CHECK,
     frequency_mismatch::CHECK,
+    duplicate_target::CHECK,
+    cascade_gap::CHECK,
     percent_scale_suspect::CHECK,
 ];
 
@@ -65,6 +70,7 @@ pub const DATA: &[DataCheck] = &[
     initiative_overdue::DATA_CHECK,
     frequency_mismatch::DATA_CHECK,
     percent_scale_suspect::DATA_CHECK,
+    org_without_data::DATA_CHECK,
 ];
 
 #[cfg(test)]
