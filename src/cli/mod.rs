@@ -189,7 +189,8 @@ struct ReportArgs {
     /// The folder to write the report to (created if missing)
     #[arg(long, value_name = "DIR", default_value = "report")]
     out: PathBuf,
-    /// The report's form: `html` writes index.html, `json` writes report.json
+    /// The report's form: `html` writes index.html (and org/ID.html for each org), `json`
+    /// report.json, `csv` report.csv
     #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
     format: ReportFormat,
     /// A data file to read after the scorecard's own (repeatable)
@@ -198,6 +199,9 @@ struct ReportArgs {
     /// The period to report as of (default: the latest one with an actual)
     #[arg(long, value_name = "PERIOD")]
     as_of: Option<String>,
+    /// Report only this org and the orgs below it (its page is index.html)
+    #[arg(long, value_name = "ID")]
+    org: Option<String>,
     /// Show in the HTML page when it was generated (without it, the same input gives the same
     /// bytes)
     #[arg(long)]
@@ -240,6 +244,8 @@ pub(crate) enum ReportFormat {
     Html,
     /// report.json, the evaluated scorecard (its schema: docs/report.schema.json)
     Json,
+    /// report.csv, one row per org, KPI and period: a tidy table for spreadsheets
+    Csv,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -19,20 +19,31 @@ pub fn run(args: &ReportArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let (path, data, out) = (args.path.clone(), args.data.clone(), args.out.clone());
-    let (format, stamp) = (args.format, args.stamp);
-    crash::on_big_stack(move || report(&path, &data, &out, format, as_of, stamp))
-        .unwrap_or(crash::EXIT_CRASH)
+    let (path, data) = (args.path.clone(), args.data.clone());
+    let target = Target {
+        out: args.out.clone(),
+        format: args.format,
+        as_of,
+        stamp: args.stamp,
+        org: args.org.clone(),
+    };
+    crash::on_big_stack(move || report(&path, &data, &target)).unwrap_or(crash::EXIT_CRASH)
 }
 
-fn report(
-    path: &Path,
-    data: &[PathBuf],
-    out: &Path,
-    format: ReportFormat,
-    as_of: Option<Period>,
-    stamp: bool,
-) -> u8 {
+/// What to write, and where.
+pub(super) struct Target {
+    pub out: PathBuf,
+    pub format: ReportFormat,
+    /// `--as-of`.
+    pub as_of: Option<Period>,
+    /// Whether the HTML page says when it was generated.
+    pub stamp: bool,
+    /// `--org`: only this org and the orgs below it.
+    pub org: Option<String>,
+}
+
+fn report(path: &Path, data: &[PathBuf], target: &Target) -> u8 {
+    let as_of = target.as_of;
     let project = match project::load(path) {
         Ok(project) => project,
         Err(error) => {
@@ -70,7 +81,7 @@ fn report(
         );
         return EXIT_FINDINGS;
     }
-    let written = write_report(&mut outcome, format, out, as_of, stamp, false);
+    let written = write_report(&mut outcome, target, false);
     // The process ends here: freeing a large project's millions of small allocations one by
     // one would only delay the exit (~0.1 s at 10,000 KPIs × 36 months).
     std::mem::forget(outcome);
@@ -86,11 +97,15 @@ fn report(
     }
 }
 
-/// A report written: its file, and its bytes where they were asked for.
+/// A report written: its main file (`index.html`, `report.json`, `report.csv`), and, where
+/// they were asked for, its pages by their paths in the output folder.
 pub(super) struct Written {
     pub file: PathBuf,
-    pub bytes: Option<Vec<u8>>,
+    pub pages: Option<Vec<Page>>,
 }
+
+/// A file of a report: its path in the output folder, and its bytes.
+pub(super) type Page = (String, Vec<u8>);
 
 /// Why a report was not written.
 #[derive(Debug, thiserror::Error)]
@@ -98,7 +113,9 @@ pub(super) enum ReportError {
     #[error(transparent)]
     AsOf(#[from] crate::eval::periods::AsOfOutsideSpan),
     #[error(transparent)]
-    Render(#[from] crate::report::html::RenderError),
+    Render(#[from] crate::report::html::SiteError),
+    #[error("--org: no org `{0}` is declared")]
+    UnknownOrg(String),
     #[error("{0}")]
     Serialize(#[source] std::io::Error),
     #[error("cannot write `{}`: {error}", file.display())]
@@ -109,23 +126,25 @@ pub(super) enum ReportError {
     },
 }
 
-/// Builds the report of a checked project without errors and writes it into `out` (created if
-/// missing) atomically; returns the file written (and, with `keep`, its bytes, which `watch
-/// --serve` serves), or why nothing was. With `stamp`, the HTML page shows when it was
-/// generated.
+/// Builds the report of a checked project without errors and writes it into `target.out`
+/// (created if missing), each file atomically; returns the main file written (and, with
+/// `keep`, the pages' bytes, which `watch --serve` serves), or why nothing was. Every file is
+/// rendered before any is written: a failed render writes nothing.
 pub(super) fn write_report(
     outcome: &mut CheckOutcome,
-    format: ReportFormat,
-    out: &Path,
-    as_of: Option<Period>,
-    stamp: bool,
+    target: &Target,
     keep: bool,
 ) -> Result<Written, ReportError> {
     let evaluated = outcome.evaluated.take();
     let outcome = &*outcome;
-    let document = crate::report::build(outcome, evaluated, as_of)?;
-    // The page is rendered before anything is written: a failed render writes nothing.
-    let (file, rendered) = match format {
+    let mut document = crate::report::build(outcome, evaluated, target.as_of)?;
+    let out = &target.out;
+    if let Some(org) = &target.org
+        && target.format != ReportFormat::Html
+    {
+        keep_subtree(&mut document, org)?;
+    }
+    let (file, rendered): (PathBuf, Option<Vec<Page>>) = match target.format {
         ReportFormat::Json => {
             // Streamed to its file, unless its bytes are kept.
             let bytes = keep.then(|| {
@@ -133,28 +152,76 @@ pub(super) fn write_report(
                 crate::report::write_json(&document, &mut bytes).map(|()| bytes)
             });
             let bytes = bytes.transpose().map_err(ReportError::Serialize)?;
-            (out.join("report.json"), bytes)
+            let pages = bytes.map(|bytes| vec![("report.json".to_string(), bytes)]);
+            (out.join("report.json"), pages)
+        }
+        ReportFormat::Csv => {
+            let mut bytes = Vec::new();
+            crate::report::write_csv(&document, &mut bytes).map_err(ReportError::Serialize)?;
+            (
+                out.join("report.csv"),
+                Some(vec![("report.csv".to_string(), bytes)]),
+            )
         }
         ReportFormat::Html => {
-            let page = crate::report::html::render_html(&document, stamp.then(now_utc).as_deref())?;
-            (out.join("index.html"), Some(page.into_bytes()))
+            let stamp = target.stamp.then(now_utc);
+            let pages = crate::report::html::render_site(
+                &document,
+                stamp.as_deref(),
+                target.org.as_deref(),
+            )?;
+            let pages = pages
+                .into_iter()
+                .map(|page| (page.path, page.html.into_bytes()))
+                .collect();
+            (out.join("index.html"), Some(pages))
         }
     };
-    std::fs::create_dir_all(out)
-        .and_then(|()| match &rendered {
-            Some(bytes) => write_atomically(&file, bytes),
-            None => {
-                write_atomically_with(&file, |writer| crate::report::write_json(&document, writer))
+    let write = |path: &Path, bytes: &[u8]| {
+        path.parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| write_atomically(path, bytes))
+            .map_err(|error| ReportError::Write {
+                file: path.to_path_buf(),
+                error,
+            })
+    };
+    match &rendered {
+        Some(pages) => {
+            for (path, bytes) in pages {
+                write(&out.join(path), bytes)?;
             }
-        })
-        .map_err(|error| ReportError::Write {
-            file: file.clone(),
-            error,
-        })?;
+        }
+        None => std::fs::create_dir_all(out)
+            .and_then(|()| {
+                write_atomically_with(&file, |writer| crate::report::write_json(&document, writer))
+            })
+            .map_err(|error| ReportError::Write {
+                file: file.clone(),
+                error,
+            })?,
+    }
     Ok(Written {
         file,
-        bytes: rendered.filter(|_| keep),
+        pages: rendered.filter(|_| keep),
     })
+}
+
+/// Keeps, of the report's orgs, `org` and the orgs below it (`--org` for JSON and CSV).
+fn keep_subtree(document: &mut crate::report::Report<'_>, org: &str) -> Result<(), ReportError> {
+    if !document.orgs.iter().any(|o| o.id == org) {
+        return Err(ReportError::UnknownOrg(org.to_string()));
+    }
+    let mut kept = vec![org.to_string()];
+    let mut at = 0;
+    while at < kept.len() {
+        if let Some(o) = document.orgs.iter().find(|o| o.id == kept[at]) {
+            kept.extend(o.children.iter().cloned());
+        }
+        at += 1;
+    }
+    document.orgs.retain(|o| kept.contains(&o.id));
+    Ok(())
 }
 
 /// The time now, in UTC, to the second: `2026-09-30 14:05:09 UTC`.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::check::{render, use_colour};
 use super::crash;
-use super::report::{Written, write_report};
+use super::report::{Target, Written, write_report};
 use super::{EXIT_OK, EXIT_USAGE, Format, ReportFormat, WatchArgs};
 use crate::diagnostics::{Level, Summary, render_short};
 use crate::input;
@@ -81,8 +81,11 @@ fn serve(args: &WatchArgs, out_dir: &Path) -> Result<Server, ServeError> {
     let index = match args.format {
         ReportFormat::Html => "index.html",
         ReportFormat::Json => "report.json",
+        ReportFormat::Csv => "report.csv",
     };
-    let previous = input::read_regular_file(&out_dir.join(index), input::MAX_DATA_BYTES).ok();
+    let previous = input::read_regular_file(&out_dir.join(index), input::MAX_DATA_BYTES)
+        .ok()
+        .map(|bytes| [(index.to_string(), bytes)].into_iter().collect());
     let server = Server::start(&args.host, args.port, index, previous)?;
     if !server.address().ip().is_loopback() {
         eprintln!(
@@ -139,11 +142,17 @@ impl Builder {
             let status = self.failed(&counts(summary), started.elapsed());
             (Some(error_lines(&outcome)), status)
         } else {
-            let format = self.args.format;
+            let target = Target {
+                out: self.args.out.clone(),
+                format: self.args.format,
+                as_of: None,
+                stamp: false,
+                org: None,
+            };
             let serving = self.address.is_some();
-            match write_report(&mut outcome, format, &self.args.out, None, false, serving) {
-                Ok(Written { file, bytes }) => {
-                    report = bytes;
+            match write_report(&mut outcome, &target, serving) {
+                Ok(Written { file, pages }) => {
+                    report = pages.map(|pages| pages.into_iter().collect());
                     let status = format!(
                         "{} rebuilt {} in {}, {}",
                         self.mark(true),

@@ -46,7 +46,7 @@ pub struct PageWarning<'a> {
     pub kpi: Option<usize>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct ScorecardJson {
     pub title: String,
     pub owner: Option<String>,
@@ -55,7 +55,7 @@ pub struct ScorecardJson {
     pub period: Option<Span>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct Span {
     pub from: Period,
     pub to: Period,
@@ -70,7 +70,7 @@ pub struct HistoryEntry {
     pub coverage: f64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct PerspectiveJson {
     pub id: String,
     pub title: String,
@@ -82,7 +82,7 @@ pub struct PerspectiveJson {
     pub objectives: Vec<ObjectiveJson>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct ObjectiveJson {
     pub id: String,
     pub title: String,
@@ -98,7 +98,7 @@ pub struct ObjectiveJson {
     pub comments: Vec<CommentJson>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct InitiativeJson {
     pub id: String,
     pub title: String,
@@ -108,13 +108,13 @@ pub struct InitiativeJson {
     pub budget: Option<Budget>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct Budget {
     pub value: f64,
     pub unit: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct KpiJson {
     pub id: String,
     pub title: String,
@@ -155,19 +155,44 @@ pub struct OrgJson {
     pub kpis: Vec<OrgKpiJson>,
 }
 
-/// A KPI in one org: its figures there and its rank among its siblings at `as_of`.
-#[derive(Serialize)]
+/// A KPI in one org: its figures there and its rank among its siblings. In `report.json` it
+/// is `{id, owner, target, latest, trend, rank, of, series}`; the page reads the whole KPI.
 pub struct OrgKpiJson {
-    pub id: String,
-    pub owner: Option<String>,
-    pub target: Option<TargetJson>,
-    pub latest: Option<Latest>,
-    pub trend: Option<Trend>,
-    /// 1-based, among the org's siblings that have a score; `None` for the root or unranked.
+    pub kpi: KpiJson,
+    /// 1-based, among the org's siblings that have a score at `as_of`; `None` for the root or
+    /// unranked.
     pub rank: Option<usize>,
-    /// How many siblings are ranked.
+    /// How many siblings are ranked at `as_of`.
     pub of: Option<usize>,
-    pub series: Vec<SeriesEntry>,
+    /// `(rank, of)` in each period of `kpi.series`.
+    pub ranks: Vec<Option<(usize, usize)>>,
+}
+
+impl Serialize for OrgKpiJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            id: &'a str,
+            owner: &'a Option<String>,
+            target: &'a Option<TargetJson>,
+            latest: &'a Option<Latest>,
+            trend: &'a Option<Trend>,
+            rank: Option<usize>,
+            of: Option<usize>,
+            series: &'a [SeriesEntry],
+        }
+        Shown {
+            id: &self.kpi.id,
+            owner: &self.kpi.owner,
+            target: &self.kpi.target,
+            latest: &self.kpi.latest,
+            trend: &self.kpi.trend,
+            rank: self.rank,
+            of: self.of,
+            series: &self.kpi.series,
+        }
+        .serialize(serializer)
+    }
 }
 
 /// An owner's comment on a KPI or an objective in a period.
@@ -178,7 +203,7 @@ pub struct CommentJson {
     pub text: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct PeriodValue {
     pub period: Period,
     pub value: f64,
@@ -192,20 +217,20 @@ pub enum Bound {
     Pair([f64; 2]),
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct TargetJson {
     pub value: Option<Bound>,
     pub by: Option<Period>,
     pub milestones: Vec<PeriodValue>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct ThresholdsJson {
     pub green: Bound,
     pub amber: Bound,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct Latest {
     pub period: Period,
     pub actual: Option<f64>,
@@ -214,7 +239,7 @@ pub struct Latest {
     pub score: Option<f64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct SeriesEntry {
     pub period: Period,
     pub actual: Option<f64>,

@@ -21,6 +21,7 @@
 //!   gathers the notes of the inputs its formula reads in that period, joined by "; ".
 
 mod build;
+mod csv;
 mod document;
 /// The HTML page, rendered from [`Report`]; its templates are in `src/report/templates/`.
 pub mod html;
@@ -29,6 +30,7 @@ mod kpi;
 mod orgs;
 
 pub use build::build;
+pub use csv::write_csv;
 pub use document::{
     Bound, Budget, CommentJson, HistoryEntry, InitiativeJson, KpiJson, Latest, ObjectiveJson,
     OrgJson, OrgKpiJson, PageWarning, PeriodValue, PerspectiveJson, Report, ScorecardJson,

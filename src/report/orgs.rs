@@ -61,16 +61,13 @@ pub(super) fn orgs_json(
             let kpis = assessed
                 .into_iter()
                 .map(|kpi| {
-                    let json = kpi_json(&mut eval, outcome, kpi, None, as_of, Vec::new());
+                    let weight = card.kpi_weights.get(&kpi.id).copied();
+                    let json = kpi_json(&mut eval, outcome, kpi, weight, as_of, Vec::new());
                     OrgKpiJson {
-                        id: json.id,
-                        owner: json.owner,
-                        target: json.target,
-                        latest: json.latest,
-                        trend: json.trend,
+                        ranks: vec![None; json.series.len()],
+                        kpi: json,
                         rank: None,
                         of: None,
-                        series: json.series,
                     }
                 })
                 .collect();
@@ -99,9 +96,9 @@ pub(super) fn orgs_json(
     orgs
 }
 
-/// Each KPI's `rank` and `of` among the children of each parent, at `as_of`: by score, highest
-/// first; ties by the actual in the direction's sense (for `range`, closeness to the green
-/// band), then by id. Children without a score are unranked.
+/// Each KPI's rank among the children of each parent, in every period of its series and at
+/// `as_of`: by score, highest first; ties by the actual in the direction's sense (for `range`,
+/// closeness to the green band), then by id. Children without a score are unranked.
 fn rank_siblings(outcome: &CheckOutcome, orgs: &mut [OrgJson]) {
     let model = &outcome.model;
     let index: HashMap<String, usize> = orgs
@@ -119,34 +116,72 @@ fn rank_siblings(outcome: &CheckOutcome, orgs: &mut [OrgJson]) {
         })
         .collect();
     for children in families {
-        let mut by_kpi: HashMap<String, Vec<(usize, usize, Standing)>> = HashMap::new();
+        // Each KPI's place in each child's list.
+        let mut by_kpi: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         for &child in &children {
             for (k, kpi) in orgs[child].kpis.iter().enumerate() {
-                let Some(standing) = Standing::of(kpi) else {
-                    continue;
-                };
                 by_kpi
-                    .entry(kpi.id.clone())
+                    .entry(kpi.kpi.id.clone())
                     .or_default()
-                    .push((child, k, standing));
+                    .push((child, k));
             }
         }
-        for (kpi, mut ranked) in by_kpi {
+        for (kpi, places) in by_kpi {
             let direction = model
                 .names
                 .get(&kpi)
                 .and_then(|&id| model.item(id).as_measure()?.kpi.as_ref()?.direction.clone())
                 .map(|d| d.node);
-            ranked.sort_by(|a, b| {
-                compare(direction, &a.2, &b.2).then_with(|| orgs[a.0].id.cmp(&orgs[b.0].id))
+            let periods = orgs[places[0].0].kpis[places[0].1].kpi.series.len();
+            for at in 0..periods {
+                let standings = places.iter().filter_map(|&(child, k)| {
+                    let entry = orgs[child].kpis[k].kpi.series.get(at)?;
+                    Some((
+                        (child, k),
+                        Standing::of(entry.score?, entry.actual, entry.green),
+                    ))
+                });
+                for ((child, k), place) in ranked(orgs, direction, standings) {
+                    orgs[child].kpis[k].ranks[at] = Some(place);
+                }
+            }
+            let at_as_of = places.iter().filter_map(|&(child, k)| {
+                let latest = orgs[child].kpis[k].kpi.latest.as_ref()?;
+                let green = orgs[child].kpis[k]
+                    .kpi
+                    .series
+                    .iter()
+                    .find(|entry| entry.period == latest.period)
+                    .and_then(|entry| entry.green);
+                Some((
+                    (child, k),
+                    Standing::of(latest.score?, latest.actual, green),
+                ))
             });
-            let of = ranked.len();
-            for (place, (child, k, _)) in ranked.into_iter().enumerate() {
-                orgs[child].kpis[k].rank = Some(place + 1);
+            for ((child, k), (rank, of)) in ranked(orgs, direction, at_as_of) {
+                orgs[child].kpis[k].rank = Some(rank);
                 orgs[child].kpis[k].of = Some(of);
             }
         }
     }
+}
+
+/// The places of `standings` (by the org and KPI position they belong to), each `(rank, of)`.
+fn ranked(
+    orgs: &[OrgJson],
+    direction: Option<Direction>,
+    standings: impl Iterator<Item = ((usize, usize), Standing)>,
+) -> Vec<((usize, usize), (usize, usize))> {
+    let mut standings: Vec<((usize, usize), Standing)> = standings.collect();
+    standings.sort_by(|a, b| {
+        compare(direction, &a.1, &b.1).then_with(|| orgs[a.0.0].id.cmp(&orgs[b.0.0].id))
+    });
+    let of = standings.len();
+    standings
+        .into_iter()
+        .enumerate()
+        .map(|(place, (at, _))| (at, (place + 1, of)))
+        .collect()
 }
 
 /// What a KPI's rank among siblings is decided by.
@@ -157,18 +192,12 @@ struct Standing {
 }
 
 impl Standing {
-    fn of(kpi: &OrgKpiJson) -> Option<Standing> {
-        let latest = kpi.latest.as_ref()?;
-        let green = kpi
-            .series
-            .iter()
-            .find(|entry| entry.period == latest.period)
-            .and_then(|entry| entry.green);
-        Some(Standing {
-            score: latest.score?,
-            actual: latest.actual,
+    fn of(score: f64, actual: Option<f64>, green: Option<Bound>) -> Standing {
+        Standing {
+            score,
+            actual,
             green,
-        })
+        }
     }
 
     /// How far the actual is from being better: lower is better.

@@ -41,8 +41,9 @@ pub struct Build {
     /// `None` when the build wrote the report; otherwise why it did not, one problem a line,
     /// for the overlay.
     pub problems: Option<Vec<String>>,
-    /// The report written, for the server to serve; `None` when not serving, or on a failure.
-    pub report: Option<Vec<u8>>,
+    /// The report's pages written, for the server to serve; `None` when not serving, or on a
+    /// failure.
+    pub report: Option<server::Pages>,
 }
 
 /// Why the loop wakes up.

@@ -8,6 +8,7 @@
 //! arrives whole within [`READ_TIMEOUT`] (a client that trickles it is cut off: 408), and no
 //! request body ever read (one announced gets 413).
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::ops::RangeInclusive;
@@ -57,13 +58,18 @@ struct Site {
     stopping: AtomicBool,
 }
 
+/// A report's files by their paths in the output folder: served from memory, so no path of a
+/// request ever reaches the file system.
+pub type Pages = HashMap<String, Vec<u8>>;
+
 /// The state of the last build, and the open event streams.
 #[derive(Default)]
 struct Live {
     /// Counts the builds: a page knows the generation it was served in.
     generation: u64,
-    /// The last good report; `None` before the first.
-    report: Option<Arc<Vec<u8>>>,
+    /// The last good report's pages by their paths (`index.html`, `org/north.html`); `None`
+    /// before the first.
+    report: Option<Arc<Pages>>,
     /// The overlay of the last build's problems; `None` after a good build.
     overlay: Option<String>,
     streams: Vec<Sender<String>>,
@@ -133,7 +139,7 @@ impl Server {
         host: &str,
         port: Option<u16>,
         index: &'static str,
-        report: Option<Vec<u8>>,
+        report: Option<Pages>,
     ) -> Result<Server, ServeError> {
         let ports = match port {
             Some(port) => port..=port,
@@ -176,7 +182,7 @@ impl Server {
     /// Tells open pages of a new build: after a good one (`problems` is `None`) `report` is
     /// served and pages reload; after a failed one the last good report stays, and pages show
     /// the problems over it.
-    pub fn publish(&self, problems: Option<&[String]>, report: Option<Vec<u8>>) {
+    pub fn publish(&self, problems: Option<&[String]>, report: Option<Pages>) {
         let mut live = self.site.live();
         live.generation += 1;
         if let Some(report) = report {
@@ -316,10 +322,10 @@ fn answer(mut stream: TcpStream, site: &Site, slot: Slot) {
         }
         return;
     }
-    let answer = if path == "/" || path.strip_prefix('/') == Some(site.index) {
-        serve_report(site)
-    } else {
-        Answer::text(404, "not found: only the report is served\n")
+    let answer = match path.strip_prefix('/') {
+        Some("") => serve_report(site, site.index),
+        Some(name) => serve_report(site, name),
+        None => Answer::text(404, "not found: only the report is served\n"),
     };
     let _ = respond(&mut stream, &answer, request.head_only);
 }
@@ -392,20 +398,30 @@ fn request_of(parsed: &httparse::Request) -> Result<Request, Option<Answer>> {
     })
 }
 
-/// The report; an HTML page gets the live-reload script, and the overlay while the project is
-/// broken. Before the first good build, a placeholder page (503) that reloads itself.
-fn serve_report(site: &Site) -> Answer {
+/// The report's page `name` (its path in the output folder); an HTML page gets the live-reload
+/// script, and the overlay while the project is broken. Before the first good build, a
+/// placeholder page (503) that reloads itself; a name the report has not, 404.
+fn serve_report(site: &Site, name: &str) -> Answer {
     let (generation, overlay, report) = {
         let live = site.live();
         (live.generation, live.overlay.clone(), live.report.clone())
     };
-    let is_page = site.index.ends_with(".html");
-    let (status, body) = match (report, is_page) {
+    let page = match &report {
+        Some(pages) => match pages.get(name) {
+            Some(page) => Some(page),
+            None => return Answer::text(404, "not found: only the report is served\n"),
+        },
+        None if name == site.index => None,
+        None => return Answer::text(404, "not found: only the report is served\n"),
+    };
+    let is_page = name.ends_with(".html");
+    let is_json = name.ends_with(".json");
+    let (status, body) = match (page, is_page) {
         (Some(page), true) => (
             200,
-            page_with_additions(&page, generation, overlay.as_deref()),
+            page_with_additions(page, generation, overlay.as_deref()),
         ),
-        (Some(document), false) => (200, document.as_ref().clone()),
+        (Some(document), false) => (200, document.clone()),
         (None, true) => {
             let placeholder = overlay::PLACEHOLDER.as_bytes();
             (
@@ -417,7 +433,8 @@ fn serve_report(site: &Site) -> Answer {
     };
     let content_type = match (is_page, status) {
         (true, _) => "text/html; charset=utf-8",
-        (false, 200) => "application/json",
+        (false, 200) if is_json => "application/json",
+        (false, 200) => "text/csv; charset=utf-8",
         (false, _) => "text/plain; charset=utf-8",
     };
     Answer {

@@ -13,6 +13,7 @@ mod forecast;
 pub mod format;
 mod kpis;
 mod map;
+mod orgs;
 mod page;
 mod svg;
 
@@ -21,7 +22,9 @@ use minijinja::value::{Serde, Value};
 use minijinja::{Environment, UndefinedBehavior, context};
 
 use crate::period::Period;
-use crate::report::Report;
+use rayon::prelude::*;
+
+use crate::report::{OrgJson, Report, ScorecardJson};
 use crate::score::{Status, Trend};
 use figures::Move;
 
@@ -43,6 +46,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("kpi.html", include_str!("../templates/kpi.html")),
     ("warnings.html", include_str!("../templates/warnings.html")),
+    ("org.html", include_str!("../templates/org.html")),
+    ("units.html", include_str!("../templates/units.html")),
+    ("league.html", include_str!("../templates/league.html")),
     ("style.css", include_str!("../templates/style.css")),
     ("script.js", include_str!("../templates/script.js")),
 ];
@@ -62,6 +68,114 @@ pub enum RenderError {
 /// Renders the page of `report`. `stamp`, when given, is shown as the time the page was made
 /// (without it the page holds no time, so the same report gives the same bytes).
 pub fn render_html(report: &Report<'_>, stamp: Option<&str>) -> Result<String, RenderError> {
+    render_org_page(report, None, stamp)
+}
+
+/// One page of the report: its path in the output folder (`index.html`, `org/north.html`) and
+/// its HTML.
+pub struct SitePage {
+    pub path: String,
+    pub html: String,
+}
+
+/// Why no site was rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error("no org `{0}` is declared")]
+    UnknownOrg(String),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+}
+
+/// Every page of the report: for a project without orgs the one page of [`render_html`]; with
+/// orgs, the page of `top` (the root without `--org`) as `index.html` and each org below it as
+/// `org/ID.html`, each the full scorecard of its org with the organisation around it.
+pub fn render_site(
+    report: &Report<'_>,
+    stamp: Option<&str>,
+    top: Option<&str>,
+) -> Result<Vec<SitePage>, SiteError> {
+    let Some(root) = report.orgs.first() else {
+        return match top {
+            Some(org) => Err(SiteError::UnknownOrg(org.to_string())),
+            None => Ok(vec![SitePage {
+                path: "index.html".to_string(),
+                html: render_html(report, stamp)?,
+            }]),
+        };
+    };
+    let top = top.unwrap_or(&root.id);
+    let Some(top_at) = report.orgs.iter().position(|org| org.id == top) else {
+        return Err(SiteError::UnknownOrg(top.to_string()));
+    };
+    let site = orgs::Site {
+        top: top.to_string(),
+        written: subtree(report, top_at),
+    };
+    let shown: Vec<Period> = report.history.iter().map(|h| h.period).collect();
+    let pages: Result<Vec<SitePage>, RenderError> = report
+        .orgs
+        .par_iter()
+        .filter(|org| site.path(&org.id).is_some())
+        .map(|org| {
+            let view = orgs::org_view(&site, &report.orgs, org, &shown);
+            let html = if org.id == root.id {
+                render_org_page(report, Some(&view), stamp)?
+            } else {
+                render_org_page(&org_report(report, org), Some(&view), stamp)?
+            };
+            Ok(SitePage {
+                path: site.path(&org.id).expect("filtered"),
+                html,
+            })
+        })
+        .collect();
+    Ok(pages?)
+}
+
+/// The ids of `report.orgs[top]` and every org below it.
+fn subtree(report: &Report<'_>, top: usize) -> Vec<String> {
+    let mut ids = vec![report.orgs[top].id.clone()];
+    let mut at = 0;
+    while at < ids.len() {
+        if let Some(org) = report.orgs.iter().find(|o| o.id == ids[at]) {
+            ids.extend(org.children.iter().cloned());
+        }
+        at += 1;
+    }
+    ids
+}
+
+/// The report of one org below the root, as its page shows it: its scorecard, with the
+/// project's findings left to the root's page.
+fn org_report<'a>(report: &Report<'a>, org: &OrgJson) -> Report<'a> {
+    Report {
+        version: report.version,
+        scorecard: report.scorecard.as_ref().map(|card| ScorecardJson {
+            title: format!("{} · {}", org.title, card.title),
+            owner: org.owner.clone(),
+            ..card.clone()
+        }),
+        as_of: report.as_of,
+        periods: report.periods.clone(),
+        score: org.score,
+        status: org.status,
+        coverage: org.coverage,
+        history: org.history.clone(),
+        perspectives: org.perspectives.clone(),
+        kpis: org.kpis.iter().map(|k| k.kpi.clone()).collect(),
+        orgs: Vec::new(),
+        diagnostics: Vec::new(),
+        warnings: Vec::new(),
+    }
+}
+
+/// The page of `report`, with the organisation around its org when it has one.
+fn render_org_page(
+    report: &Report<'_>,
+    org: Option<&orgs::OrgView>,
+    stamp: Option<&str>,
+) -> Result<String, RenderError> {
     let shown: Vec<Period> = report.history.iter().map(|h| h.period).collect();
     let kpis: Vec<kpis::Kpi<'_>> = report
         .kpis
@@ -75,18 +189,20 @@ pub fn render_html(report: &Report<'_>, stamp: Option<&str>) -> Result<String, R
         || data::script_data(report, &kpis),
         || page::Page::new(report, &kpis),
     );
-    render_page(report, &page, data?, stamp)
+    render_page(report, &page, org, data?, stamp)
 }
 
 fn render_page(
     report: &Report<'_>,
     page: &page::Page<'_>,
+    org: Option<&orgs::OrgView>,
     data: String,
     stamp: Option<&str>,
 ) -> Result<String, RenderError> {
     let environment = environment().map_err(RenderError::Template)?;
     let context = context! {
         page => Value::from(Serde(page)),
+        org => Value::from(Serde(org)),
         diagnostics => Value::from(Serde(&report.diagnostics)),
         data => Value::from_safe_string(data),
         stamp => stamp,

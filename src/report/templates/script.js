@@ -313,3 +313,30 @@
   // The statuses and scores change with the period shown.
   document.addEventListener("kpic:period", apply);
 })();
+
+// The organisation (an org's page): the matrix of units and the league tables show the period
+// picked, and the links to other orgs' pages carry it (`?period=`), so that they open on it.
+(function () {
+  "use strict";
+  var select = document.getElementById("period");
+  if (!select) return;
+  var links = document.querySelectorAll("a[data-org-link]");
+  links.forEach(function (a) { a.setAttribute("data-href", a.getAttribute("href")); });
+  function apply() {
+    var i = select.value;
+    var last = select.options.length - 1;
+    document.querySelectorAll("[data-pi]").forEach(function (el) {
+      el.hidden = el.getAttribute("data-pi") !== i;
+    });
+    var option = select.options[parseInt(i, 10)];
+    var code = option && option.getAttribute("data-period");
+    links.forEach(function (a) {
+      var href = a.getAttribute("data-href");
+      var hash = href.indexOf("#");
+      var path = hash < 0 ? href : href.slice(0, hash);
+      var rest = hash < 0 ? "" : href.slice(hash);
+      a.setAttribute("href", String(i) === String(last) || !code ? href : path + "?period=" + code + rest);
+    });
+  }
+  document.addEventListener("kpic:period", apply);
+})();
