@@ -120,7 +120,7 @@ pub fn check_project_with_data(
             findings.extend(comment_findings);
         }
         if data_read {
-            let mut context = checks::DataContext::new(&model, &data, options.as_of);
+            let mut context = checks::DataContext::new(&model, &data, &org_data, options.as_of);
             findings.extend(checks::run_data(&mut context));
             as_of = context.as_of;
             evaluated = Some(context.eval.into_evaluated());

@@ -15,7 +15,9 @@ use crate::eval::{Evaluator, latest_with_actual, periods};
 use crate::graph::fold_reachable;
 use crate::period::Period;
 use crate::semantic::Model;
+use crate::semantic::model::ItemId;
 use crate::source::SourceMap;
+use rustc_hash::FxHashMap;
 
 /// What a check reads.
 pub struct Context<'a> {
@@ -46,6 +48,8 @@ pub fn run(context: &Context) -> Vec<Finding> {
 pub struct DataContext<'a> {
     pub model: &'a Model,
     pub data: &'a DataSet,
+    /// Each org's data (ORGS.md), for the rules that judge orgs one by one; empty without orgs.
+    pub orgs: &'a FxHashMap<ItemId, DataSet>,
     /// The period the rules judge "now" by: `--as-of` (at the scorecard's frequency), else the
     /// latest report period in which any KPI has an actual; `None` when no KPI has one.
     pub as_of: Option<Period>,
@@ -59,7 +63,12 @@ pub struct DataContext<'a> {
 
 impl<'a> DataContext<'a> {
     /// The context of the data checks; `as_of` is `--as-of` when given.
-    pub fn new(model: &'a Model, data: &'a DataSet, as_of: Option<Period>) -> DataContext<'a> {
+    pub fn new(
+        model: &'a Model,
+        data: &'a DataSet,
+        orgs: &'a FxHashMap<ItemId, DataSet>,
+        as_of: Option<Period>,
+    ) -> DataContext<'a> {
         let mut eval = Evaluator::new(model, data);
         let grain = periods::scorecard_grain(model);
         let as_of = match as_of {
@@ -84,6 +93,7 @@ impl<'a> DataContext<'a> {
         DataContext {
             model,
             data,
+            orgs,
             as_of,
             earliest,
             eval,

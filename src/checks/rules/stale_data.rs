@@ -12,7 +12,11 @@ use crate::diagnostics::{Finding, Rule};
 use crate::eval::completed_by;
 use crate::period::{Grain, Period};
 
-use super::common::{self, readable, show_value};
+use super::common::{self, Kpi, readable, show_value};
+use crate::eval::Evaluator;
+use crate::semantic::Model;
+use crate::semantic::model::{Item, ItemId};
+use chrono::NaiveDate;
 
 pub const DATA_CHECK: DataCheck = DataCheck {
     rule: Rule::StaleData,
@@ -36,29 +40,97 @@ fn run(cx: &mut DataContext, out: &mut Vec<Finding>) {
     let Some(as_of) = cx.as_of else {
         return;
     };
+    let mut stale_at_root = Vec::new();
     for kpi in common::kpis(cx.model) {
-        let Some(earliest) = cx.earliest[kpi.id.0 as usize] else {
+        let earliest = cx.earliest[kpi.id.0 as usize];
+        let Some(stale) = staleness(cx.model, earliest, &mut cx.eval, &kpi, as_of) else {
             continue;
         };
-        let grain = common::grain(cx.model, kpi.kpi);
-        let current = completed_by(grain, as_of);
-        let oldest = Period::containing(earliest, grain);
-        let mut latest = None;
-        let mut period = current;
-        while period.ordinal() >= oldest.ordinal() {
-            if let Ok(value) = cx.eval.kpi_value(kpi.id, period) {
-                latest = Some((period, value));
-                break;
+        stale_at_root.push(kpi.id);
+        out.push(stale.finding(&kpi, None));
+    }
+    // A leaf org (a store) whose figures stopped, while its parent still adds up the others':
+    // said once, naming the org. A KPI stale at the root is stale everywhere, and said there.
+    let model = cx.model;
+    let leaves: Vec<ItemId> = model
+        .orgs
+        .order
+        .iter()
+        .copied()
+        .filter(|&org| model.orgs.is_leaf(org) && model.orgs.root != Some(org))
+        .collect();
+    for org in leaves {
+        let Some(data) = cx.orgs.get(&org) else {
+            continue;
+        };
+        let mut eval = Evaluator::new(model, data);
+        for kpi in common::kpis(model) {
+            if stale_at_root.contains(&kpi.id) {
+                continue;
             }
-            period = period.prev();
+            let earliest = cx.earliest[kpi.id.0 as usize];
+            if let Some(stale) = staleness(model, earliest, &mut eval, &kpi, as_of) {
+                out.push(stale.finding(&kpi, Some((org, model.item(org)))));
+            }
         }
-        let Some((latest, value)) = latest else {
-            continue;
-        };
-        let behind = periods_behind(latest, current);
-        if behind <= ALLOWED_LAG {
-            continue;
+    }
+}
+
+/// A KPI's latest actual, when it lies more than [`ALLOWED_LAG`] periods before its period at
+/// `as_of`.
+struct Stale {
+    latest: Period,
+    value: f64,
+    current: Period,
+    as_of: Period,
+    behind: i64,
+    grain: Grain,
+}
+
+/// Whether the KPI is stale as `eval` (the project's, or an org's) evaluates it; `earliest` is
+/// the first day of its inputs' earliest observation.
+fn staleness(
+    model: &Model,
+    earliest: Option<NaiveDate>,
+    eval: &mut Evaluator,
+    kpi: &Kpi,
+    as_of: Period,
+) -> Option<Stale> {
+    let grain = common::grain(model, kpi.kpi);
+    let current = completed_by(grain, as_of);
+    let oldest = Period::containing(earliest?, grain);
+    let mut period = current;
+    let (latest, value) = loop {
+        if period.ordinal() < oldest.ordinal() {
+            return None;
         }
+        if let Ok(value) = eval.kpi_value(kpi.id, period) {
+            break (period, value);
+        }
+        period = period.prev();
+    };
+    let behind = periods_behind(latest, current);
+    (behind > ALLOWED_LAG).then_some(Stale {
+        latest,
+        value,
+        current,
+        as_of,
+        behind,
+        grain,
+    })
+}
+
+impl Stale {
+    /// The finding on the KPI, naming the org whose figures stopped (`None`: the project's).
+    fn finding(&self, kpi: &Kpi, org: Option<(ItemId, &Item)>) -> Finding {
+        let Stale {
+            latest,
+            value,
+            current,
+            as_of,
+            behind,
+            grain,
+        } = *self;
         let now = if current == as_of {
             format!("as_of {as_of}")
         } else {
@@ -67,24 +139,29 @@ fn run(cx: &mut DataContext, out: &mut Vec<Finding>) {
                 grain.noun()
             )
         };
-        out.push(
-            Finding::new(
-                Rule::StaleData,
-                kpi.item.id.span,
-                format!(
-                    "the latest actual of KPI `{}` is for {latest} ({}), {} before {now}",
-                    kpi.name(),
-                    show_value(readable(value), kpi.unit()),
-                    count(behind, grain)
-                ),
-            )
-            .label(format!("no actual since {latest}"))
-            .help(format!(
-                "deliver the figures for {} .. {current}, or, if the KPI is no longer measured, take \
-                 it off the scorecard: the report still shows the status of {latest}",
-                latest.next()
-            )),
-        );
+        let of_org = org.map_or_else(String::new, |(_, item)| {
+            format!(" for org `{}`", item.id.node)
+        });
+        let finding = Finding::new(
+            Rule::StaleData,
+            kpi.item.id.span,
+            format!(
+                "the latest actual of KPI `{}`{of_org} is for {latest} ({}), {} before {now}",
+                kpi.name(),
+                show_value(readable(value), kpi.unit()),
+                count(behind, grain)
+            ),
+        )
+        .label(format!("no actual{of_org} since {latest}"))
+        .help(format!(
+            "deliver the figures for {} .. {current}, or, if the KPI is no longer measured, take \
+             it off the scorecard: the report still shows the status of {latest}",
+            latest.next()
+        ));
+        match org {
+            Some((_, item)) => finding.with_secondary(item.id.span, "the org"),
+            None => finding,
+        }
     }
 }
 
