@@ -132,10 +132,7 @@ fn size_of(path: &Path) -> u64 {
     let Ok(entries) = std::fs::read_dir(path) else {
         return std::fs::metadata(path).map_or(0, |m| m.len());
     };
-    entries
-        .flatten()
-        .map(|entry| size_of(&entry.path()))
-        .sum()
+    entries.flatten().map(|entry| size_of(&entry.path())).sum()
 }
 
 /// The release binary, built first.
@@ -171,11 +168,19 @@ fn generate(project: &Path, options: &Options) -> usize {
     .unwrap();
     kpi.push_str("org group \"Group\" { owner \"CEO\" }\n");
     for r in 0..options.regions {
-        writeln!(kpi, "org r{r:02} \"Region {r}\" {{ parent group  owner \"Director {r}\" }}").unwrap();
+        writeln!(
+            kpi,
+            "org r{r:02} \"Region {r}\" {{ parent group  owner \"Director {r}\" }}"
+        )
+        .unwrap();
     }
     for s in 0..options.stores {
         let r = s % options.regions;
-        writeln!(kpi, "org s{s:04} \"Store {s}\" {{ parent r{r:02}  owner \"Manager {s}\" }}").unwrap();
+        writeln!(
+            kpi,
+            "org s{s:04} \"Store {s}\" {{ parent r{r:02}  owner \"Manager {s}\" }}"
+        )
+        .unwrap();
     }
     kpi.push_str(
         "\nuse std.bsc\n\nobjective serve \"Serve well\" { perspective customer  owner \"COO\" }\n",
@@ -191,8 +196,16 @@ fn generate(project: &Path, options: &Options) -> usize {
             kpi.push_str("  for r00 { target 85% }\n");
         }
         kpi.push_str("}\n");
-        writeln!(kpi, "/// Numerator {k}.\nmetric a{k:02} \"A {k}\" {{ unit cases }}").unwrap();
-        writeln!(kpi, "/// Denominator {k}.\nmetric b{k:02} \"B {k}\" {{ unit cases }}").unwrap();
+        writeln!(
+            kpi,
+            "/// Numerator {k}.\nmetric a{k:02} \"A {k}\" {{ unit cases }}"
+        )
+        .unwrap();
+        writeln!(
+            kpi,
+            "/// Denominator {k}.\nmetric b{k:02} \"B {k}\" {{ unit cases }}"
+        )
+        .unwrap();
     }
     std::fs::write(project.join("scorecard.kpi"), kpi).expect("write scorecard.kpi");
 

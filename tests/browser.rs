@@ -201,3 +201,67 @@ fn both_examples_in_chromium() {
         assert_eq!(page["backToLatest"], *latest, "{name}");
     }
 }
+
+/// An org's page (ORGS.md) in headless Chromium: the region `north` of the chain fixture, with
+/// its units' matrix and league tables following the period selector, and links to the units'
+/// pages that open on the period chosen.
+#[test]
+fn an_org_page_in_chromium() {
+    let Some(chromium) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI installs Chromium (.ci/run)"
+        );
+        eprintln!("SKIPPED: no Chromium at /usr/bin/chromium (apt-get install chromium)");
+        return;
+    };
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    install_packages(&folder);
+    let out = tempfile::tempdir().unwrap();
+    render("tests/orgs/chain", out.path());
+    let north = out.path().join("org/north.html");
+    let output = Command::new("node")
+        .arg("orgs.mjs")
+        .arg(&north)
+        .env("KPIC_CHROMIUM", &chromium)
+        .current_dir(&folder)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let facts: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(facts["consoleErrors"], serde_json::json!([]), "{facts}");
+    assert_eq!(
+        facts["requests"],
+        serde_json::json!([]),
+        "the page is offline"
+    );
+    assert_eq!(facts["axeLight"], serde_json::json!([]));
+    assert_eq!(facts["axeDark"], serde_json::json!([]));
+    assert_eq!(facts["phone"]["scrollWidth"], facts["phone"]["clientWidth"]);
+    let periods = facts["periods"].as_array().unwrap();
+    let last = (periods.len() - 1).to_string();
+    assert_eq!(
+        facts["latest"]["crumbs"],
+        serde_json::json!(["Group", "North"])
+    );
+    assert_eq!(facts["latest"]["units"], 2);
+    assert_eq!(facts["latest"]["matrixPeriods"], serde_json::json!([last]));
+    assert_eq!(facts["latest"]["leaguePeriods"], serde_json::json!([last]));
+    assert!(facts["latest"]["leagueRows"].as_u64().unwrap() >= 2);
+    assert_eq!(facts["first"]["matrixPeriods"], serde_json::json!(["0"]));
+    assert_eq!(facts["first"]["leaguePeriods"], serde_json::json!(["0"]));
+    let first = periods[0]["code"].as_str().unwrap();
+    let links = facts["first"]["orgLinks"].as_array().unwrap();
+    assert!(
+        links
+            .iter()
+            .all(|l| l.as_str().unwrap().contains(&format!("?period={first}"))),
+        "{links:?}"
+    );
+    assert_eq!(facts["followed"]["search"], format!("?period={first}"));
+    assert_eq!(facts["followed"]["selected"], "0");
+}
