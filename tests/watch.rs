@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -900,4 +900,35 @@ fn slow_requests_are_cut_off_and_never_keep_others_waiting() {
         assert!(!answer.contains("200 OK"), "{answer}");
     }
     assert_eq!(watch.interrupt(), Some(0));
+}
+
+/// A project with orgs: every org's page is written and served, and an edit rebuilds them all.
+#[test]
+fn every_org_page_is_rebuilt_and_served() {
+    let project = Project::new();
+    let chain = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/orgs/chain");
+    for name in ["scorecard.kpi", "actuals.csv", "targets.csv"] {
+        project.write(name, &std::fs::read_to_string(chain.join(name)).unwrap());
+    }
+    let watch = Watch::start_with(&project, &["--out", "out", "--serve", "--port", "0"]);
+    let address = watch.address();
+    let york = || std::fs::read_to_string(project.path("out/org/york.html")).unwrap_or_default();
+    watch.wait_for("york's page", || {
+        york().contains("York · Chain").then_some(())
+    });
+    let (status, page) = get(&address, "/org/north.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("North · Chain"), "{page}");
+    assert!(page.contains("href=\"york.html\""), "{page}");
+    assert_eq!(get(&address, "/org/nowhere.html").0, 404);
+    let scorecard = std::fs::read_to_string(project.path("scorecard.kpi")).unwrap();
+    project.write(
+        "scorecard.kpi",
+        &scorecard.replace("org york \"York\"", "org york \"York Minster\""),
+    );
+    watch.wait_for("york's page renamed", || {
+        york().contains("York Minster · Chain").then_some(())
+    });
+    let (_, page) = get(&address, "/org/york.html");
+    assert!(page.contains("York Minster · Chain"), "{page}");
 }
