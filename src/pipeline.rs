@@ -107,7 +107,7 @@ pub fn check_project_with_data(
         data_read = !files.is_empty();
         let (loaded, data_findings) = data::load(&model, &mut sources, &files);
         data = loaded;
-        org_data = eval::orgs::org_data(&model, &data);
+        org_data = eval::orgs::org_data(&model, &mut data);
         // What the checks and the top of the report judge is the whole organisation: the root.
         if let Some(root) = model.orgs.root.and_then(|root| org_data.get(&root)) {
             data.series = root.series.clone();

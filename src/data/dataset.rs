@@ -35,7 +35,8 @@ pub struct BadCell {
 pub struct DataSet {
     /// The project's own observations: of the root org, or of a project without orgs.
     pub series: FxHashMap<ItemId, Vec<Observation>>,
-    /// Each other org's own observations, by org and input (ORGS.md, "Data per org").
+    /// Each other org's own observations, by org and input (ORGS.md, "Data per org"), as read;
+    /// the pipeline moves them into each org's data ([`crate::eval::orgs::org_data`]).
     pub orgs: FxHashMap<ItemId, FxHashMap<ItemId, Vec<Observation>>>,
     pub bad_cells: Vec<BadCell>,
     /// The owners' commentary on KPIs and objectives (`comments.csv`).

@@ -13,17 +13,19 @@ use crate::semantic::Model;
 use crate::semantic::model::ItemId;
 use crate::vocabulary::Aggregate;
 
-/// Each org of the tree with its data, in the tree's order (the root first). Empty for a
-/// project without orgs.
-pub fn org_data(model: &Model, data: &DataSet) -> FxHashMap<ItemId, DataSet> {
+/// Each org of the tree with its data. The orgs' own observations are taken out of
+/// `data.orgs` (a leaf's become its data as they are, without a copy); `data.series` stays the
+/// root's own. Empty for a project without orgs.
+pub fn org_data(model: &Model, data: &mut DataSet) -> FxHashMap<ItemId, DataSet> {
     let tree = &model.orgs;
+    let mut own_of = std::mem::take(&mut data.orgs);
     let mut combined: FxHashMap<ItemId, DataSet> = FxHashMap::default();
     // Children before their parents: the reverse of the depth-first order.
     for &org in tree.order.iter().rev() {
         let own = if Some(org) == tree.root {
-            Some(&data.series)
+            Some(data.series.clone())
         } else {
-            data.orgs.get(&org)
+            own_of.remove(&org)
         };
         let children: Vec<&DataSet> = tree
             .children(org)
@@ -58,9 +60,13 @@ pub fn org_data(model: &Model, data: &DataSet) -> FxHashMap<ItemId, DataSet> {
 /// The series of one org: its own observations, and its children's combined where it has none.
 fn combine(
     model: &Model,
-    own: Option<&FxHashMap<ItemId, Vec<Observation>>>,
+    own: Option<FxHashMap<ItemId, Vec<Observation>>>,
     children: &[&DataSet],
 ) -> FxHashMap<ItemId, Vec<Observation>> {
+    if children.is_empty() {
+        return own.unwrap_or_default();
+    }
+    let own = own.as_ref();
     let mut inputs: Vec<ItemId> = own
         .into_iter()
         .flat_map(|own| own.keys().copied())

@@ -7,6 +7,8 @@
 //! every KPI applies.
 
 use std::cmp::Ordering;
+
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 use super::build::{
@@ -31,9 +33,10 @@ pub(super) fn orgs_json(
 ) -> Vec<OrgJson> {
     let model = &outcome.model;
     let tree = &model.orgs;
+    // Each org is scored on its own data, independently of the others: on rayon's threads.
     let mut orgs: Vec<OrgJson> = tree
         .order
-        .iter()
+        .par_iter()
         .filter_map(|&org| {
             let data = outcome.org_data.get(&org)?;
             let mut eval = Evaluator::new(model, data);

@@ -15,16 +15,12 @@ fn run(cx: &mut DataContext, out: &mut Vec<Finding>) {
         if !tree.is_leaf(org) {
             continue;
         }
-        let own = if tree.root == Some(org) {
-            !cx.data.series.is_empty()
-        } else {
-            cx.data
-                .orgs
-                .get(&org)
-                .is_some_and(|series| !series.is_empty())
-        };
-        let bad_cells = cx.data.bad_cells.iter().any(|cell| cell.org == Some(org));
-        if own || bad_cells {
+        // A leaf's data is its own observations and its bad cells alone.
+        let read = cx
+            .orgs
+            .get(&org)
+            .is_some_and(|data| !data.series.is_empty() || !data.bad_cells.is_empty());
+        if read {
             continue;
         }
         let item = cx.model.item(org);
