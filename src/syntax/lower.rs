@@ -214,7 +214,10 @@ impl Lowerer {
                 let mut ends = value().into_inner();
                 let from = self.period(ends.next().expect("a span has a start"));
                 let to = self.period(ends.next().expect("a span has an end"));
-                (PropertyKey::Period, PropertyValue::PeriodSpan(from, to))
+                (
+                    PropertyKey::Period,
+                    PropertyValue::PeriodSpan(Box::new((from, to))),
+                )
             }
             Rule::p_frequency => (
                 PropertyKey::Frequency,
@@ -222,7 +225,7 @@ impl Lowerer {
             ),
             Rule::p_tolerance => (
                 PropertyKey::Tolerance,
-                PropertyValue::Quantity(self.quantity(value())?),
+                PropertyValue::Quantity(Box::new(self.quantity(value())?)),
             ),
             Rule::p_year_start => (
                 PropertyKey::YearStart,
@@ -242,7 +245,7 @@ impl Lowerer {
             }
             Rule::p_weight => (
                 PropertyKey::Weight,
-                PropertyValue::Quantity(self.quantity(value())?),
+                PropertyValue::Quantity(Box::new(self.quantity(value())?)),
             ),
             Rule::p_description => (
                 PropertyKey::Description,
@@ -263,7 +266,7 @@ impl Lowerer {
             Rule::p_unit => (PropertyKey::Unit, PropertyValue::Unit(self.unit(value()))),
             Rule::p_formula => (
                 PropertyKey::Formula,
-                PropertyValue::Formula(self.expr(value())?),
+                PropertyValue::Formula(Box::new(self.expr(value())?)),
             ),
             Rule::p_column => (
                 PropertyKey::Column,
@@ -283,15 +286,15 @@ impl Lowerer {
                 let value = self.quantity(value_pair)?;
                 (
                     PropertyKey::Baseline,
-                    PropertyValue::Baseline {
+                    PropertyValue::Baseline(Box::new(Baseline {
                         value,
                         period: self.period(period),
-                    },
+                    })),
                 )
             }
             Rule::p_target => (
                 PropertyKey::Target,
-                PropertyValue::Target(self.target(value())?),
+                PropertyValue::Target(Box::new(self.target(value())?)),
             ),
             Rule::p_thresholds => {
                 let thresholds = inner
@@ -317,7 +320,7 @@ impl Lowerer {
             ),
             Rule::p_budget => (
                 PropertyKey::Budget,
-                PropertyValue::Quantity(self.quantity(value())?),
+                PropertyValue::Quantity(Box::new(self.quantity(value())?)),
             ),
             Rule::p_parent => (
                 PropertyKey::Parent,

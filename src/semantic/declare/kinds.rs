@@ -17,7 +17,8 @@ impl Declarer<'_, '_> {
     ) -> Scorecard {
         let header = block.keyword.to(block.title.span);
         let (period, period_span) = match properties.value(PropertyKey::Period) {
-            Some(PropertyValue::PeriodSpan(from, to)) => {
+            Some(PropertyValue::PeriodSpan(span)) => {
+                let (from, to) = &**span;
                 (self.period_span(from, to), Some(from.span.to(to.span)))
             }
             _ => {
@@ -229,9 +230,9 @@ impl Declarer<'_, '_> {
 
     fn baseline(&mut self, properties: &Properties) -> Option<Baseline> {
         match properties.value(PropertyKey::Baseline) {
-            Some(PropertyValue::Baseline { value, period }) => {
-                self.period(period).map(|period| Baseline {
-                    value: quantity(value),
+            Some(PropertyValue::Baseline(baseline)) => {
+                self.period(&baseline.period).map(|period| Baseline {
+                    value: quantity(&baseline.value),
                     period,
                 })
             }
