@@ -1,0 +1,201 @@
+//! The checks, on a thread of their own so that requests are answered while a project is being
+//! checked: each check loads the project with the open documents' texts (reusing the parses of
+//! unchanged files), publishes its diagnostics and hands the new [`Snapshot`] back.
+
+use std::collections::{HashMap, HashSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crossbeam_channel::{Receiver, Sender};
+use lsp_server::{Message, Notification};
+use lsp_types::notification::{Notification as _, PublishDiagnostics};
+use lsp_types::{Diagnostic, Location, PublishDiagnosticsParams, Uri};
+
+use super::convert;
+use super::snapshot::Snapshot;
+use crate::diagnostics::Level;
+use crate::pipeline::{CheckOptions, check_project};
+use crate::project::{self, Overlay, Parses};
+use crate::source::{Origin, Span};
+
+/// The stack of the checking thread: formulas and imports are walked recursively (as the
+/// command line's, see `cli::crash`).
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+/// What the checking thread is asked to do.
+pub enum Job {
+    /// Check the project of `entry` with the open documents' texts.
+    Check {
+        entry: PathBuf,
+        overlay: Overlay,
+        /// The client's URI of each open document, by file identity: diagnostics go to the
+        /// URI the editor knows the file by.
+        uris: HashMap<PathBuf, Uri>,
+    },
+    /// The project has no open document left: clear its diagnostics and forget it.
+    Forget { entry: PathBuf },
+}
+
+/// The handle of the checking thread.
+pub struct Checker {
+    jobs: Sender<Job>,
+    pub snapshots: Receiver<Arc<Snapshot>>,
+}
+
+impl Checker {
+    /// Starts the thread; it publishes diagnostics on `client` itself.
+    pub fn start(client: Sender<Message>) -> std::io::Result<Checker> {
+        let (jobs, job_queue) = crossbeam_channel::unbounded();
+        let (done, snapshots) = crossbeam_channel::unbounded();
+        std::thread::Builder::new()
+            .name("kpic-lsp-check".into())
+            .stack_size(STACK_SIZE)
+            .spawn(move || Worker::default().run(&job_queue, &client, &done))?;
+        Ok(Checker { jobs, snapshots })
+    }
+
+    pub fn send(&self, job: Job) {
+        // The thread only ends when this handle is dropped.
+        let _ = self.jobs.send(job);
+    }
+}
+
+/// The checking thread's memory of each project.
+#[derive(Default)]
+struct Worker {
+    parses: HashMap<PathBuf, Parses>,
+    /// The URIs each project last published diagnostics for, to clear those that have none now.
+    published: HashMap<PathBuf, HashSet<Uri>>,
+}
+
+impl Worker {
+    fn run(mut self, jobs: &Receiver<Job>, client: &Sender<Message>, done: &Sender<Arc<Snapshot>>) {
+        while let Ok(first) = jobs.recv() {
+            // Of the jobs queued meanwhile, only the last for each project counts.
+            let mut latest: Vec<Job> = vec![first];
+            latest.extend(jobs.try_iter());
+            let mut seen = HashSet::new();
+            let mut batch: Vec<Job> = latest
+                .into_iter()
+                .rev()
+                .filter(|job| seen.insert(job_entry(job).clone()))
+                .collect();
+            batch.reverse();
+            for job in batch {
+                match job {
+                    Job::Check {
+                        entry,
+                        overlay,
+                        uris,
+                    } => {
+                        let checked =
+                            catch_unwind(AssertUnwindSafe(|| self.check(&entry, overlay, &uris, client)));
+                        match checked {
+                            Ok(Some(snapshot)) => {
+                                let _ = done.send(Arc::new(snapshot));
+                            }
+                            Ok(None) => {}
+                            Err(_) => {
+                                // The panic hook has said what broke; the next change tries again
+                                // from scratch.
+                                self.parses.remove(&entry);
+                            }
+                        }
+                    }
+                    Job::Forget { entry } => {
+                        self.parses.remove(&entry);
+                        let published = self.published.remove(&entry).unwrap_or_default();
+                        for uri in published {
+                            publish(client, uri, Vec::new());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Checks one project and publishes its diagnostics; `None` when it cannot be loaded.
+    fn check(
+        &mut self,
+        entry: &PathBuf,
+        overlay: Overlay,
+        uris: &HashMap<PathBuf, Uri>,
+        client: &Sender<Message>,
+    ) -> Option<Snapshot> {
+        let started = Instant::now();
+        let parses = self.parses.entry(entry.clone()).or_default();
+        let project = match project::load_overlaid(entry, parses, overlay) {
+            Ok(project) => project,
+            Err(error) => {
+                eprintln!("kpic lsp: cannot load `{}`: {error}", entry.display());
+                return None;
+            }
+        };
+        let outcome = check_project(project, &CheckOptions::default());
+        let uri_of = |path: &PathBuf| {
+            uris.get(path)
+                .cloned()
+                .unwrap_or_else(|| convert::path_to_uri(path))
+        };
+        let locate = |span: Span| {
+            let file = outcome.sources.get(span.file);
+            match &file.origin {
+                Origin::Disk(path) => Some(Location::new(uri_of(path), convert::range(file, span))),
+                Origin::Stdlib(_) => None,
+            }
+        };
+        let mut by_uri: HashMap<Uri, Vec<Diagnostic>> = HashMap::new();
+        for finding in outcome.findings.iter().filter(|f| f.level != Level::Allow) {
+            let file = outcome.sources.get(finding.primary.span.file);
+            // Findings in the standard library are not the project's to fix.
+            let Origin::Disk(path) = &file.origin else {
+                continue;
+            };
+            by_uri
+                .entry(uri_of(path))
+                .or_default()
+                .push(convert::diagnostic(finding, file, locate));
+        }
+        // Every file of the project gets its list, empty ones included, so that a file whose
+        // findings are gone is cleared.
+        for (_, file) in outcome.sources.iter() {
+            if let Origin::Disk(path) = &file.origin {
+                by_uri.entry(uri_of(path)).or_default();
+            }
+        }
+        let before = self.published.remove(entry).unwrap_or_default();
+        for uri in before.into_iter().filter(|uri| !by_uri.contains_key(uri)) {
+            publish(client, uri, Vec::new());
+        }
+        let mut now = HashSet::new();
+        for (uri, diagnostics) in by_uri {
+            now.insert(uri.clone());
+            publish(client, uri, diagnostics);
+        }
+        self.published.insert(entry.clone(), now);
+        eprintln!(
+            "kpic lsp: checked `{}` in {} ms",
+            entry.display(),
+            started.elapsed().as_millis()
+        );
+        Some(Snapshot::new(entry.clone(), outcome))
+    }
+}
+
+fn job_entry(job: &Job) -> &PathBuf {
+    match job {
+        Job::Check { entry, .. } | Job::Forget { entry } => entry,
+    }
+}
+
+fn publish(client: &Sender<Message>, uri: Uri, diagnostics: Vec<Diagnostic>) {
+    let params = PublishDiagnosticsParams {
+        uri,
+        diagnostics,
+        version: None,
+    };
+    let notification = Notification::new(PublishDiagnostics::METHOD.to_string(), params);
+    let _ = client.send(notification.into());
+}
