@@ -1,8 +1,8 @@
 //! `kpic lsp`: the language server of [`crate::lsp`], run on a thread with a large stack (as
 //! every command: formulas and imports are walked recursively).
 
-use super::crash;
 use super::EXIT_OK;
+use super::crash;
 
 /// The exit code LSP asks for when the server stops without a `shutdown` first (and ours for a
 /// broken connection).

@@ -33,12 +33,13 @@ pub fn code_actions(world: &World, at: &InFile<'_>, range: Range) -> Vec<CodeAct
     if !world.is_current(snapshot) {
         return Vec::new();
     }
-    let file = snapshot.sources.get(at.file);
+    let file = snapshot.sources().get(at.file);
     let (start, end) = (
         convert::offset(file, range.start) as u32,
         convert::offset(file, range.end) as u32,
     );
     snapshot
+        .outcome
         .findings
         .iter()
         .filter(|finding| finding.level != Level::Allow)
@@ -48,9 +49,8 @@ pub fn code_actions(world: &World, at: &InFile<'_>, range: Range) -> Vec<CodeAct
         })
         .filter_map(|finding| {
             let fix = finding.fix.as_ref()?;
-            let diagnostic = convert::diagnostic(finding, file, |span| {
-                world.location(snapshot, span)
-            });
+            let diagnostic =
+                convert::diagnostic(finding, file, |span| world.location(snapshot, span));
             Some(CodeActionOrCommand::CodeAction(CodeAction {
                 title: fix.message.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),

@@ -6,11 +6,13 @@ use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use crossbeam_channel::{Receiver, Sender};
-use lsp_server::{Message, Notification};
+use lsp_server::{Message, Notification, Request, RequestId};
 use lsp_types::notification::{Notification as _, PublishDiagnostics};
+use lsp_types::request::{InlayHintRefreshRequest, Request as _};
 use lsp_types::{Diagnostic, Location, PublishDiagnosticsParams, Uri};
 
 use super::convert;
@@ -45,14 +47,22 @@ pub struct Checker {
 }
 
 impl Checker {
-    /// Starts the thread; it publishes diagnostics on `client` itself.
-    pub fn start(client: Sender<Message>) -> std::io::Result<Checker> {
+    /// Starts the thread; it publishes diagnostics on `client` itself, and asks it to refresh
+    /// its inlay hints after each check where `refresh_hints`.
+    pub fn start(client: Sender<Message>, refresh_hints: bool) -> std::io::Result<Checker> {
         let (jobs, job_queue) = crossbeam_channel::unbounded();
         let (done, snapshots) = crossbeam_channel::unbounded();
         std::thread::Builder::new()
             .name("kpic-lsp-check".into())
             .stack_size(STACK_SIZE)
-            .spawn(move || Worker::default().run(&job_queue, &client, &done))?;
+            .spawn(move || {
+                let worker = Worker {
+                    refresh_hints,
+                    parses: HashMap::new(),
+                    published: HashMap::new(),
+                };
+                worker.run(&job_queue, &client, &done)
+            })?;
         Ok(Checker { jobs, snapshots })
     }
 
@@ -63,8 +73,10 @@ impl Checker {
 }
 
 /// The checking thread's memory of each project.
-#[derive(Default)]
 struct Worker {
+    /// Whether the editor re-asks for inlay hints when told to (they change once the KPIs
+    /// are scored).
+    refresh_hints: bool,
     parses: HashMap<PathBuf, Parses>,
     /// The URIs each project last published diagnostics for, to clear those that have none now.
     published: HashMap<PathBuf, HashSet<Uri>>,
@@ -90,18 +102,22 @@ impl Worker {
                         overlay,
                         uris,
                     } => {
-                        let checked =
-                            catch_unwind(AssertUnwindSafe(|| self.check(&entry, overlay, &uris, client)));
-                        match checked {
-                            Ok(Some(snapshot)) => {
-                                let _ = done.send(Arc::new(snapshot));
+                        let checked = catch_unwind(AssertUnwindSafe(|| {
+                            let snapshot = Arc::new(self.check(&entry, overlay)?);
+                            // The snapshot goes to the server before the diagnostics go to the
+                            // editor, which may ask about them at once.
+                            let _ = done.send(snapshot.clone());
+                            self.publish(&snapshot, &uris, client);
+                            snapshot.score();
+                            if self.refresh_hints {
+                                refresh_inlay_hints(client);
                             }
-                            Ok(None) => {}
-                            Err(_) => {
-                                // The panic hook has said what broke; the next change tries again
-                                // from scratch.
-                                self.parses.remove(&entry);
-                            }
+                            Some(())
+                        }));
+                        if checked.is_err() {
+                            // The panic hook has said what broke; the next change tries again
+                            // from scratch.
+                            self.parses.remove(&entry);
                         }
                     }
                     Job::Forget { entry } => {
@@ -116,14 +132,8 @@ impl Worker {
         }
     }
 
-    /// Checks one project and publishes its diagnostics; `None` when it cannot be loaded.
-    fn check(
-        &mut self,
-        entry: &PathBuf,
-        overlay: Overlay,
-        uris: &HashMap<PathBuf, Uri>,
-        client: &Sender<Message>,
-    ) -> Option<Snapshot> {
+    /// Checks one project; `None` when it cannot be loaded.
+    fn check(&mut self, entry: &PathBuf, overlay: Overlay) -> Option<Snapshot> {
         let started = Instant::now();
         let parses = self.parses.entry(entry.clone()).or_default();
         let project = match project::load_overlaid(entry, parses, overlay) {
@@ -134,21 +144,49 @@ impl Worker {
             }
         };
         let outcome = check_project(project, &CheckOptions::default());
+        eprintln!(
+            "kpic lsp: checked `{}` in {} ms",
+            entry.display(),
+            started.elapsed().as_millis()
+        );
+        Some(Snapshot::new(entry.clone(), outcome))
+    }
+
+    /// Publishes the diagnostics of every file of a checked project (an empty list for a file
+    /// without findings, so that the editor clears what it showed), and clears those of the
+    /// files the project no longer has.
+    fn publish(
+        &mut self,
+        snapshot: &Snapshot,
+        uris: &HashMap<PathBuf, Uri>,
+        client: &Sender<Message>,
+    ) {
+        let sources = snapshot.sources();
         let uri_of = |path: &PathBuf| {
             uris.get(path)
                 .cloned()
                 .unwrap_or_else(|| convert::path_to_uri(path))
         };
         let locate = |span: Span| {
-            let file = outcome.sources.get(span.file);
+            let file = sources.get(span.file);
             match &file.origin {
                 Origin::Disk(path) => Some(Location::new(uri_of(path), convert::range(file, span))),
                 Origin::Stdlib(_) => None,
             }
         };
         let mut by_uri: HashMap<Uri, Vec<Diagnostic>> = HashMap::new();
-        for finding in outcome.findings.iter().filter(|f| f.level != Level::Allow) {
-            let file = outcome.sources.get(finding.primary.span.file);
+        for (_, file) in sources.iter() {
+            if let Origin::Disk(path) = &file.origin {
+                by_uri.entry(uri_of(path)).or_default();
+            }
+        }
+        let shown = snapshot
+            .outcome
+            .findings
+            .iter()
+            .filter(|f| f.level != Level::Allow);
+        for finding in shown {
+            let file = sources.get(finding.primary.span.file);
             // Findings in the standard library are not the project's to fix.
             let Origin::Disk(path) = &file.origin else {
                 continue;
@@ -158,14 +196,7 @@ impl Worker {
                 .or_default()
                 .push(convert::diagnostic(finding, file, locate));
         }
-        // Every file of the project gets its list, empty ones included, so that a file whose
-        // findings are gone is cleared.
-        for (_, file) in outcome.sources.iter() {
-            if let Origin::Disk(path) = &file.origin {
-                by_uri.entry(uri_of(path)).or_default();
-            }
-        }
-        let before = self.published.remove(entry).unwrap_or_default();
+        let before = self.published.remove(&snapshot.entry).unwrap_or_default();
         for uri in before.into_iter().filter(|uri| !by_uri.contains_key(uri)) {
             publish(client, uri, Vec::new());
         }
@@ -174,13 +205,7 @@ impl Worker {
             now.insert(uri.clone());
             publish(client, uri, diagnostics);
         }
-        self.published.insert(entry.clone(), now);
-        eprintln!(
-            "kpic lsp: checked `{}` in {} ms",
-            entry.display(),
-            started.elapsed().as_millis()
-        );
-        Some(Snapshot::new(entry.clone(), outcome))
+        self.published.insert(snapshot.entry.clone(), now);
     }
 }
 
@@ -188,6 +213,22 @@ fn job_entry(job: &Job) -> &PathBuf {
     match job {
         Job::Check { entry, .. } | Job::Forget { entry } => entry,
     }
+}
+
+/// Asks the editor for the inlay hints again (`workspace/inlayHint/refresh`); the answer is
+/// not waited for.
+fn refresh_inlay_hints(client: &Sender<Message>) {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let id = format!(
+        "kpic-inlay-refresh-{}",
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let request = Request::new(
+        RequestId::from(id),
+        InlayHintRefreshRequest::METHOD.to_string(),
+        (),
+    );
+    let _ = client.send(request.into());
 }
 
 fn publish(client: &Sender<Message>, uri: Uri, diagnostics: Vec<Diagnostic>) {

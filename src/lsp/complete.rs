@@ -124,48 +124,48 @@ pub fn complete(text: &str, offset: usize, snapshot: Option<&Snapshot>) -> Vec<C
         .collect();
     let previous = before.last().copied().unwrap_or("");
     let block = scan.blocks.last().map(String::as_str);
-    let words: Vec<(String, CompletionItemKind, Option<String>)> = if line.contains("@allow(")
-        || line.contains("@warn(")
-        || line.contains("@deny(")
-    {
-        rules()
-    } else if block == Some("lint") && !before.is_empty() {
-        rules()
-    } else if block.is_none() && previous == "use" {
-        stdlib::MODULES
-            .iter()
-            .map(|(name, _)| (format!("std.{name}"), CompletionItemKind::MODULE, None))
-            .collect()
-    } else if previous == "extends" {
-        ids(snapshot, &[Kind::Metric, Kind::Kpi])
-    } else if before.first() == Some(&"formula") || (before.first() == Some(&"fn") && line.contains('=')) {
-        let mut words = ids(snapshot, &[Kind::Metric, Kind::Kpi, Kind::Function]);
-        words.extend(
-            Builtin::ALL
+    let words: Vec<(String, CompletionItemKind, Option<String>)> =
+        if line.contains("@allow(") || line.contains("@warn(") || line.contains("@deny(") {
+            rules()
+        } else if block == Some("lint") && !before.is_empty() {
+            rules()
+        } else if block.is_none() && previous == "use" {
+            stdlib::MODULES
                 .iter()
-                .map(|b| (b.name().to_string(), CompletionItemKind::FUNCTION, None)),
-        );
-        words
-    } else if block.is_some() && !before.is_empty() {
-        match before[0] {
-            "objective" | "drives" => ids(snapshot, &[Kind::Objective]),
-            "perspective" => ids(snapshot, &[Kind::Perspective]),
-            "parent" | "for" => ids(snapshot, &[Kind::Org]),
-            "unit" | "budget" => units(snapshot),
-            "direction" => keywords(&["up", "down", "range"]),
-            "aggregate" => keywords(&["sum", "avg", "last", "min", "max"]),
-            "frequency" | "review" => keywords(FREQUENCIES),
-            "status" => keywords(&["planned", "on_track", "at_risk", "late", "done"]),
-            _ => Vec::new(),
-        }
-    } else if before.is_empty() {
-        match block {
-            Some(block) => keywords(properties(block)),
-            None => keywords(DECLARATIONS),
-        }
-    } else {
-        Vec::new()
-    };
+                .map(|(name, _)| (format!("std.{name}"), CompletionItemKind::MODULE, None))
+                .collect()
+        } else if previous == "extends" {
+            ids(snapshot, &[Kind::Metric, Kind::Kpi])
+        } else if before.first() == Some(&"formula")
+            || (before.first() == Some(&"fn") && line.contains('='))
+        {
+            let mut words = ids(snapshot, &[Kind::Metric, Kind::Kpi, Kind::Function]);
+            words.extend(
+                Builtin::ALL
+                    .iter()
+                    .map(|b| (b.name().to_string(), CompletionItemKind::FUNCTION, None)),
+            );
+            words
+        } else if block.is_some() && !before.is_empty() {
+            match before[0] {
+                "objective" | "drives" => ids(snapshot, &[Kind::Objective]),
+                "perspective" => ids(snapshot, &[Kind::Perspective]),
+                "parent" | "for" => ids(snapshot, &[Kind::Org]),
+                "unit" | "budget" => units(snapshot),
+                "direction" => keywords(&["up", "down", "range"]),
+                "aggregate" => keywords(&["sum", "avg", "last", "min", "max"]),
+                "frequency" | "review" => keywords(FREQUENCIES),
+                "status" => keywords(&["planned", "on_track", "at_risk", "late", "done"]),
+                _ => Vec::new(),
+            }
+        } else if before.is_empty() {
+            match block {
+                Some(block) => keywords(properties(block)),
+                None => keywords(DECLARATIONS),
+            }
+        } else {
+            Vec::new()
+        };
     let range = Range::new(
         convert::position_in_text(text, token_start),
         convert::position_in_text(text, offset),
@@ -196,7 +196,11 @@ fn rules() -> Vec<Word> {
         .iter()
         .map(|rule| {
             let summary = Some(rule.summary().to_string());
-            (rule.name().to_string(), CompletionItemKind::CONSTANT, summary)
+            (
+                rule.name().to_string(),
+                CompletionItemKind::CONSTANT,
+                summary,
+            )
         })
         .collect()
 }
@@ -206,7 +210,7 @@ fn ids(snapshot: Option<&Snapshot>, kinds: &[Kind]) -> Vec<Word> {
     let Some(snapshot) = snapshot else {
         return Vec::new();
     };
-    let model = &snapshot.model;
+    let model = &snapshot.model();
     let mut words: Vec<Word> = model
         .names
         .iter()
@@ -229,7 +233,7 @@ fn ids(snapshot: Option<&Snapshot>, kinds: &[Kind]) -> Vec<Word> {
 fn units(snapshot: Option<&Snapshot>) -> Vec<Word> {
     let mut names: Vec<String> = UNITS.iter().map(|unit| unit.to_string()).collect();
     if let Some(snapshot) = snapshot {
-        let declared = snapshot.model.items.iter().filter_map(|item| {
+        let declared = snapshot.model().items.iter().filter_map(|item| {
             let unit = item.as_measure()?.unit.as_ref()?;
             Some(unit.text.clone())
         });
@@ -338,7 +342,10 @@ mod tests {
         let lint = labels("scorecard \"S\" {\n  lint {\n    allow |");
         assert!(lint.contains(&"missing-owner".to_string()));
         assert!(labels("scorecard \"S\" {\n  lint {\n    |").contains(&"deny".to_string()));
-        assert!(labels("kpi a \"A\" {\n  thresholds { green >= 1 }\n  |").contains(&"target".to_string()));
+        assert!(
+            labels("kpi a \"A\" {\n  thresholds { green >= 1 }\n  |")
+                .contains(&"target".to_string())
+        );
         assert_eq!(labels("kpi a \"in a { string |"), Vec::<String>::new());
         assert_eq!(labels("// a comment |"), Vec::<String>::new());
     }

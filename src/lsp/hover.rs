@@ -18,7 +18,7 @@ pub fn hover(at: &InFile<'_>, offset: usize) -> Option<Hover> {
         Symbol::Item(id) => item_text(snapshot, id),
         Symbol::Rule(rule) => rule_text(rule),
     };
-    let file = snapshot.sources.get(at.file);
+    let file = snapshot.sources().get(at.file);
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
@@ -42,7 +42,7 @@ fn kind_name(kind: Kind) -> &'static str {
 
 /// An item in Markdown: a heading line, its description, then one line a fact.
 pub fn item_text(snapshot: &Snapshot, id: ItemId) -> String {
-    let item = snapshot.model.item(id);
+    let item = snapshot.model().item(id);
     let library = match item.from_stdlib {
         true => " (standard library)",
         false => "",
@@ -63,7 +63,7 @@ pub fn item_text(snapshot: &Snapshot, id: ItemId) -> String {
             text.push_str(&format!("- {fact}\n"));
         }
     }
-    if let Some(figures) = snapshot.figures.get(&id) {
+    if let Some(figures) = snapshot.figures_of(id) {
         text.push_str(&format!("\n{}\n", latest_line(figures)));
     }
     text
@@ -73,7 +73,7 @@ pub fn item_text(snapshot: &Snapshot, id: ItemId) -> String {
 fn facts(snapshot: &Snapshot, item: &Item) -> Vec<String> {
     let mut facts = Vec::new();
     let source_of = |span: crate::source::Span| {
-        snapshot.sources.get(span.file).text[span.range()].to_string()
+        snapshot.sources().get(span.file).text[span.range()].to_string()
     };
     match &item.kind {
         ItemKind::Measure(measure) => {
@@ -84,7 +84,10 @@ fn facts(snapshot: &Snapshot, item: &Item) -> Vec<String> {
                 facts.push(format!("formula: `{}`", source_of(formula.span)));
             }
             if let Some(extended) = measure.extends.as_ref().and_then(|r| r.target) {
-                facts.push(format!("extends `{}`", snapshot.model.item(extended).id.node));
+                facts.push(format!(
+                    "extends `{}`",
+                    snapshot.model().item(extended).id.node
+                ));
             }
             if let Some(kpi) = &measure.kpi {
                 if let Some(direction) = &kpi.direction {
@@ -94,7 +97,10 @@ fn facts(snapshot: &Snapshot, item: &Item) -> Vec<String> {
                     facts.push(format!("target: {}", target_text(target)));
                 }
                 if let Some(objective) = kpi.objective.as_ref().and_then(|r| r.target) {
-                    facts.push(format!("objective: `{}`", snapshot.model.item(objective).id.node));
+                    facts.push(format!(
+                        "objective: `{}`",
+                        snapshot.model().item(objective).id.node
+                    ));
                 }
                 if let Some(owner) = &kpi.owner {
                     facts.push(format!("owner: {}", owner.node));
@@ -105,7 +111,7 @@ fn facts(snapshot: &Snapshot, item: &Item) -> Vec<String> {
             if let Some(perspective) = objective.perspective.as_ref().and_then(|r| r.target) {
                 facts.push(format!(
                     "perspective: `{}`",
-                    snapshot.model.item(perspective).id.node
+                    snapshot.model().item(perspective).id.node
                 ));
             }
             if let Some(owner) = &objective.owner {
@@ -131,7 +137,10 @@ fn facts(snapshot: &Snapshot, item: &Item) -> Vec<String> {
         }
         ItemKind::Org(org) => {
             if let Some(parent) = org.parent.as_ref().and_then(|r| r.target) {
-                facts.push(format!("parent: `{}`", snapshot.model.item(parent).id.node));
+                facts.push(format!(
+                    "parent: `{}`",
+                    snapshot.model().item(parent).id.node
+                ));
             }
         }
         ItemKind::Perspective(_) => {}
@@ -167,9 +176,9 @@ fn latest_line(figures: &Figures) -> String {
         Some(value) => quantity(value, figures.unit.as_deref()),
         None => "none".to_string(),
     };
-    let score = figures
-        .score
-        .map_or(String::new(), |score| format!(", score {}", format::score(score)));
+    let score = figures.score.map_or(String::new(), |score| {
+        format!(", score {}", format::score(score))
+    });
     format!(
         "**{}** in {}: actual {}, plan {}{score}",
         figures.status.name(),

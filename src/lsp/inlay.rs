@@ -10,10 +10,13 @@ use crate::source::SourceFile;
 /// The hints of the KPIs whose titles lie in `range` of a file.
 pub fn hints(at: &InFile<'_>, range: Range) -> Vec<InlayHint> {
     let snapshot = at.snapshot;
-    let file = snapshot.sources.get(at.file);
+    let file = snapshot.sources().get(at.file);
     let mut hints = Vec::new();
-    for (id, figures) in &snapshot.figures {
-        let item = snapshot.model.item(*id);
+    let Some(scored) = snapshot.figures.get() else {
+        return hints;
+    };
+    for (id, figures) in scored {
+        let item = snapshot.model().item(*id);
         if item.id.span.file != at.file {
             continue;
         }
@@ -24,11 +27,9 @@ pub fn hints(at: &InFile<'_>, range: Range) -> Vec<InlayHint> {
         if position < range.start || range.end < position {
             continue;
         }
-        let actual = figures
-            .actual
-            .map_or("no actual".to_string(), |value| {
-                quantity(value, figures.unit.as_deref())
-            });
+        let actual = figures.actual.map_or("no actual".to_string(), |value| {
+            quantity(value, figures.unit.as_deref())
+        });
         hints.push(InlayHint {
             position,
             label: InlayHintLabel::String(format!("● {actual} {}", figures.status.name())),

@@ -86,7 +86,14 @@ pub fn run() -> Result<(), LspError> {
         }),
     };
     connection.initialize_finish(id, serde_json::to_value(result)?)?;
-    let checker = Checker::start(connection.sender.clone())?;
+    let refresh_hints = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.inlay_hint.as_ref())
+        .and_then(|hints| hints.refresh_support)
+        .unwrap_or(false);
+    let checker = Checker::start(connection.sender.clone(), refresh_hints)?;
     let mut server = Server::new(&connection, World::new(LibraryFiles::write()), checker);
     server.watch_files(&params);
     let ending = server.run();

@@ -12,7 +12,7 @@ pub fn definition(world: &World, at: &InFile<'_>, offset: usize) -> Option<Locat
     let Symbol::Item(id) = occurrence.symbol else {
         return None;
     };
-    world.location(at.snapshot, at.snapshot.model.item(id).id.span)
+    world.location(at.snapshot, at.snapshot.model().item(id).id.span)
 }
 
 /// Every place the id at byte `offset` is written, its declaration first when asked for.

@@ -21,14 +21,14 @@ pub fn prepare(at: &InFile<'_>, offset: usize) -> Result<(ItemId, Range), String
     let Symbol::Item(id) = occurrence.symbol else {
         return Err("a rule's name cannot be renamed".into());
     };
-    let item = snapshot.model.item(id);
+    let item = snapshot.model().item(id);
     if item.from_stdlib {
         return Err(format!(
             "`{}` is declared in the standard library, which cannot be renamed",
             item.id.node
         ));
     }
-    let file = snapshot.sources.get(at.file);
+    let file = snapshot.sources().get(at.file);
     Ok((id, convert::range(file, occurrence.span)))
 }
 
@@ -41,7 +41,7 @@ pub fn rename(
 ) -> Result<WorkspaceEdit, String> {
     let (id, _) = prepare(at, offset)?;
     let snapshot = at.snapshot;
-    let old_name = &snapshot.model.item(id).id.node;
+    let old_name = &snapshot.model().item(id).id.node;
     if !is_id(new_name) {
         return Err(format!(
             "`{new_name}` is not an id: ids are lower case letters, digits and `_`, not starting \
@@ -51,7 +51,7 @@ pub fn rename(
     if new_name == old_name {
         return Ok(WorkspaceEdit::default());
     }
-    let model = &snapshot.model;
+    let model = &snapshot.model();
     if let Some(&taken) = model
         .names
         .get(new_name)
@@ -68,7 +68,7 @@ pub fn rename(
     }
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
     for occurrence in snapshot.occurrences_of(Symbol::Item(id)) {
-        let file = snapshot.sources.get(occurrence.span.file);
+        let file = snapshot.sources().get(occurrence.span.file);
         if !matches!(file.origin, Origin::Disk(_)) {
             continue;
         }

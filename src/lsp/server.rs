@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{after, never, select};
@@ -12,9 +13,9 @@ use lsp_types::notification::{
     Notification as _,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition,
-    HoverRequest, InlayHintRequest, PrepareRenameRequest, References, RegisterCapability, Rename,
-    Request as _, WorkspaceSymbolRequest,
+    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    InlayHintRequest, PrepareRenameRequest, References, RegisterCapability, Rename, Request as _,
+    WorkspaceSymbolRequest,
 };
 use lsp_types::{
     DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, InitializeParams,
@@ -24,6 +25,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::checker::{Checker, Job};
+use super::snapshot::Snapshot;
 use super::world::World;
 use super::{actions, complete, convert, hover, inlay, navigate, rename, symbols};
 
@@ -107,6 +109,11 @@ impl<'c> Server<'c> {
             select! {
                 recv(connection.receiver) -> message => match message {
                     Ok(Message::Request(request)) => {
+                        // A request is answered from the newest snapshot there is: the editor may
+                        // ask about diagnostics it has just received.
+                        for snapshot in snapshots.try_iter() {
+                            self.install(snapshot);
+                        }
                         match connection.handle_shutdown(&request) {
                             Ok(true) => return Ending::Shutdown,
                             Ok(false) => self.on_request(request),
@@ -126,15 +133,20 @@ impl<'c> Server<'c> {
                     Err(_) => return Ending::Shutdown,
                 },
                 recv(snapshots) -> snapshot => {
-                    if let Ok(snapshot) = snapshot
-                        && self.world.documents.any_in(&snapshot.entry)
-                    {
-                        self.world.projects.insert(snapshot.entry.clone(), snapshot);
+                    if let Ok(snapshot) = snapshot {
+                        self.install(snapshot);
                     }
                 },
                 recv(wait) -> _ => {},
             }
             self.start_due_checks();
+        }
+    }
+
+    /// Keeps a project's new snapshot, unless its last document was closed meanwhile.
+    fn install(&mut self, snapshot: Arc<Snapshot>) {
+        if self.world.documents.any_in(&snapshot.entry) {
+            self.world.projects.insert(snapshot.entry.clone(), snapshot);
         }
     }
 
@@ -168,7 +180,8 @@ impl<'c> Server<'c> {
     fn on_notification(&mut self, notification: Notification) {
         match notification.method.as_str() {
             DidOpenTextDocument::METHOD => {
-                let Some(params) = parse::<lsp_types::DidOpenTextDocumentParams>(notification.params)
+                let Some(params) =
+                    parse::<lsp_types::DidOpenTextDocumentParams>(notification.params)
                 else {
                     return;
                 };

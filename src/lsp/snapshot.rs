@@ -4,8 +4,10 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
 
-use crate::diagnostics::{Finding, Rule};
+use crate::diagnostics::Rule;
+use crate::eval::Evaluated;
 use crate::period::Period;
 use crate::pipeline::CheckOutcome;
 use crate::report;
@@ -46,38 +48,57 @@ pub struct Figures {
 pub struct Snapshot {
     /// The project's entry: its `scorecard.kpi`, or the file checked on its own.
     pub entry: PathBuf,
-    pub sources: SourceMap,
-    pub model: Model,
-    pub findings: Vec<Finding>,
-    /// The figures of each KPI that has a latest period, by item.
-    pub figures: HashMap<ItemId, Figures>,
+    /// What the check found; its `evaluated` is taken by [`Snapshot::score`].
+    pub outcome: CheckOutcome,
+    /// The figures of each KPI that has a latest period, by item; set once the KPIs are scored,
+    /// after the diagnostics are out.
+    pub figures: OnceLock<HashMap<ItemId, Figures>>,
+    /// What the check evaluated, for [`Snapshot::score`] to resume from.
+    evaluated: Mutex<Option<Evaluated>>,
     /// Each file's occurrences, by [`FileId`], in the order of their places.
     occurrences: Vec<Vec<Occurrence>>,
 }
 
 impl Snapshot {
-    /// The snapshot of a checked project: its occurrences indexed, its KPIs' figures taken from
-    /// the report (which evaluates what the check did not).
+    /// The snapshot of a checked project, its occurrences indexed; its KPIs not scored yet.
     pub fn new(entry: PathBuf, mut outcome: CheckOutcome) -> Snapshot {
-        let evaluated = outcome.evaluated.take();
-        let figures = match report::build(&outcome, evaluated, None) {
-            Ok(report) => figures_by_item(&outcome.model, &report),
-            Err(_) => HashMap::new(),
-        };
         let occurrences = index(&outcome.model, &outcome.sources);
         Snapshot {
             entry,
-            sources: outcome.sources,
-            model: outcome.model,
-            findings: outcome.findings,
-            figures,
+            evaluated: Mutex::new(outcome.evaluated.take()),
+            outcome,
+            figures: OnceLock::new(),
             occurrences,
         }
     }
 
+    /// Scores the KPIs as the report does (which evaluates what the check did not) and keeps
+    /// their figures.
+    pub fn score(&self) {
+        let evaluated = self.evaluated.lock().ok().and_then(|mut e| e.take());
+        let figures = match report::build(&self.outcome, evaluated, None) {
+            Ok(report) => figures_by_item(&self.outcome.model, &report),
+            Err(_) => HashMap::new(),
+        };
+        let _ = self.figures.set(figures);
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.outcome.model
+    }
+
+    pub fn sources(&self) -> &SourceMap {
+        &self.outcome.sources
+    }
+
+    /// The figures of a KPI, once scored.
+    pub fn figures_of(&self, id: ItemId) -> Option<&Figures> {
+        self.figures.get()?.get(&id)
+    }
+
     /// The file loaded from `origin`, if the project has it.
     pub fn file(&self, origin: &Origin) -> Option<FileId> {
-        self.sources.find(origin)
+        self.outcome.sources.find(origin)
     }
 
     /// The occurrences written in `file`.

@@ -22,10 +22,10 @@ fn symbol_kind(kind: Kind) -> SymbolKind {
 /// The declarations of a file, in the order written.
 pub fn document(at: &InFile<'_>) -> Vec<DocumentSymbol> {
     let snapshot = at.snapshot;
-    let file = snapshot.sources.get(at.file);
+    let file = snapshot.sources().get(at.file);
     let mut symbols: Vec<(u32, DocumentSymbol)> = Vec::new();
     if let Some(scorecard) = snapshot
-        .model
+        .model()
         .scorecard
         .as_ref()
         .filter(|s| s.span.file == at.file)
@@ -43,8 +43,8 @@ pub fn document(at: &InFile<'_>) -> Vec<DocumentSymbol> {
         };
         symbols.push((scorecard.declaration.start, symbol));
     }
-    for id in snapshot.model.ids() {
-        let item = snapshot.model.item(id);
+    for id in snapshot.model().ids() {
+        let item = snapshot.model().item(id);
         if item.id.span.file != at.file {
             continue;
         }
@@ -72,8 +72,8 @@ pub fn workspace(world: &World, query: &str) -> Vec<WorkspaceSymbol> {
     let mut seen = std::collections::HashSet::new();
     let mut symbols = Vec::new();
     for snapshot in world.projects.values() {
-        for id in snapshot.model.ids() {
-            let item = snapshot.model.item(id);
+        for id in snapshot.model().ids() {
+            let item = snapshot.model().item(id);
             let matches = item.id.node.to_lowercase().contains(&query)
                 || item.title.to_lowercase().contains(&query);
             if !matches {

@@ -60,7 +60,7 @@ impl World {
     /// [`World::file`] and the byte offset of `position` in the file as it was checked.
     pub fn at(&self, uri: &Uri, position: Position) -> Option<(InFile<'_>, usize)> {
         let in_file = self.file(uri)?;
-        let text = in_file.snapshot.sources.get(in_file.file);
+        let text = in_file.snapshot.sources().get(in_file.file);
         let offset = convert::offset(text, position);
         Some((in_file, offset))
     }
@@ -83,7 +83,7 @@ impl World {
 
     /// The location of a span of a snapshot.
     pub fn location(&self, snapshot: &Snapshot, span: Span) -> Option<Location> {
-        let file = snapshot.sources.get(span.file);
+        let file = snapshot.sources().get(span.file);
         Some(Location::new(
             self.uri(&file.origin)?,
             convert::range(file, span),
@@ -100,7 +100,7 @@ impl World {
                 let origin = Origin::Disk(document.path.clone());
                 snapshot
                     .file(&origin)
-                    .is_none_or(|file| snapshot.sources.get(file).text == document.text)
+                    .is_none_or(|file| snapshot.sources().get(file).text == document.text)
             })
     }
 }
