@@ -78,8 +78,9 @@ struct Worker {
     /// are scored).
     refresh_hints: bool,
     parses: HashMap<PathBuf, Parses>,
-    /// The URIs each project last published diagnostics for, to clear those that have none now.
-    published: HashMap<PathBuf, HashSet<Uri>>,
+    /// The diagnostics each project last published, by URI: to clear those of the files it no
+    /// longer has, and not to send the same again.
+    published: HashMap<PathBuf, HashMap<Uri, Vec<Diagnostic>>>,
 }
 
 impl Worker {
@@ -123,7 +124,7 @@ impl Worker {
                     Job::Forget { entry } => {
                         self.parses.remove(&entry);
                         let published = self.published.remove(&entry).unwrap_or_default();
-                        for uri in published {
+                        for uri in published.into_keys() {
                             publish(client, uri, Vec::new());
                         }
                     }
@@ -196,15 +197,19 @@ impl Worker {
                 .or_default()
                 .push(convert::diagnostic(finding, file, locate));
         }
+        // A file that is not open and whose diagnostics did not change is not sent again (a
+        // large project has hundreds of files, most without findings).
         let before = self.published.remove(&snapshot.entry).unwrap_or_default();
-        for uri in before.into_iter().filter(|uri| !by_uri.contains_key(uri)) {
-            publish(client, uri, Vec::new());
+        for uri in before.keys().filter(|uri| !by_uri.contains_key(*uri)) {
+            publish(client, uri.clone(), Vec::new());
         }
-        let mut now = HashSet::new();
-        for (uri, diagnostics) in by_uri {
-            now.insert(uri.clone());
-            publish(client, uri, diagnostics);
+        let open: HashSet<&Uri> = uris.values().collect();
+        for (uri, diagnostics) in &by_uri {
+            if open.contains(uri) || before.get(uri) != Some(diagnostics) {
+                publish(client, uri.clone(), diagnostics.clone());
+            }
         }
+        let now = by_uri;
         self.published.insert(snapshot.entry.clone(), now);
     }
 }
