@@ -1,7 +1,7 @@
 //! `kpic lsp` driven as an editor drives it: the real binary over standard input and output,
 //! JSON-RPC messages framed by `Content-Length`, on a copy of examples/acme.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -134,9 +134,9 @@ impl Worker {
     }
 
     /// Checks one project; `None` when it cannot be loaded.
-    fn check(&mut self, entry: &PathBuf, overlay: Overlay) -> Option<Snapshot> {
+    fn check(&mut self, entry: &Path, overlay: Overlay) -> Option<Snapshot> {
         let started = Instant::now();
-        let parses = self.parses.entry(entry.clone()).or_default();
+        let parses = self.parses.entry(entry.to_path_buf()).or_default();
         let project = match project::load_overlaid(entry, parses, overlay) {
             Ok(project) => project,
             Err(error) => {
@@ -150,7 +150,7 @@ impl Worker {
             entry.display(),
             started.elapsed().as_millis()
         );
-        Some(Snapshot::new(entry.clone(), outcome))
+        Some(Snapshot::new(entry.to_path_buf(), outcome))
     }
 
     /// Publishes the diagnostics of every file of a checked project (an empty list for a file

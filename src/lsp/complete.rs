@@ -124,48 +124,48 @@ pub fn complete(text: &str, offset: usize, snapshot: Option<&Snapshot>) -> Vec<C
         .collect();
     let previous = before.last().copied().unwrap_or("");
     let block = scan.blocks.last().map(String::as_str);
-    let words: Vec<(String, CompletionItemKind, Option<String>)> =
-        if line.contains("@allow(") || line.contains("@warn(") || line.contains("@deny(") {
-            rules()
-        } else if block == Some("lint") && !before.is_empty() {
-            rules()
-        } else if block.is_none() && previous == "use" {
-            stdlib::MODULES
+    let in_attribute = ["@allow(", "@warn(", "@deny("]
+        .iter()
+        .any(|opening| line.contains(opening));
+    let words: Vec<Word> = if in_attribute || (block == Some("lint") && !before.is_empty()) {
+        rules()
+    } else if block.is_none() && previous == "use" {
+        stdlib::MODULES
+            .iter()
+            .map(|(name, _)| (format!("std.{name}"), CompletionItemKind::MODULE, None))
+            .collect()
+    } else if previous == "extends" {
+        ids(snapshot, &[Kind::Metric, Kind::Kpi])
+    } else if before.first() == Some(&"formula")
+        || (before.first() == Some(&"fn") && line.contains('='))
+    {
+        let mut words = ids(snapshot, &[Kind::Metric, Kind::Kpi, Kind::Function]);
+        words.extend(
+            Builtin::ALL
                 .iter()
-                .map(|(name, _)| (format!("std.{name}"), CompletionItemKind::MODULE, None))
-                .collect()
-        } else if previous == "extends" {
-            ids(snapshot, &[Kind::Metric, Kind::Kpi])
-        } else if before.first() == Some(&"formula")
-            || (before.first() == Some(&"fn") && line.contains('='))
-        {
-            let mut words = ids(snapshot, &[Kind::Metric, Kind::Kpi, Kind::Function]);
-            words.extend(
-                Builtin::ALL
-                    .iter()
-                    .map(|b| (b.name().to_string(), CompletionItemKind::FUNCTION, None)),
-            );
-            words
-        } else if block.is_some() && !before.is_empty() {
-            match before[0] {
-                "objective" | "drives" => ids(snapshot, &[Kind::Objective]),
-                "perspective" => ids(snapshot, &[Kind::Perspective]),
-                "parent" | "for" => ids(snapshot, &[Kind::Org]),
-                "unit" | "budget" => units(snapshot),
-                "direction" => keywords(&["up", "down", "range"]),
-                "aggregate" => keywords(&["sum", "avg", "last", "min", "max"]),
-                "frequency" | "review" => keywords(FREQUENCIES),
-                "status" => keywords(&["planned", "on_track", "at_risk", "late", "done"]),
-                _ => Vec::new(),
-            }
-        } else if before.is_empty() {
-            match block {
-                Some(block) => keywords(properties(block)),
-                None => keywords(DECLARATIONS),
-            }
-        } else {
-            Vec::new()
-        };
+                .map(|b| (b.name().to_string(), CompletionItemKind::FUNCTION, None)),
+        );
+        words
+    } else if block.is_some() && !before.is_empty() {
+        match before[0] {
+            "objective" | "drives" => ids(snapshot, &[Kind::Objective]),
+            "perspective" => ids(snapshot, &[Kind::Perspective]),
+            "parent" | "for" => ids(snapshot, &[Kind::Org]),
+            "unit" | "budget" => units(snapshot),
+            "direction" => keywords(&["up", "down", "range"]),
+            "aggregate" => keywords(&["sum", "avg", "last", "min", "max"]),
+            "frequency" | "review" => keywords(FREQUENCIES),
+            "status" => keywords(&["planned", "on_track", "at_risk", "late", "done"]),
+            _ => Vec::new(),
+        }
+    } else if before.is_empty() {
+        match block {
+            Some(block) => keywords(properties(block)),
+            None => keywords(DECLARATIONS),
+        }
+    } else {
+        Vec::new()
+    };
     let range = Range::new(
         convert::position_in_text(text, token_start),
         convert::position_in_text(text, offset),
