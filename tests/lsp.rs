@@ -196,6 +196,11 @@ impl Client {
         let result = self.request("shutdown", Value::Null);
         assert_eq!(result, Value::Null);
         self.notify("exit", Value::Null);
+        self.exit_code()
+    }
+
+    /// The exit code of the server, once it has exited.
+    fn exit_code(&mut self) -> Option<i32> {
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -440,6 +445,15 @@ fn rename_edits_every_file_and_refuses_what_it_cannot_do() {
             .all(|edit| edit["newText"] == "grow")
     );
 
+    let prepared = client.request(
+        "textDocument/prepareRename",
+        client.at("financial.kpi", line, column),
+    );
+    assert_eq!(
+        prepared["start"],
+        json!({"line": line, "character": column})
+    );
+
     // A name already taken.
     params = client.at("financial.kpi", line, column);
     params["newName"] = json!("improve_cash");
@@ -447,8 +461,14 @@ fn rename_edits_every_file_and_refuses_what_it_cannot_do() {
     let message = refused["error"]["message"].as_str().unwrap();
     assert!(message.contains("already an objective"), "{message}");
 
-    // An id of the standard library.
+    // An id of the standard library: refused when the editor prepares the rename, and by the
+    // rename itself.
     let (line, column) = find(&text, "perspective financial", 13);
+    let refused = client.call(
+        "textDocument/prepareRename",
+        client.at("financial.kpi", line, column),
+    );
+    assert_eq!(refused["error"]["code"], -32803);
     params = client.at("financial.kpi", line, column);
     params["newName"] = json!("money");
     let refused = client.call("textDocument/rename", params);
@@ -618,4 +638,11 @@ fn a_garbage_document_gets_diagnostics_and_the_server_goes_on() {
     let unknown = client.call("kpic/unknown", json!({}));
     assert_eq!(unknown["error"]["code"], -32601);
     assert_eq!(client.shut_down(), Some(0));
+}
+
+#[test]
+fn exit_without_shutdown_is_exit_code_1() {
+    let mut client = Client::start();
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), Some(1));
 }

@@ -2,6 +2,7 @@
 //! checks that fall due once a burst of changes has settled.
 
 use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -247,9 +248,16 @@ impl<'c> Server<'c> {
 
     fn on_request(&mut self, request: Request) {
         let id = request.id.clone();
-        let response = match self.answer(request) {
-            Ok(result) => Response::new_ok(id, result),
-            Err(Refusal { code, message }) => Response::new_err(id, code as i32, message),
+        // A bug in answering one request is that request's error, not the end of the server.
+        let answered = catch_unwind(AssertUnwindSafe(|| self.answer(request)));
+        let response = match answered {
+            Ok(Ok(result)) => Response::new_ok(id, result),
+            Ok(Err(Refusal { code, message })) => Response::new_err(id, code as i32, message),
+            Err(_) => Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                "kpic lsp failed to answer (a bug in kpic: see its log)".into(),
+            ),
         };
         self.send(response.into());
     }
