@@ -338,6 +338,8 @@ mod tests {
         assert!(labels("kpi a \"A\" {\n  direction |").contains(&"range".to_string()));
         assert!(labels("|").contains(&"kpi".to_string()));
         assert!(labels("use std.|").contains(&"std.bsc".to_string()));
+        assert!(labels("metric a \"A\" {\n  formula x / la|").contains(&"lag".to_string()));
+        assert!(labels("metric a \"A\" {\n  unit |").contains(&"EUR".to_string()));
         assert!(labels("@allow(missing-o|").contains(&"missing-owner".to_string()));
         let lint = labels("scorecard \"S\" {\n  lint {\n    allow |");
         assert!(lint.contains(&"missing-owner".to_string()));
