@@ -109,9 +109,18 @@ impl Worker {
                             // editor, which may ask about them at once.
                             let _ = done.send(snapshot.clone());
                             self.publish(&snapshot, &uris, client);
-                            snapshot.score();
-                            if self.refresh_hints {
-                                refresh_inlay_hints(client);
+                            // Scoring waits for no one: with an edit queued, the next snapshot
+                            // scores instead.
+                            if jobs.is_empty() {
+                                let started = Instant::now();
+                                snapshot.score();
+                                eprintln!(
+                                    "kpic lsp: scored the KPIs in {} ms",
+                                    started.elapsed().as_millis()
+                                );
+                                if self.refresh_hints {
+                                    refresh_inlay_hints(client);
+                                }
                             }
                             Some(())
                         }));
