@@ -411,6 +411,26 @@ fn definition_and_references_cross_files() {
             .unwrap()
             .contains("perspective financial")
     );
+
+    // In a formula: a function of the library, and an input metric of the project.
+    let (line, column) = find(&financial, "formula yoy_monthly(total_sales)", 9);
+    let definition = client.request(
+        "textDocument/definition",
+        client.at("financial.kpi", line, column),
+    );
+    assert!(
+        definition["uri"].as_str().unwrap().ends_with("/time.kpi"),
+        "{definition}"
+    );
+    let hover = client.request(
+        "textDocument/hover",
+        client.at("financial.kpi", line, column + 13),
+    );
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.starts_with("**metric** `total_sales`: Net sales"),
+        "{value}"
+    );
 }
 
 #[test]
