@@ -13,7 +13,8 @@
 //!
 //! Low layers every stage may use: `source` (files and spans), `period`, `unit`, and
 //! `diagnostics` (findings, the rule registry and the output formats). `watch` runs the pipeline
-//! again on every change to a project's files and serves the report; `diff` runs it on two
+//! again on every change to a project's files and serves the report; `lsp` runs it on every
+//! edit in an editor and answers the editor's questions from the result; `diff` runs it on two
 //! versions of a project.
 //!
 //! Every stage reports [`diagnostics::Finding`]s instead of stopping, so one run reports all
@@ -32,6 +33,7 @@ pub mod eval;
 pub mod fmt;
 pub mod graph;
 pub mod input;
+pub mod lsp;
 pub mod period;
 pub mod pipeline;
 pub mod project;

@@ -27,6 +27,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("report", 10),
     ("diff", 11),
     ("watch", 11),
+    ("lsp", 11),
     ("cli", 12),
 ];
 

@@ -7,6 +7,7 @@ mod fix;
 mod fmt;
 mod init;
 mod lint;
+mod lsp;
 mod report;
 mod rules;
 mod watch;
@@ -78,6 +79,11 @@ enum Command {
         after_help = "Examples:\n  kpic fmt                      # every .kpi file below this folder\n  kpic fmt --check examples     # list the files that would change; exit 1 if any\n  kpic fmt --diff scorecard.kpi # show the changes as a unified diff\n  kpic fmt - < in.kpi > out.kpi # standard input to standard output (for editors)\n\nA file that does not parse is left as it is and reported (exit 1); the others are formatted.\n\nExit codes: 0 formatted (or, with --check/--diff, nothing to change), 1 a file would change or does not parse, 2 fmt could not run."
     )]
     Fmt(FmtArgs),
+    /// Serve editors over the Language Server Protocol on standard input and output
+    #[command(
+        after_help = "Editors start it themselves: see docs/lsp.md for VS Code, Neovim and Helix.\n\nExit codes: 0 after the editor's shutdown and exit, 1 on exit without shutdown or a broken connection."
+    )]
+    Lsp,
     /// Create a new project that passes `kpic check`
     #[command(
         after_help = "Examples:\n  kpic init                # in this (empty) folder\n  kpic init my-scorecard"
@@ -349,6 +355,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Watch(args) => watch::run(args),
+        Command::Lsp => lsp::run(),
         Command::Init { dir } => init::run(&dir),
         Command::Rules => rules::list(),
         Command::Explain { rule } => rules::explain(&rule),

@@ -83,7 +83,7 @@ impl std::error::Error for LoadError {}
 
 /// Loads the project at `path`: a folder holding `scorecard.kpi`, or an entry `.kpi` file.
 pub fn load(path: &Path) -> Result<Project, LoadError> {
-    let (name, origin, bytes) = read_entry(path)?;
+    let (name, origin, bytes) = read_entry(path, &Overlay::default())?;
     Ok(Loader::default().run(name, origin, bytes).0)
 }
 
@@ -105,12 +105,32 @@ struct Parse {
 /// that filled `parses`; `parses` then holds this load's. For `kpic watch`: a save parses again
 /// only the files it changed (ids stay as they were while the `use` lines do).
 pub fn load_reusing(path: &Path, parses: &mut Parses) -> Result<Project, LoadError> {
-    let (name, origin, bytes) = read_entry(path)?;
+    load_overlaid(path, parses, Overlay::default())
+}
+
+/// Texts that stand in for the files on disk at the same paths (keyed by [`file_identity`]):
+/// an editor's unsaved documents.
+pub type Overlay = HashMap<PathBuf, String>;
+
+/// One identity per source file however it is spelt, the key of an [`Overlay`].
+pub fn file_identity(path: &Path) -> PathBuf {
+    paths::identity(path)
+}
+
+/// [`load_reusing`], reading each file that `overlay` holds from there rather than from disk
+/// (for `kpic lsp`: the text of the editor's open documents, saved or not).
+pub fn load_overlaid(
+    path: &Path,
+    parses: &mut Parses,
+    overlay: Overlay,
+) -> Result<Project, LoadError> {
+    let (name, origin, bytes) = read_entry(path, &overlay)?;
     let loader = Loader {
         reuse: Some(Reuse {
             previous: std::mem::take(parses),
             next: Parses::default(),
         }),
+        overlay,
         ..Loader::default()
     };
     let (project, next) = loader.run(name, origin, bytes);
@@ -119,7 +139,7 @@ pub fn load_reusing(path: &Path, parses: &mut Parses) -> Result<Project, LoadErr
 }
 
 /// The display name, origin and bytes of the entry file of the project at `path`.
-fn read_entry(path: &Path) -> Result<(String, Origin, Vec<u8>), LoadError> {
+fn read_entry(path: &Path, overlay: &Overlay) -> Result<(String, Origin, Vec<u8>), LoadError> {
     let entry_path = if path.is_dir() {
         let entry = path.join(ENTRY_FILE_NAME);
         if !entry.is_file() {
@@ -131,10 +151,14 @@ fn read_entry(path: &Path) -> Result<(String, Origin, Vec<u8>), LoadError> {
     } else {
         return Err(LoadError::NotFound(path.to_path_buf()));
     };
-    let bytes = input::read_regular_file(&entry_path, input::MAX_SOURCE_BYTES)
-        .map_err(|error| LoadError::Unreadable(entry_path.clone(), error))?;
+    let identity = paths::identity(&entry_path);
+    let bytes = match overlay.get(&identity) {
+        Some(text) => text.as_bytes().to_vec(),
+        None => input::read_regular_file(&entry_path, input::MAX_SOURCE_BYTES)
+            .map_err(|error| LoadError::Unreadable(entry_path.clone(), error))?,
+    };
     let name = paths::display_name(&entry_path);
-    Ok((name, Origin::Disk(paths::identity(&entry_path)), bytes))
+    Ok((name, Origin::Disk(identity), bytes))
 }
 
 /// Loads a project whose entry file is given as text (for tests and tools); its `use "…"` lines
@@ -157,6 +181,8 @@ struct Loader {
     not_utf8: Vec<FileId>,
     /// Set by [`load_reusing`] only: other loads keep no copy of their parses.
     reuse: Option<Reuse>,
+    /// The texts read instead of the files on disk ([`load_overlaid`]).
+    overlay: Overlay,
 }
 
 /// The parses a load may reuse, and those it keeps for the next one.
@@ -299,7 +325,7 @@ impl Loader {
             };
             let target = match self.sources.find(&import.origin) {
                 Some(existing) => existing,
-                None => match import.read() {
+                None => match import.read(&self.overlay) {
                     Ok(bytes) => {
                         let id = self.add(import.name, import.origin, bytes);
                         new_files.push(id);
@@ -449,11 +475,18 @@ enum Place {
 }
 
 impl Import {
-    /// The file's bytes, or why it cannot be read.
-    fn read(&self) -> Result<Vec<u8>, ReadError> {
-        match &self.place {
-            Place::Stdlib(source) => Ok(source.as_bytes().to_vec()),
-            Place::Disk { path, .. } => input::read_regular_file(path, input::MAX_SOURCE_BYTES),
+    /// The file's bytes (its text in `overlay`, if there), or why it cannot be read.
+    fn read(&self, overlay: &Overlay) -> Result<Vec<u8>, ReadError> {
+        let overlaid = match &self.origin {
+            Origin::Disk(identity) => overlay.get(identity),
+            Origin::Stdlib(_) => None,
+        };
+        match (&self.place, overlaid) {
+            (_, Some(text)) => Ok(text.as_bytes().to_vec()),
+            (Place::Stdlib(source), None) => Ok(source.as_bytes().to_vec()),
+            (Place::Disk { path, .. }, None) => {
+                input::read_regular_file(path, input::MAX_SOURCE_BYTES)
+            }
         }
     }
 }
@@ -570,5 +603,29 @@ mod tests {
             "use \"a.kpi\"\nuse \"b.kpi\"\nuse std.bsc\n",
         );
         check("the file used again");
+    }
+
+    #[test]
+    fn an_overlaid_text_is_read_instead_of_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("scorecard.kpi", "use \"a.kpi\"\n");
+        write("a.kpi", "metric a \"On disk\" { unit EUR }\n");
+        let mut overlay = Overlay::default();
+        let unsaved = "metric a \"Unsaved\" { unit EUR }\nmetric b \"New\" { unit EUR }\n";
+        overlay.insert(file_identity(&dir.path().join("a.kpi")), unsaved.into());
+        overlay.insert(
+            file_identity(&dir.path().join("scorecard.kpi")),
+            "use \"a.kpi\"\nuse std.bsc\n".into(),
+        );
+        let project = load_overlaid(dir.path(), &mut Parses::default(), overlay).unwrap();
+        let texts: Vec<&str> = project
+            .sources
+            .iter()
+            .map(|(_, file)| file.text.as_str())
+            .collect();
+        assert_eq!(texts[0], "use \"a.kpi\"\nuse std.bsc\n");
+        assert!(texts.contains(&unsaved));
+        assert_eq!(project.sources.len(), 3, "the entry, a.kpi and std.bsc");
     }
 }
