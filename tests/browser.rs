@@ -202,9 +202,9 @@ fn both_examples_in_chromium() {
     }
 }
 
-/// An org's page (ORGS.md) in headless Chromium: the region `north` of the chain fixture, with
-/// its units' matrix and league tables following the period selector, and links to the units'
-/// pages that open on the period chosen.
+/// An org's page (ORGS.md) in headless Chromium: the North region of the chain example, with
+/// its stores' matrix and league tables following the period selector, and links to the
+/// stores' pages that open on the period chosen.
 #[test]
 fn an_org_page_in_chromium() {
     let Some(chromium) = chromium() else {
@@ -218,7 +218,7 @@ fn an_org_page_in_chromium() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     install_packages(&folder);
     let out = tempfile::tempdir().unwrap();
-    render("tests/orgs/chain", out.path());
+    render("examples/chain", out.path());
     let north = out.path().join("org/north.html");
     let output = Command::new("node")
         .arg("orgs.mjs")
@@ -246,9 +246,9 @@ fn an_org_page_in_chromium() {
     let last = (periods.len() - 1).to_string();
     assert_eq!(
         facts["latest"]["crumbs"],
-        serde_json::json!(["Group", "North"])
+        serde_json::json!(["Northwind Home", "North region"])
     );
-    assert_eq!(facts["latest"]["units"], 2);
+    assert_eq!(facts["latest"]["units"], 6);
     assert_eq!(facts["latest"]["matrixPeriods"], serde_json::json!([last]));
     assert_eq!(facts["latest"]["leaguePeriods"], serde_json::json!([last]));
     assert!(facts["latest"]["leagueRows"].as_u64().unwrap() >= 2);
