@@ -348,3 +348,136 @@ fn errors_in_the_organisation_write_no_report() {
         );
     }
 }
+
+fn report_file(project: &str, args: &[&str], file: &str) -> String {
+    let out = tempfile::tempdir().unwrap();
+    let mut all = vec!["report", project, "--out", out.path().to_str().unwrap()];
+    all.extend_from_slice(args);
+    let output = kpic(&all);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    std::fs::read_to_string(out.path().join(file)).unwrap()
+}
+
+/// `--format csv`: one row per org, KPI and period, with the rank among siblings in that period.
+#[test]
+fn the_csv_report_is_a_tidy_table_with_ranks() {
+    let csv = report_file("tests/orgs/chain", &["--format", "csv"], "report.csv");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("org,kpi,period,actual,plan,green,amber,status,score,rank,of,missing")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // 7 orgs × 4 KPIs × 3 months, less Hull's satisfaction survey (3 months).
+    assert_eq!(rows.len(), 7 * 4 * 3 - 3);
+    let york = rows
+        .iter()
+        .find(|r| r[0] == "york" && r[1] == "otif" && r[2] == "2026-03")
+        .unwrap();
+    assert_eq!(york[3], "85");
+    assert_eq!(york[4], "80");
+    assert_eq!((york[9], york[10]), ("1", "2"));
+    let group = rows.iter().find(|r| r[0] == "group").unwrap();
+    assert_eq!((group[9], group[10]), ("", ""));
+    // Without orgs, the org column is empty.
+    let plain = report_file("examples/acme", &["--format", "csv"], "report.csv");
+    assert!(plain.lines().skip(1).all(|l| l.starts_with(',')), "{plain}");
+}
+
+/// `--org north` keeps that subtree: in the JSON, and as the pages of the HTML.
+#[test]
+fn org_keeps_the_subtree() {
+    let json = report_file(
+        "tests/orgs/chain",
+        &["--format", "json", "--org", "north"],
+        "report.json",
+    );
+    let report: Value = serde_json::from_str(&json).unwrap();
+    let ids: Vec<&str> = report["orgs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["north", "leeds", "york"]);
+    let page = report_file("tests/orgs/chain", &["--org", "north"], "index.html");
+    assert!(page.contains("North · Chain"), "{page}");
+    // minijinja writes `/` in attributes as `&#x2f;`, which the browser reads as `/`.
+    assert!(page.contains("href=\"org&#x2f;york.html\""), "{page}");
+    assert!(!page.contains("..&#x2f;index.html"));
+}
+
+/// The region's page names, in each KPI's league table, its best practice and its most
+/// improved store: on otif at 2026-03 York leads (8.75 against Leeds' 7.42), and York's score
+/// rose most since February (from 7.71 at 82.5% against a plan of 80%, +1.04; Leeds from 7.06
+/// at 86% against 85%, +0.37). One format for the table: 90.0% beside 85.0%.
+#[test]
+fn the_league_tables_name_the_best_practice_and_the_most_improved() {
+    let page = report_file("tests/orgs/chain", &[], "org/north.html");
+    let otif = page
+        .split("id=\"kpi-otif\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</article>").next())
+        .unwrap();
+    let latest = otif
+        .split("class=\"league-at\"")
+        .skip(1)
+        .find(|block| !block.starts_with(|c| c != ' ') && !block[..40].contains("hidden"))
+        .unwrap();
+    assert!(
+        latest.contains("Best practice: <strong>York</strong>"),
+        "{latest}"
+    );
+    assert!(
+        latest.contains("most improved: <strong>York</strong>"),
+        "{latest}"
+    );
+    assert!(latest.contains("<td>90.0%</td>"), "{latest}");
+}
+
+/// Every data form names the org of an observation: a CSV's `org` column (long and wide) and
+/// the `"org"` key of JSON long form and NDJSON; the by-series JSON form is the root's own.
+#[test]
+fn every_data_form_reads_the_org() {
+    let project = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(project.path().join(name), text).unwrap();
+    write(
+        "scorecard.kpi",
+        "scorecard \"Forms\" {\n  owner \"o\"\n  period 2026-01 .. 2026-02\n  data \"long.csv\"\n  data \"wide.csv\"\n  data \"long.json\"\n  data \"lines.ndjson\"\n  data \"series.json\"\n}\n\
+         org g \"G\"\norg a \"A\" { parent g }\norg b \"B\" { parent g }\norg c \"C\" { parent g }\norg d \"D\" { parent g }\n\
+         perspective p \"P\"\nobjective o \"O\" { perspective p  owner \"o\" }\n\
+         /// K.\nkpi k \"K\" { objective o  owner \"o\"  unit units  direction up  formula x  target 10 units by 2026-02 }\n\
+         /// X.\nmetric x \"X\" { unit units }\n",
+    );
+    write("long.csv", "period,org,metric,value\n2026-01,a,x,1\n");
+    write("wide.csv", "period,org,x\n2026-01,b,2\n");
+    write(
+        "long.json",
+        r#"[{"period": "2026-01", "org": "c", "metric": "x", "value": 3}]"#,
+    );
+    write(
+        "lines.ndjson",
+        "{\"period\": \"2026-01\", \"org\": \"d\", \"metric\": \"x\", \"value\": 4}\n",
+    );
+    write("series.json", r#"{"x": {"2026-02": 100}}"#);
+    let out = project.path().join("out");
+    let output = kpic(&[
+        "report",
+        project.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        "2026-02",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    for (org, value) in [("a", 1.0), ("b", 2.0), ("c", 3.0), ("d", 4.0)] {
+        close(&kpi(org(&report, org), "k")["series"][0]["actual"], value);
+    }
+    // The root adds up its children in January and has its own value in February.
+    close(&kpi(org(&report, "g"), "k")["series"][0]["actual"], 10.0);
+    close(&kpi(org(&report, "g"), "k")["series"][1]["actual"], 100.0);
+}

@@ -217,11 +217,28 @@ fn league_at(
     pi: usize,
     last: usize,
 ) -> LeagueAt {
-    let mut rows: Vec<(LeagueRow, Option<f64>)> = Vec::new();
-    for (child, kpis) in children.iter().zip(read) {
-        let Some((kpi, org_kpi)) = kpis.get(id) else {
-            continue;
+    let entries: Vec<(&OrgJson, &(Kpi, &OrgKpiJson))> = children
+        .iter()
+        .zip(read)
+        .filter_map(|(child, kpis)| Some((*child, kpis.get(id)?)))
+        .collect();
+    // One number format for the whole table: the most decimals any unit's figures need.
+    let Some(unit) = entries.first().map(|(_, (_, k))| k.kpi.unit.as_deref()) else {
+        return LeagueAt {
+            pi,
+            rows: Vec::new(),
+            best: None,
+            improved: None,
         };
+    };
+    let decimals = entries
+        .iter()
+        .map(|(_, (_, k))| Style::of(&k.kpi).decimals)
+        .max()
+        .unwrap_or(0);
+    let style = Style::new(unit, decimals);
+    let mut rows: Vec<(LeagueRow, Option<f64>)> = Vec::new();
+    for (child, (kpi, org_kpi)) in entries {
         let reading = kpi.reading_at(pi);
         let rank = if pi == last {
             org_kpi.rank
@@ -233,7 +250,6 @@ fn league_at(
                 .and_then(|at| org_kpi.ranks.get(at).copied().flatten())
                 .map(|(rank, _)| rank)
         };
-        let style = Style::of(&org_kpi.kpi);
         let shown = reading.map(|r| style.shown(&r));
         let rise = kpi.score_change(pi).map(|(before, now)| now - before);
         rows.push((
