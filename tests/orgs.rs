@@ -474,8 +474,8 @@ fn every_data_form_reads_the_org() {
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
-    for (org, value) in [("a", 1.0), ("b", 2.0), ("c", 3.0), ("d", 4.0)] {
-        close(&kpi(org(&report, org), "k")["series"][0]["actual"], value);
+    for (id, value) in [("a", 1.0), ("b", 2.0), ("c", 3.0), ("d", 4.0)] {
+        close(&kpi(org(&report, id), "k")["series"][0]["actual"], value);
     }
     // The root adds up its children in January and has its own value in February.
     close(&kpi(org(&report, "g"), "k")["series"][0]["actual"], 10.0);
