@@ -63,6 +63,8 @@ pub enum RenderError {
     Render(#[source] minijinja::Error),
     #[error("cannot write the page's data: {0}")]
     Data(#[source] serde_json::Error),
+    #[error("the page is not UTF-8: {0}")]
+    Encoding(#[source] std::str::Utf8Error),
 }
 
 /// Renders the page of `report`. `stamp`, when given, is shown as the time the page was made
@@ -208,11 +210,22 @@ fn render_page(
         stamp => stamp,
         version => env!("CARGO_PKG_VERSION"),
     };
+    // The page is written into a buffer reserved at twice its expected size: a page of
+    // thousands of KPIs grown by doubling would copy itself several times and touch fresh
+    // memory each time, while reserved pages that are never written cost nothing.
+    let expected = PAGE_BYTES + KPI_BYTES * report.kpis.len();
+    let mut page = Vec::with_capacity(2 * expected);
     environment
         .get_template("index.html")
-        .and_then(|template| template.render(context))
-        .map_err(RenderError::Render)
+        .and_then(|template| template.render_captured_to(context, &mut page))
+        .map_err(RenderError::Render)?;
+    String::from_utf8(page).map_err(|error| RenderError::Encoding(error.utf8_error()))
 }
+
+/// About what a page takes beyond its KPIs, and what each KPI adds (its row, section, chart
+/// and data): the measured sizes of the benchmark's pages, rounded up.
+const PAGE_BYTES: usize = 256 * 1024;
+const KPI_BYTES: usize = 10 * 1024;
 
 fn environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut environment = Environment::new();
